@@ -1,0 +1,94 @@
+"""Derive the tables in ``data/`` from the raw extracts.
+
+Usage::
+
+    python -m indicators.build --raw ../shared/raw      # or: ALIGN_RAW_DIR=../shared/raw python -m indicators.build
+    python -m indicators.build --raw DIR --out DIR      # write somewhere else (used by the reproducibility test)
+    python -m indicators.build --only trade             # run only some builders (for development; does not write)
+
+The output is deterministic: running it twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.builders import BUILDER_MODULES, load_builder
+from indicators.loader import DATA_DIR, MANIFEST, TABLES, file_sha256, parse_catalog, validate_events, validate_panel
+from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, SOURCE_COLUMNS
+
+RAW_ENV = "ALIGN_RAW_DIR"
+
+
+def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
+    """Run the builders and return (catalog records, panel, sources, events), validated."""
+    indicators, rows, sources, events = [], [], {}, []
+    for name in names:
+        out = load_builder(name).build(raw)
+        indicators += out.indicators
+        rows.append(out.frame())
+        for s in out.sources:
+            if s.source_id in sources and sources[s.source_id] != s:
+                raise ValueError(f"builder {name}: source id {s.source_id} defined twice with different content")
+            sources[s.source_id] = s
+        events.append(out.events_frame())
+    catalog = parse_catalog([i.model_dump(mode="json") for i in indicators])
+    panel = pd.concat(rows, ignore_index=True)
+    order = {k: i for i, k in enumerate(catalog)}
+    panel = panel.sort_values(["indicator", "iso3", "year"], key=lambda s: s.map(order) if s.name == "indicator" else s)
+    panel = validate_panel(panel.reset_index(drop=True), catalog, sources)
+    panel["value"] = panel["value"].round(4)
+    ev = pd.concat(events, ignore_index=True).sort_values(["iso3", "date", "indicator", "description"])
+    ev = validate_events(ev.drop_duplicates().reset_index(drop=True), sources)
+    # Keep only sources that something cites, so sources.csv has no orphans.
+    cited = set(";".join(panel["source_ids"]).split(";")) | set(ev["source_id"])
+    for ind in catalog.values():
+        cited |= set(ind.source_ids)
+    unknown = cited - set(sources)
+    if unknown:
+        raise ValueError(f"catalogue cites unknown source ids: {sorted(unknown)}")
+    src = pd.DataFrame([sources[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
+    return [catalog[k].model_dump(mode="json") for k in catalog], panel, src, ev
+
+
+def write_tables(out_dir: Path, catalog, panel: pd.DataFrame, sources: pd.DataFrame, events: pd.DataFrame) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "catalog.json").write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    opts = dict(index=False, lineterminator="\n", encoding="utf-8")
+    panel[PANEL_COLUMNS].to_csv(out_dir / "panel.csv", float_format="%.4f", **opts)
+    sources[SOURCE_COLUMNS].to_csv(out_dir / "sources.csv", **opts)
+    events[EVENT_COLUMNS].to_csv(out_dir / "events.csv", **opts)
+    lines = [f"{file_sha256(out_dir / t)}  {t}" for t in TABLES]
+    (out_dir / MANIFEST).write_text("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m indicators.build", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--raw", type=Path, default=os.environ.get(RAW_ENV), help=f"raw folder (default: ${RAW_ENV})")
+    ap.add_argument("--out", type=Path, default=DATA_DIR, help="output folder (default: the project's data/)")
+    ap.add_argument("--only", nargs="*", choices=BUILDER_MODULES, help="run only these builders and print a summary")
+    a = ap.parse_args(argv)
+    if a.raw is None:
+        print(f"error: give the raw folder with --raw DIR or ${RAW_ENV}", file=sys.stderr)
+        return 2
+    if not a.raw.is_dir():
+        print(f"error: raw folder {a.raw} does not exist", file=sys.stderr)
+        return 2
+    names = tuple(a.only) if a.only else BUILDER_MODULES
+    catalog, panel, sources, events = run_builders(a.raw, names)
+    if a.only:
+        print(panel.pivot_table(index=["indicator", "iso3"], columns="year", values="value").round(1).to_string())
+        return 0
+    write_tables(a.out, catalog, panel, sources, events)
+    print(f"wrote {len(catalog)} indicators, {len(panel)} values, {len(sources)} sources, {len(events)} events to {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

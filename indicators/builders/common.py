@@ -1,0 +1,97 @@
+"""Shared pieces of the indicator builders: the output record and source helpers.
+
+A builder is a pure function ``build(raw: Path) -> BuilderOutput`` that reads one or
+more folders under the raw directory and returns long rows, the sources they cite
+and (optionally) dated events for the timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.countries import iso3_from_name
+from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, Indicator, Source
+
+#: Date the compiled_cited pages were read (see its PROVENANCE.md).
+COMPILED_ACCESSED = dt.date(2026, 11, 23)
+
+
+@dataclass
+class BuilderOutput:
+    indicators: list[Indicator]
+    rows: list[dict] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    def add(self, iso3: str, year: int, indicator: str, value: float, status: str, source_ids, note: str = ""):
+        """Append one value. ``source_ids`` is a string or an iterable of source ids."""
+        ids = [source_ids] if isinstance(source_ids, str) else sorted(set(source_ids))
+        self.rows.append(
+            {
+                "iso3": iso3,
+                "year": int(year),
+                "indicator": indicator,
+                "value": float(value),
+                "status": status,
+                "source_ids": ";".join(ids),
+                "note": note,
+            }
+        )
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=PANEL_COLUMNS)
+
+    def events_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.events, columns=EVENT_COLUMNS)
+
+
+def url_source_id(prefix: str, url: str, extra: str = "") -> str:
+    """A stable, short source id for a cited page: ``<prefix>-<10 hex of sha1(url|extra)>``."""
+    digest = hashlib.sha1(f"{url}|{extra}".encode()).hexdigest()[:10]
+    return f"{prefix}-{digest}"
+
+
+def producer_from_title(title: str) -> str:
+    """Best-effort producer from a compiled title such as 'Headline (Outlet, 2024-01-02)'."""
+    t = str(title).strip()
+    if t.endswith(")") and "(" in t:
+        inner = t[t.rfind("(") + 1 : -1]
+        return inner.split(",")[0].strip() or "see title"
+    if t.startswith("[") and ":" in t:
+        return t[1:].split(":")[0].split(",")[0].strip()
+    return "see title"
+
+
+def compiled_source(row: pd.Series, prefix: str, figure_year) -> Source:
+    """A Source for one row of ``compiled_cited/*.csv`` (URL, title, quote as compiled)."""
+    url = str(row["source_url"]).strip()
+    quote = str(row.get("quote", "") or "")
+    return Source(
+        source_id=url_source_id(prefix, url, quote),
+        producer=producer_from_title(row["source_title"]),
+        title=str(row["source_title"]).strip(),
+        url=url,
+        figure_year=str(figure_year),
+        accessed=COMPILED_ACCESSED,
+        licence="quoted for citation; see the page",
+        quote=quote,
+    )
+
+
+def country_iso3(name: str) -> str:
+    iso = iso3_from_name(name)
+    if iso is None:
+        raise ValueError(f"unknown country name in raw data: {name!r}")
+    return iso
+
+
+def read_compiled(raw: Path, name: str) -> pd.DataFrame:
+    """Read one ``compiled_cited`` table with an ``iso3`` column added."""
+    df = pd.read_csv(raw / "compiled_cited" / name, dtype=str, keep_default_na=False)
+    df["iso3"] = df["country"].map(country_iso3)
+    return df

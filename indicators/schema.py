@@ -1,0 +1,98 @@
+"""Pydantic models for indicator metadata, sources and the long value table.
+
+Everything in ``data/`` is validated against these models when it is loaded, so a
+table that does not say where its numbers come from cannot reach the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+Pillar = Literal["security", "economy", "energy", "diplomacy", "western_ties"]
+Scale = Literal["binary", "ordinal", "percent", "ratio", "index"]
+#: How a value came about. Anything but ``observed`` is marked in the UI.
+Status = Literal["observed", "estimated", "imputed", "carried_forward"]
+STATUSES: tuple[str, ...] = ("observed", "estimated", "imputed", "carried_forward")
+
+#: Pillars in display order, with a one-line description.
+PILLARS: dict[str, str] = {
+    "security": "Military alliances, bases and arms supply",
+    "economy": "Trade, economic union and money flows",
+    "energy": "Dependence on Russian gas and Russian export routes",
+    "diplomacy": "Voting with Russia at the UN General Assembly",
+    "western_ties": "Institutional ties to and engagement with the EU, NATO and the US",
+}
+
+#: Columns of ``data/panel.csv``, in order.
+PANEL_COLUMNS = ["iso3", "year", "indicator", "value", "status", "source_ids", "note"]
+#: Columns of ``data/sources.csv``, in order.
+SOURCE_COLUMNS = ["source_id", "producer", "title", "url", "figure_year", "accessed", "licence", "quote"]
+#: Columns of ``data/events.csv``, in order.
+EVENT_COLUMNS = ["iso3", "date", "indicator", "kind", "description", "source_id"]
+
+
+class Source(BaseModel):
+    """Where a number comes from: enough for a reader to find it again."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    producer: str = Field(min_length=2)
+    title: str = Field(min_length=2)
+    url: HttpUrl
+    figure_year: str = Field(min_length=4, description="Year (or span) the figures refer to, e.g. '2019' or '1991-2019'")
+    accessed: dt.date
+    licence: str = ""
+    quote: str = ""
+
+
+class Indicator(BaseModel):
+    """Metadata for one indicator: what it measures, which way it points, how it is coded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    pillar: Pillar
+    unit: str
+    direction: Literal[1, -1] = Field(description="+1: a higher value means closer to Moscow; -1: farther")
+    scale: Scale
+    levels: dict[int, str] | None = Field(default=None, description="Labels of binary/ordinal levels")
+    bounds: tuple[float, float] = Field(description="Natural range of the values; values outside are errors")
+    goalposts: tuple[float, float] | None = Field(
+        default=None, description="Fixed normalisation range (lower, upper) where one is meaningful"
+    )
+    definition: str = Field(min_length=40)
+    coding_rule: str = Field(min_length=20)
+    years_note: str = Field(default="", description="Which source/method is used for which years")
+    source_ids: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("bounds", "goalposts")
+    @classmethod
+    def _ordered(cls, v):
+        if v is not None and not v[0] < v[1]:
+            raise ValueError(f"lower bound {v[0]} must be below upper bound {v[1]}")
+        return v
+
+    @model_validator(mode="after")
+    def _levels_match_scale(self):
+        if self.scale in ("binary", "ordinal"):
+            if not self.levels:
+                raise ValueError(f"{self.id}: a {self.scale} indicator needs level labels")
+            if self.scale == "binary" and set(self.levels) != {0, 1}:
+                raise ValueError(f"{self.id}: binary levels must be exactly 0 and 1")
+            lo, hi = min(self.levels), max(self.levels)
+            if (lo, hi) != tuple(self.bounds):
+                raise ValueError(f"{self.id}: bounds {self.bounds} must span the levels {lo}..{hi}")
+        elif self.levels:
+            raise ValueError(f"{self.id}: only binary/ordinal indicators have level labels")
+        return self
+
+    def level_label(self, value: float | None) -> str | None:
+        """The label of an ordinal/binary level, or None."""
+        if self.levels is None or value is None or value != value:
+            return None
+        return self.levels.get(int(round(value)))
