@@ -1,0 +1,54 @@
+# Targets behind the README's two commands. Everything installs into ./.venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Raw folder for the data build (see README "Rebuilding the data").
+ALIGN_RAW_DIR ?= ../shared/raw
+export ALIGN_RAW_DIR
+PORT ?= 8501
+
+.PHONY: run test install install-dev chromium data lint bench golden clean
+
+$(BIN)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: requirements-dev.txt $(BIN)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.runtime
+install-dev: $(BIN)/.dev
+
+## make run: install the runtime packages and start the dashboard on http://localhost:$(PORT)
+run: install
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+## make test: install test tools (and Debian's chromium if missing), lint, run every test
+test: install-dev chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m indicators --check
+	$(BIN)/pytest -q; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "Debian's chromium is missing: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; fi; \
+	fi
+
+## make data: rebuild data/ from the raw extracts in $(ALIGN_RAW_DIR)
+data: install
+	$(BIN)/python -m indicators.build --raw $(ALIGN_RAW_DIR)
+
+lint: install-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install-dev
+	$(BIN)/python -m scoring.bench
+	$(BIN)/python benchmarks/browser_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

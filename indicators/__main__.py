@@ -1,0 +1,52 @@
+"""``python -m indicators``: print the coverage table (indicator x year).
+
+Each cell is the share of the 14 states with an *observed* value; a second table
+counts every value (observed, estimated, imputed, carried forward). ``--check`` only
+validates the shipped tables (checksums, schema) and exits 0/1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from indicators.countries import PANEL_COUNTRIES, YEARS
+from indicators.loader import DataError, load_catalog, load_events, load_panel
+
+
+def coverage_table(panel: pd.DataFrame, catalog: dict, observed_only: bool = True) -> pd.DataFrame:
+    """Share (0-1) of the panel states with a value, per indicator (rows, catalogue order) and year."""
+    p = panel[panel["iso3"].isin(list(PANEL_COUNTRIES))]
+    if observed_only:
+        p = p[p["status"] == "observed"]
+    counts = p.groupby(["indicator", "year"]).size().unstack("year")
+    counts = counts.reindex(index=list(catalog), columns=list(YEARS)).fillna(0)
+    return counts / len(PANEL_COUNTRIES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="validate the shipped tables and exit")
+    a = ap.parse_args(argv)
+    try:
+        panel, catalog = load_panel(), load_catalog()
+        events = load_events()
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if a.check:
+        print(f"data OK: {len(catalog)} indicators, {len(panel)} values, {len(events)} events")
+        return 0
+    pd.set_option("display.width", 200)
+    for title, obs in (("observed values", True), ("all values (incl. estimated/imputed/carried forward)", False)):
+        t = (coverage_table(panel, catalog, obs) * 100).round().astype(int)
+        t.columns = [str(c)[2:] for c in t.columns]
+        print(f"\nCoverage, % of the 14 states with {title}:\n")
+        print(t.to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
