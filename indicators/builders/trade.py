@@ -1,0 +1,400 @@
+"""Russia's share of each state's merchandise trade (exports + imports), per calendar year.
+
+Indicator: ``trade_share_russia``.
+
+Inputs: ``compiled_cited/trade_with_russia.csv`` (raw folder) and the hand-compiled
+``indicators/hand/trade_extra.csv`` (same columns plus ``accessed``). Each raw row holds
+one figure (a share or a USD amount) with a verbatim quote; qualifiers sit in ``notes``
+(PARTIAL YEAR, YEAR INFERRED, lower bound, approximate, Russian-side, low-quality outlet).
+
+The pipeline is four small steps, each a pure function:
+
+1. :func:`load_rows` reads both tables and parses every row's qualifiers (:func:`row_flags`).
+2. :func:`candidates` turns rows into candidate total shares for a country-year: a direct
+   total share, turnover with Russia / total turnover, or the midpoint of an export and an
+   import share.
+3. :func:`choose` picks one candidate per country-year with a fixed preference order
+   (:func:`rank_key`) and names the others in the note.
+4. :func:`fill_gaps` interpolates or carries values into short gaps, flagged.
+
+The coding rule in :data:`CODING_RULE` states the same in one paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, read_compiled
+from indicators.countries import PANEL_COUNTRIES, YEARS
+from indicators.schema import Indicator, Source
+
+IND_ID = "trade_share_russia"
+RAW_NAME = "trade_with_russia.csv"
+HAND_PATH = Path(__file__).resolve().parent.parent / "hand" / "trade_extra.csv"
+PREFIX_RAW = "trade"
+PREFIX_HAND = "trade-hand"
+
+#: A partial-year figure is used only if it covers at least this many months.
+MIN_PARTIAL_MONTHS = 6
+#: Export and import shares are combined only if they differ by at most this many points.
+MAX_EXIM_SPREAD = 5.0
+#: Linear interpolation only between sourced years at most this far apart.
+MAX_INTERP_GAP = 5
+#: A sourced value is carried at most this many years forward or backward.
+MAX_CARRY = 2
+
+KIND_RANK = {"direct": 0, "computed": 1, "exim": 2}
+KIND_LABEL = {
+    "direct": "direct total share",
+    "computed": "turnover with Russia / total turnover",
+    "exim": "midpoint of export and import shares",
+}
+
+_MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+# Clauses of a note that describe *another* row (and so must not flag this one).
+_OTHER_ROW = re.compile(r"^(CONFLICT\S*\s.*\bwith\b|compare\b|consistent with|near-agreement)", re.I)
+_RUSSIAN_SIDE = re.compile(
+    r"Russian[- ]side|Russian (Federal Customs|customs|FCS|Ambassador|MFA|trade (representative|mission)|"
+    r"Economy Minister|Deputy PM|First Deputy PM)|\bPutin\b|Mishustin|Kremlin|Ushakov|Gryzlov|Lukashevich",
+    re.I,
+)
+_LOW_QUALITY_NOTE = re.compile(r"pro-Kremlin|low[- ]reliability|low-quality|partisan outlet|grokipedia", re.I)
+_LOW_QUALITY_URL = re.compile(r"news-pravda|news-front|sputnik|//(www\.)?rt\.com|dzen\.ru|grokipedia", re.I)
+# Figures on another basis than merchandise trade: goods and services, or turnover without gas.
+_OTHER_CONCEPT = re.compile(r"goods AND services|include services|exclud\w* Turkmen gas", re.I)
+
+DEFINITION = (
+    "Russia's share of the country's total merchandise trade (exports + imports), in percent, for the calendar "
+    "year, as reported by the country's statistics or officials (or, failing that, by Russian officials). "
+    "Goods only; services are excluded. A higher share means closer economic dependence on Russia."
+)
+
+CODING_RULE = (
+    "One value per country-year, chosen among candidates in this order: (1) a full-year figure beats a partial-year "
+    "one; (2) a direct total share beats turnover with Russia divided by total turnover of the same year and period "
+    "(computed only when the turnover with Russia is not a Russian-side figure, since the total is always the "
+    "country's own statistic), which beats the midpoint of an export share and an import share of the same year and "
+    "period (used, status estimated, only when the two differ by at most 5 points: the total share is an "
+    "export/import-weighted mean and so lies between them, error at most half the spread; no cited export/import "
+    "totals were available to weight them); (3) a row from an outlet flagged low-quality (pro-Kremlin aggregators, "
+    "Sputnik/RT/News Front, blogs, partisan outlets) loses to any other; (4) a partner-country figure beats a "
+    "Russian-side one (Russian officials or customs); (5) then exact beats lower bound, stated year beats YEAR "
+    "INFERRED, precise beats approximate, full-year beats year-to-date; (6) a longer partial period beats a shorter; "
+    "(7) ties by source id. Figures on another basis (goods and services; turnover excluding gas) are not used. "
+    "PARTIAL YEAR figures are not annual values: they are used only when no full-year candidate exists and they "
+    "cover at least 6 months, always with status estimated. A value is observed only if it is full-year, direct or "
+    "computed from two full-year rows, and carries no qualifier (bound, approximate, year inferred, year-to-date, "
+    "low-quality outlet); otherwise estimated. The note names every figure that lost. Gaps: a year between two "
+    "sourced years (observed or estimated) at most 5 years apart is linearly interpolated (imputed, citing both); "
+    "otherwise the nearest sourced value is carried forward or backward at most 2 years (status carried_forward, "
+    "the note says which direction); nothing beyond. Filled values never anchor further filling."
+)
+
+YEARS_NOTE = (
+    "Coverage is uneven: sourced values (observed or estimated) exist only where the compiled pages give them. "
+    "2013 is sourced for Belarus and Georgia only (Lithuania's 2013 is carried back from 2014). For 2024, six states "
+    "have a sourced value (Armenia, Belarus, Georgia, Kyrgyzstan, Tajikistan, Uzbekistan; partial-year or bounded "
+    "figures are estimated) and four a carried value (Azerbaijan, Kazakhstan, Latvia, Lithuania). Estonia and "
+    "Turkmenistan have no usable total share in any year (only export shares, or Russian-side turnover with no "
+    "matching total), and Moldova and Ukraine have none for 2024; these stay missing."
+)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def partial_months(notes: str) -> int | None:
+    """Months covered by a PARTIAL YEAR row, parsed from its note; None if not partial or unparseable.
+
+    ``Jan-Aug`` -> 8, ``H1`` -> 6, ``Q1`` -> 3, ``single month`` -> 1. A partial row whose
+    length cannot be read returns 0 (so it never passes the minimum-months test).
+    """
+    if "PARTIAL YEAR" not in notes:
+        return None
+    m = re.search(r"PARTIAL YEAR[^;]*", notes)
+    text = m.group(0) if m else notes
+    span = re.search(r"\bJan[-\u2013](\w{3})", text)
+    if span and span.group(1) in _MONTHS:
+        return _MONTHS[span.group(1)]
+    if re.search(r"\bH1\b", text):
+        return 6
+    if re.search(r"\bQ1\b", text):
+        return 3
+    if "single month" in text:
+        return 1
+    return 0
+
+
+def own_clauses(notes: str) -> str:
+    """The note without clauses that describe another row (``CONFLICT with ...``, ``compare ...``)."""
+    parts = [p.strip() for p in str(notes).split(";")]
+    return "; ".join(p for p in parts if p and not _OTHER_ROW.match(p))
+
+
+def row_flags(notes: str, url: str) -> dict:
+    """Qualifiers of one raw row, read from its note (own clauses only) and URL."""
+    own = own_clauses(notes)
+    months = partial_months(notes)
+    return {
+        "partial": months is not None,
+        "months": 12 if months is None else months,
+        "bound": bool(re.search(r"lower bound|upper bound", own, re.I)),
+        "year_inferred": "YEAR INFERRED" in own,
+        "approx": bool(re.search(r"approximate", own, re.I)),
+        "ytd": bool(re.search(r"year-to-date", own, re.I)),
+        "low_quality": bool(_LOW_QUALITY_NOTE.search(own) or _LOW_QUALITY_URL.search(url)),
+        "russian_side": bool(_RUSSIAN_SIDE.search(own)),
+        "other_concept": bool(_OTHER_CONCEPT.search(notes)),
+    }
+
+
+def load_rows(raw: Path, hand_path: Path = HAND_PATH) -> pd.DataFrame:
+    """Compiled and hand rows with iso3, numeric value (NaN for ranges), int year, flags and origin."""
+    comp = read_compiled(raw, RAW_NAME)
+    comp["origin"] = "compiled"
+    comp["accessed"] = ""
+    frames = [comp]
+    if hand_path.exists():
+        hand = pd.read_csv(hand_path, dtype=str, keep_default_na=False)
+        missing = {"country", "year", "measure", "value", "source_url", "source_title", "quote", "accessed"} - set(hand)
+        if missing:
+            raise ValueError(
+                f"{hand_path}: missing columns {sorted(missing)}; use the columns of {RAW_NAME} + accessed"
+            )
+        hand["iso3"] = hand["country"].map(country_iso3)
+        hand["origin"] = "hand"
+        frames.append(hand)
+    rows = pd.concat(frames, ignore_index=True)
+    rows["notes"] = rows["notes"].fillna("").astype(str)
+    rows["year"] = pd.to_numeric(rows["year"], errors="coerce")
+    rows["num"] = pd.to_numeric(rows["value"], errors="coerce")
+    rows = rows[rows["year"].notna()].copy()
+    rows["year"] = rows["year"].astype(int)
+    flags = pd.DataFrame(
+        [row_flags(n, u) for n, u in zip(rows["notes"], rows["source_url"], strict=True)], index=rows.index
+    )
+    rows = pd.concat([rows, flags], axis=1)
+    rows["source_id"] = [_source(r).source_id for _, r in rows.iterrows()]
+    return rows.reset_index(drop=True)
+
+
+def _source(row: pd.Series, figure_year: str | None = None) -> Source:
+    prefix = PREFIX_HAND if row["origin"] == "hand" else PREFIX_RAW
+    src = compiled_source(row, prefix, figure_year or row["year"])
+    if row["origin"] == "hand" and row.get("accessed"):
+        src = src.model_copy(update={"accessed": dt.date.fromisoformat(str(row["accessed"]))})
+    return src
+
+
+def sources_for(rows: pd.DataFrame, ids: set[str]) -> list[Source]:
+    """One Source per cited id; ``figure_year`` spans all rows that share the page and quote."""
+    out = []
+    for _sid, g in rows[rows["source_id"].isin(ids)].groupby("source_id", sort=True):
+        lo, hi = int(g["year"].min()), int(g["year"].max())
+        out.append(_source(g.iloc[0], str(lo) if lo == hi else f"{lo}-{hi}"))
+    return out
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _qualifiers(*rs) -> dict:
+    keys = ("bound", "year_inferred", "approx", "ytd", "low_quality", "russian_side")
+    return {k: any(bool(r[k]) for r in rs) for k in keys}
+
+
+def _period(r) -> str:
+    return "full year" if not r["partial"] else f"{r['months']} months"
+
+
+def candidates(rows: pd.DataFrame) -> list[dict]:
+    """Candidate total shares (percent) for every country-year in the panel years.
+
+    * ``direct``: a ``total_trade_share_pct`` row.
+    * ``computed``: 100 * ``turnover_with_russia_usd`` / ``total_turnover_usd`` for rows of the same
+      country, year and period length; Russian-side turnovers are skipped (the total is the
+      country's own figure, so the two would come from different sides).
+    * ``exim``: mean of an ``export_share_pct`` and an ``import_share_pct`` row of the same
+      country, year and period, only if they differ by at most :data:`MAX_EXIM_SPREAD` points.
+
+    Rows on another basis (goods and services, turnover without gas), non-numeric values
+    (ranges) and partial periods shorter than :data:`MIN_PARTIAL_MONTHS` give no candidate.
+    A zero or missing total gives no computed candidate (no division by zero).
+    """
+    ok = rows[rows["year"].isin(YEARS) & rows["num"].notna() & ~rows["other_concept"]]
+    ok = ok[~ok["partial"] | (ok["months"] >= MIN_PARTIAL_MONTHS)]
+    out = []
+    for (iso3, year, _months), g in ok.groupby(["iso3", "year", "months"], sort=True):
+        by = {m: [r for _, r in g[g["measure"] == m].iterrows()] for m in g["measure"].unique()}
+        for r in by.get("total_trade_share_pct", []):
+            out.append(_cand(iso3, year, r["num"], "direct", [r], f"{r['num']:g}% reported"))
+        for t in by.get("turnover_with_russia_usd", []):
+            if t["russian_side"]:
+                continue
+            for tot in by.get("total_turnover_usd", []):
+                if not tot["num"] > 0:
+                    continue
+                v = 100.0 * t["num"] / tot["num"]
+                desc = f"{t['num'] / 1e9:g} bn USD with Russia / {tot['num'] / 1e9:g} bn USD total"
+                out.append(_cand(iso3, year, v, "computed", [t, tot], desc))
+        for e in by.get("export_share_pct", []):
+            for i in by.get("import_share_pct", []):
+                spread = abs(e["num"] - i["num"])
+                if spread <= MAX_EXIM_SPREAD:
+                    desc = f"exports {e['num']:g}%, imports {i['num']:g}% (error at most {spread / 2:.2f} points)"
+                    out.append(_cand(iso3, year, (e["num"] + i["num"]) / 2, "exim", [e, i], desc))
+    return out
+
+
+def _cand(iso3: str, year: int, value: float, kind: str, rs: list, desc: str) -> dict:
+    first = rs[0]
+    return {
+        "iso3": iso3,
+        "year": int(year),
+        "value": float(value),
+        "kind": kind,
+        "partial": bool(first["partial"]),
+        "months": int(first["months"]),
+        "period": _period(first),
+        "ids": tuple(sorted({r["source_id"] for r in rs})),
+        "desc": desc,
+        **_qualifiers(*rs),
+    }
+
+
+def rank_key(c: dict) -> tuple:
+    """Sort key: smaller is preferred (see :data:`CODING_RULE`, steps 1-7)."""
+    return (
+        c["partial"],
+        KIND_RANK[c["kind"]],
+        c["low_quality"],
+        c["russian_side"],
+        c["bound"],
+        c["year_inferred"],
+        c["approx"],
+        c["ytd"],
+        -c["months"],
+        c["ids"],
+        c["value"],
+    )
+
+
+def status_of(c: dict) -> str:
+    """``observed`` only for a clean full-year direct or computed figure; else ``estimated``."""
+    clean = not any(c[k] for k in ("bound", "year_inferred", "approx", "ytd", "low_quality"))
+    return "observed" if (not c["partial"] and c["kind"] != "exim" and clean) else "estimated"
+
+
+def describe(c: dict) -> str:
+    """Short text for a candidate: value, method, period and qualifiers."""
+    tags = [
+        t
+        for k, t in (
+            ("bound", "lower bound"),
+            ("year_inferred", "year inferred"),
+            ("approx", "approximate"),
+            ("ytd", "year-to-date"),
+            ("low_quality", "low-quality outlet"),
+            ("russian_side", "Russian-side"),
+        )
+        if c[k]
+    ]
+    if c["partial"]:
+        tags.insert(0, f"partial year, {c['months']} months, not an annual value")
+    extra = f"; {', '.join(tags)}" if tags else ""
+    return f"{c['value']:.4g}% ({KIND_LABEL[c['kind']]}: {c['desc']}{extra}) [{';'.join(c['ids'])}]"
+
+
+def choose(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
+    """Best candidate per (iso3, year) and the losing ones, in preference order."""
+    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for c in cands:
+        groups[(c["iso3"], c["year"])].append(c)
+    out = {}
+    for key, cs in sorted(groups.items()):
+        cs = sorted(cs, key=rank_key)
+        out[key] = (cs[0], cs[1:])
+    return out
+
+
+# --------------------------------------------------------------------------- gaps
+
+
+def fill_gaps(anchors: dict[int, float], years=YEARS) -> dict[int, tuple[float, str, int, int | None]]:
+    """Values for the years between/around sourced ``anchors`` (year -> value).
+
+    Returns year -> (value, status, from_year, to_year). Linear interpolation
+    ``v0 + (v1 - v0) * (y - y0) / (y1 - y0)`` when the neighbouring anchors are at most
+    :data:`MAX_INTERP_GAP` years apart (status ``imputed``, to_year = y1); otherwise the
+    nearest anchor within :data:`MAX_CARRY` years is carried (status ``carried_forward``,
+    to_year None; the earlier anchor wins a tie). Years reachable by neither stay missing.
+    With no anchors nothing is returned.
+    """
+    out = {}
+    ys = sorted(anchors)
+    for y in years:
+        if y in anchors:
+            continue
+        prev = max((a for a in ys if a < y), default=None)
+        nxt = min((a for a in ys if a > y), default=None)
+        if prev is not None and nxt is not None and nxt - prev <= MAX_INTERP_GAP:
+            v = anchors[prev] + (anchors[nxt] - anchors[prev]) * (y - prev) / (nxt - prev)
+            out[y] = (v, "imputed", prev, nxt)
+            continue
+        near = [(y - prev, prev)] if prev is not None and y - prev <= MAX_CARRY else []
+        near += [(nxt - y, nxt)] if nxt is not None and nxt - y <= MAX_CARRY else []
+        if near:
+            _, src = min(near)
+            out[y] = (anchors[src], "carried_forward", src, None)
+    return out
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(raw: Path) -> BuilderOutput:
+    rows = load_rows(raw)
+    chosen = choose(candidates(rows))
+    out = BuilderOutput(indicators=[])
+    cited: set[str] = set()
+    for iso3 in PANEL_COUNTRIES:
+        picks = {y: chosen[(iso3, y)] for y in YEARS if (iso3, y) in chosen}
+        for y, (best, losers) in picks.items():
+            note = f"{describe(best)}"
+            if losers:
+                note += "; not used: " + " | ".join(describe(c) for c in losers)
+            out.add(iso3, y, IND_ID, best["value"], status_of(best), best["ids"], note)
+            cited |= set(best["ids"])
+        anchors = {y: b["value"] for y, (b, _) in picks.items()}
+        for y, (v, status, y0, y1) in sorted(fill_gaps(anchors).items()):
+            ids = set(picks[y0][0]["ids"]) | (set(picks[y1][0]["ids"]) if y1 else set())
+            if status == "imputed":
+                note = f"linear interpolation between {y0} ({anchors[y0]:.4g}%) and {y1} ({anchors[y1]:.4g}%)"
+            else:
+                way = "forward" if y0 < y else "backward"
+                note = f"carried {way} from {y0} ({anchors[y0]:.4g}%), {abs(y - y0)} year(s)"
+            out.add(iso3, y, IND_ID, v, status, ids, note)
+            cited |= ids
+    out.sources = sources_for(rows, cited)
+    out.indicators.append(
+        Indicator(
+            id=IND_ID,
+            name="Trade share with Russia",
+            pillar="economy",
+            unit="% of total merchandise trade",
+            direction=1,
+            scale="percent",
+            bounds=(0, 100),
+            goalposts=(0, 100),
+            definition=DEFINITION,
+            coding_rule=CODING_RULE,
+            years_note=YEARS_NOTE,
+            source_ids=tuple(sorted(cited)),
+        )
+    )
+    return out

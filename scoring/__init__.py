@@ -1,0 +1,105 @@
+"""The alignment model: normalise, weight, aggregate, rank, and test how robust the ranks are.
+
+Pure Python/numpy/pandas (no streamlit). One frozen :class:`ScoringSpec` carries every
+choice; every result carries the spec that made it. 100 always means "closest to Moscow".
+
+Public API (stable; the dashboard wires widgets to these)::
+
+    # choices
+    ScoringSpec(years=None | (2024,) , indicator_weights={id: w}, pillar_weights={pillar: w},
+                normalisation="minmax", aggregation="arithmetic",
+                missing="coverage_threshold", min_coverage=0.5, preset=None)
+        .to_json() -> str ; ScoringSpec.from_json(text) -> ScoringSpec   (SpecError on bad input)
+        .replace(**changes) -> ScoringSpec                                (validated copy)
+    NORMALISERS        dict name -> function(x: ndarray[year, country], ind: Indicator) -> ndarray (0-100)
+                       names: "minmax", "goalposts", "zscore", "percentile"; docstrings give the formulas
+    AGGREGATORS        dict name -> function(x, w, axis=-1) -> weighted mean; "arithmetic", "geometric"
+    MISSING_POLICIES   dict name -> one-line description; "renormalise", "coverage_threshold"
+    PRESETS            dict name -> Preset(name, rationale, pillar_weights, indicator_weights)
+                       names: "equal", "equal_indicators", "security_first", "economy_first", "declared_alignment"
+    spec_from_preset(name, catalog, **overrides) -> ScoringSpec
+
+    # scoring
+    model = Model.from_panel(panel, catalog, countries=None, years=None)  # precomputes the year x country x
+                       # indicator cube; RUS and other non-panel rows are ignored; normalised cubes cached per method
+    model.countries, model.years, model.indicators, model.pillars, model.catalog
+    model.weights(spec) -> ndarray        effective indicator weights (sum 1) in model.indicators order
+    model.default_year(spec=None) -> int  latest year with adequate coverage (rule in Model.default_year)
+    model.normalised(method) -> Normalised(values[year, country, indicator], diagnostics)
+    result = model.score(spec) -> ScoreResult
+        result.spec, result.table (DataFrame: iso3, country, year, score, rank, coverage,
+        pillar_<p>..., contrib_<id>...; sorted by year, iso3), result.diagnostics (tuple of str),
+        result.for_year(year) -> DataFrame (sorted by rank), result.weights (Series id -> effective weight)
+    scores_csv(result) -> str             the one CSV writer (CLI and dashboard download share it)
+
+    # robustness (single year: `year` argument, else the spec's only year, else model.default_year)
+    monte_carlo(model, spec, draws=1000, concentration=50.0, seed=0, vary_methods=False, year=None)
+        -> MonteCarloResult(.table: iso3, country, score, rank, rank_median, rank_p05, rank_p95,
+           score_p05, score_median, score_p95, ...; .ranks ndarray[draw, country]; .spec, .year)
+        concentration=math.inf -> no perturbation (zero-width bands)
+    leave_one_out(model, spec, year=None) -> DataFrame (iso3, country, indicator, rank, rank_without,
+           rank_change, score, score_without, score_change)
+    reachable_ranks(model, spec, floor=0.02, year=None) -> ReachableResult(.table: iso3, country,
+           rank, best_rank, worst_rank, ...; .indicators_used, .indicators_dropped, .floor, .note)
+    effective_weights(model, spec, year=None, flag_ratio=2.0) -> DataFrame (indicator, pillar,
+           nominal_weight, r2, correlation_weight, ratio, flag)
+
+    # what-if scenarios
+    Scenario(name, description, citation=Citation(source, url), edits=[Edit(iso3, year, indicator, value)])
+    Scenario.from_json(text, catalog) -> Scenario (ScenarioError naming the problem); .to_json()
+    load_example_scenarios(catalog) -> dict name -> Scenario      (the JSON files in scoring/scenarios/)
+    apply_scenario(panel, scenario, catalog) -> new panel (input never mutated)
+    compare_scenario(panel, catalog, scenario, spec) -> DataFrame (iso3, country, year, score_before,
+           score_after, score_change, rank_before, rank_after, rank_change)
+
+Command line: ``python -m scoring --help`` (CSV of scores), ``python -m scoring.bench``
+(timings), ``python -m scoring.golden --write`` (regenerate tests/golden/scores_default.csv).
+"""
+
+from scoring.aggregate import AGGREGATORS
+from scoring.effective_weights import effective_weights
+from scoring.export import scores_csv
+from scoring.model import Model, Normalised, ScoreResult
+from scoring.normalise import NORMALISERS, ZeroRangeError
+from scoring.reachable import ReachableResult, reachable_ranks
+from scoring.scenarios import (
+    Citation,
+    Edit,
+    Scenario,
+    ScenarioError,
+    apply_scenario,
+    compare_scenario,
+    load_example_scenarios,
+)
+from scoring.sensitivity import MonteCarloResult, leave_one_out, monte_carlo
+from scoring.spec import MISSING_POLICIES, ScoringSpec, SpecError
+from scoring.weights import PRESETS, Preset, spec_from_preset
+
+__all__ = [
+    "AGGREGATORS",
+    "MISSING_POLICIES",
+    "NORMALISERS",
+    "PRESETS",
+    "Citation",
+    "Edit",
+    "Model",
+    "MonteCarloResult",
+    "Normalised",
+    "Preset",
+    "ReachableResult",
+    "Scenario",
+    "ScenarioError",
+    "ScoreResult",
+    "ScoringSpec",
+    "SpecError",
+    "ZeroRangeError",
+    "apply_scenario",
+    "compare_scenario",
+    "effective_weights",
+    "leave_one_out",
+    "load_example_scenarios",
+    "monte_carlo",
+    "reachable_ranks",
+    "scores_csv",
+    "spec_from_preset",
+]

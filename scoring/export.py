@@ -1,0 +1,63 @@
+"""The one CSV writer for scores, shared by the CLI and the dashboard download."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from scoring.model import ScoreResult
+
+#: Decimals written for scores, sub-scores, contributions and coverage.
+DECIMALS = 4
+#: A text cell starting with one of these is prefixed with ' so spreadsheets do not run it as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: object) -> str:
+    """Text for a CSV cell, neutralised against spreadsheet formula injection (leading ``'``)."""
+    s = "" if value is None else str(value)
+    return "'" + s if s.startswith(FORMULA_START) else s
+
+
+def _num(v: object, decimals: int = DECIMALS) -> str:
+    """Plain decimal (never scientific notation); empty for missing."""
+    if v is None or v is pd.NA:
+        return ""
+    f = float(v)
+    if math.isnan(f):
+        return ""
+    out = f"{f:.{decimals}f}"
+    return "0." + "0" * decimals if out.startswith("-") and float(out) == 0 else out
+
+
+def scores_csv(result: ScoreResult) -> str:
+    """CSV text of ``result.table``: iso3, country, year, score, rank, coverage, pillar_*, contrib_*.
+
+    Rows sorted by year then ISO3; numbers as plain decimals with 4 decimals, ranks and
+    years as integers, missing values as empty cells; text cells neutralised against
+    formula injection; ``\\n`` line endings. The same bytes whatever calls it.
+    """
+    df = result.table
+    text_cols = ("iso3", "country")
+    int_cols = ("year", "rank")
+    lines = [",".join(_quote(safe_text(c)) for c in df.columns)]
+    cols = list(df.columns)
+    values = [df[c].tolist() for c in cols]
+    for row in zip(*values, strict=True):
+        cells = []
+        for c, v in zip(cols, row, strict=True):
+            if c in text_cols:
+                cells.append(_quote(safe_text(v)))
+            elif c in int_cols:
+                cells.append("" if v is None or v is pd.NA else str(int(v)))
+            else:
+                cells.append(_num(v))
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _quote(s: str) -> str:
+    if any(ch in s for ch in ',"\n\r'):
+        return '"' + s.replace('"', '""') + '"'
+    return s

@@ -1,0 +1,278 @@
+"""The scoring model: a dense year x country x indicator cube, normalised once per method.
+
+:meth:`Model.from_panel` turns the long panel into the cube (rows for countries outside
+the panel, e.g. RUS, are ignored). :meth:`Model.normalised` caches the normalised cube
+per method, so changing a weight only redoes the weighted sum in
+:func:`scoring.aggregate.aggregate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from indicators.countries import PANEL_COUNTRIES, YEARS
+from indicators.schema import PILLARS, Indicator
+from scoring.aggregate import aggregate
+from scoring.normalise import NORMALISERS, ZeroRangeError, orient
+from scoring.spec import ScoringSpec, SpecError
+from scoring.weights import effective_weight_vector
+
+#: Default-year rule: the latest year in which at least DEFAULT_YEAR_SHARE of the countries
+#: have coverage >= DEFAULT_YEAR_COVERAGE under the spec's weights.
+DEFAULT_YEAR_COVERAGE = 0.75
+DEFAULT_YEAR_SHARE = 0.8
+#: Scores are rounded to this many decimals before ranking, so float noise cannot split a tie.
+RANK_DECIMALS = 9
+
+
+def min_rank(scores: np.ndarray) -> np.ndarray:
+    """Competition ranks along the last axis: 1 = highest score (closest to Moscow).
+
+    ``rank = 1 + number of countries with a strictly higher score``, so ties share the
+    lowest rank ("1, 2, 2, 4"). NaN scores get NaN ranks and are not counted.
+    Scores are compared after rounding to ``RANK_DECIMALS`` decimals.
+    """
+    s = np.round(np.asarray(scores, dtype=float), RANK_DECIMALS)
+    valid = ~np.isnan(s)
+    filled = np.where(valid, s, -np.inf)
+    higher = (filled[..., None, :] > filled[..., :, None]).sum(axis=-1)
+    return np.where(valid, 1.0 + higher, np.nan)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised cube (0-100, 100 = closest to Moscow) and what went wrong making it."""
+
+    method: str
+    values: np.ndarray  # (Y, C, I)
+    diagnostics: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class ScoreResult:
+    """Scores for the spec's years. Arrays are indexed ``[year, country]`` in ``years``/``countries`` order."""
+
+    spec: ScoringSpec
+    years: tuple[int, ...]
+    countries: tuple[str, ...]
+    country_names: tuple[str, ...]
+    indicators: tuple[str, ...]
+    pillars: tuple[str, ...]
+    effective_weights: np.ndarray  # (I,)
+    score: np.ndarray  # (Y, C)
+    rank: np.ndarray  # (Y, C)
+    coverage: np.ndarray  # (Y, C)
+    pillar_scores: np.ndarray  # (Y, C, P)
+    contributions: np.ndarray  # (Y, C, I)
+    diagnostics: tuple[str, ...] = field(default=())
+
+    @property
+    def weights(self) -> pd.Series:
+        """Effective weight of each indicator (sums to 1)."""
+        return pd.Series(self.effective_weights, index=list(self.indicators), name="weight")
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per (year, country): iso3, country, year, score, rank, coverage, pillar_*, contrib_*."""
+        ny, nc = self.score.shape
+        cols: dict[str, object] = {
+            "iso3": np.tile(np.array(self.countries, dtype=object), ny),
+            "country": np.tile(np.array(self.country_names, dtype=object), ny),
+            "year": np.repeat(np.array(self.years, dtype=int), nc),
+            "score": self.score.ravel(),
+            "rank": pd.array(np.where(np.isnan(self.rank), -1, self.rank).ravel().astype(int), dtype="Int64"),
+            "coverage": self.coverage.ravel(),
+        }
+        for k, p in enumerate(self.pillars):
+            cols[f"pillar_{p}"] = self.pillar_scores[:, :, k].ravel()
+        for k, i in enumerate(self.indicators):
+            cols[f"contrib_{i}"] = self.contributions[:, :, k].ravel()
+        df = pd.DataFrame(cols)
+        df.loc[df["rank"] < 0, "rank"] = pd.NA
+        return df
+
+    def for_year(self, year: int) -> pd.DataFrame:
+        """The rows of one year, sorted by rank (missing scores last), then ISO3."""
+        if year not in self.years:
+            raise SpecError(f"year {year} was not scored; scored years: {self.years[0]}-{self.years[-1]}")
+        df = self.table[self.table["year"] == year]
+        return df.sort_values(["rank", "iso3"], na_position="last").reset_index(drop=True)
+
+
+class Model:
+    """The panel as a dense cube plus the catalogue; scores any :class:`ScoringSpec`."""
+
+    def __init__(
+        self,
+        raw: np.ndarray,
+        catalog: Mapping[str, Indicator],
+        countries: Sequence[str],
+        years: Sequence[int],
+        country_names: Mapping[str, str] | None = None,
+    ):
+        self.raw = np.asarray(raw, dtype=float)  # (Y, C, I), NaN = missing
+        self.catalog = dict(catalog)
+        self.indicators: tuple[str, ...] = tuple(self.catalog)
+        self.countries: tuple[str, ...] = tuple(countries)
+        self.years: tuple[int, ...] = tuple(int(y) for y in years)
+        names = dict(PANEL_COUNTRIES) | dict(country_names or {})
+        self.country_names: tuple[str, ...] = tuple(names.get(c, c) for c in self.countries)
+        self.pillar_of: tuple[str, ...] = tuple(self.catalog[i].pillar for i in self.indicators)
+        self.pillars: tuple[str, ...] = tuple(p for p in PILLARS if p in self.pillar_of)
+        self.membership = np.array([[1.0 if po == p else 0.0 for p in self.pillars] for po in self.pillar_of])
+        self.membership = self.membership.reshape(len(self.indicators), len(self.pillars))
+        self._directions = np.array([self.catalog[i].direction for i in self.indicators])
+        self._normalised: dict[str, Normalised] = {}
+        if self.raw.shape != (len(self.years), len(self.countries), len(self.indicators)):
+            raise ValueError(f"cube shape {self.raw.shape} does not match years x countries x indicators")
+
+    @classmethod
+    def from_panel(
+        cls,
+        panel: pd.DataFrame,
+        catalog: Mapping[str, Indicator],
+        countries: Sequence[str] | None = None,
+        years: Sequence[int] | None = None,
+    ) -> Model:
+        """Build the cube from the long panel (columns iso3, year, indicator, value).
+
+        ``countries`` defaults to the 14 panel countries (rows for any other code, such as
+        RUS, are ignored) and ``years`` to the panel years 2013-2025. An indicator in the
+        panel but not in ``catalog`` is an error; a catalogue indicator without rows is all
+        missing (reported as a diagnostic when scored).
+        """
+        countries = tuple(countries) if countries is not None else tuple(PANEL_COUNTRIES)
+        years = tuple(years) if years is not None else YEARS
+        unknown = sorted(set(panel["indicator"]) - set(catalog))
+        if unknown:
+            raise ValueError(f"panel has indicator(s) {unknown} that are not in the catalogue")
+        ind_index = {k: i for i, k in enumerate(catalog)}
+        c_index = {k: i for i, k in enumerate(countries)}
+        y_index = {int(y): i for i, y in enumerate(years)}
+        df = panel[panel["iso3"].isin(c_index) & panel["year"].astype(int).isin(y_index)]
+        cube = np.full((len(years), len(countries), len(catalog)), np.nan)
+        yi = df["year"].astype(int).map(y_index).to_numpy()
+        ci = df["iso3"].map(c_index).to_numpy()
+        ii = df["indicator"].map(ind_index).to_numpy()
+        cube[yi, ci, ii] = pd.to_numeric(df["value"]).to_numpy(dtype=float)
+        return cls(cube, catalog, countries, years)
+
+    # -- normalisation ------------------------------------------------------------------------
+    def normalised(self, method: str) -> Normalised:
+        """The cube normalised with ``method`` (cached). Zero-range indicators become all-NaN and are reported."""
+        if method not in NORMALISERS:
+            raise SpecError(f"unknown normalisation {method!r}; choose one of: {', '.join(NORMALISERS)}")
+        if method not in self._normalised:
+            fn = NORMALISERS[method]
+            out = np.full_like(self.raw, np.nan)
+            notes = []
+            for k, ind_id in enumerate(self.indicators):
+                x = self.raw[:, :, k]
+                if np.isnan(x).all():
+                    notes.append(f"{ind_id}: no data for any panel country and year; treated as missing")
+                    continue
+                try:
+                    out[:, :, k] = orient(fn(x, self.catalog[ind_id]), int(self._directions[k]))
+                except ZeroRangeError as e:
+                    notes.append(f"{e} ({method}); the indicator is treated as missing")
+            out.setflags(write=False)
+            self._normalised[method] = Normalised(method, out, tuple(notes))
+        return self._normalised[method]
+
+    # -- weights & years ----------------------------------------------------------------------
+    def weights(self, spec: ScoringSpec) -> np.ndarray:
+        """Effective indicator weights (sum 1) in ``self.indicators`` order; SpecError on bad ids/all zero."""
+        return effective_weight_vector(spec, self.indicators, self.pillar_of)
+
+    def year_index(self, year: int) -> int:
+        """Position of ``year`` in the cube; SpecError naming the panel's span if it is outside."""
+        try:
+            return self.years.index(int(year))
+        except ValueError:
+            raise SpecError(f"year {year} is outside the panel; choose a year in {self.years[0]}-{self.years[-1]}") from None
+
+    def coverage(self, spec: ScoringSpec) -> np.ndarray:
+        """Coverage ``[year, country]``: share of the effective weight whose indicator has a normalised value."""
+        x = self.normalised(spec.normalisation).values
+        return (~np.isnan(x) * self.weights(spec)).sum(axis=-1)
+
+    def default_year(self, spec: ScoringSpec | None = None) -> int:
+        """The latest year with adequate coverage.
+
+        Adequate: at least ``DEFAULT_YEAR_SHARE`` (80%) of the countries have coverage
+        ``>= DEFAULT_YEAR_COVERAGE`` (0.75) under the spec's weights and normalisation
+        (default spec if None). If no year qualifies, the year with the highest mean
+        coverage (the latest of equals).
+        """
+        spec = spec or ScoringSpec()
+        cov = self.coverage(spec)
+        ok = (cov >= DEFAULT_YEAR_COVERAGE - 1e-12).mean(axis=1) >= DEFAULT_YEAR_SHARE
+        if ok.any():
+            return self.years[int(np.flatnonzero(ok)[-1])]
+        mean = cov.mean(axis=1)
+        return self.years[int(np.flatnonzero(mean == mean.max())[-1])]
+
+    def resolve_year(self, spec: ScoringSpec, year: int | None = None) -> int:
+        """The single year a one-year analysis uses: ``year``, else the spec's only year, else the default year."""
+        if year is not None:
+            self.year_index(year)
+            return int(year)
+        if spec.years is not None and len(spec.years) == 1:
+            self.year_index(spec.years[0])
+            return spec.years[0]
+        return self.default_year(spec)
+
+    # -- scoring --------------------------------------------------------------------------------
+    def score(self, spec: ScoringSpec) -> ScoreResult:
+        """Score the spec's years (all years when ``spec.years`` is None).
+
+        Score = hierarchical weighted mean (see :func:`scoring.aggregate.aggregate`) of
+        the normalised values; with policy ``coverage_threshold`` a score whose coverage
+        is below ``spec.min_coverage`` is NaN (rank, pillars and contributions too).
+        Ranks are per year among the countries with a score (1 = closest to Moscow,
+        ties share the lowest rank).
+        """
+        w = self.weights(spec)
+        norm = self.normalised(spec.normalisation)
+        if spec.years is None:
+            yidx = np.arange(len(self.years))
+        else:
+            yidx = np.array([self.year_index(y) for y in spec.years])
+        x = norm.values[yidx]
+        agg = aggregate(x, w, self.membership, spec.aggregation)
+        score, pillars, contrib = agg.score, agg.pillars, agg.contributions
+        notes = list(norm.diagnostics)
+        if spec.missing == "coverage_threshold":
+            low = agg.coverage < spec.min_coverage - 1e-12
+            n_low = int((low & ~np.isnan(score)).sum())
+            if n_low:
+                notes.append(
+                    f"{n_low} country-year score(s) left missing: coverage below {spec.min_coverage:.0%} "
+                    "(policy coverage_threshold)"
+                )
+            score = np.where(low, np.nan, score)
+            pillars = np.where(low[..., None], np.nan, pillars)
+            contrib = np.where(low[..., None], np.nan, contrib)
+        n_none = int(np.isnan(agg.score).sum())
+        if n_none:
+            notes.append(f"{n_none} country-year(s) have no data on any weighted indicator")
+        return ScoreResult(
+            spec=spec,
+            years=tuple(self.years[i] for i in yidx),
+            countries=self.countries,
+            country_names=self.country_names,
+            indicators=self.indicators,
+            pillars=self.pillars,
+            effective_weights=w,
+            score=score,
+            rank=min_rank(score),
+            coverage=agg.coverage,
+            pillar_scores=pillars,
+            contributions=contrib,
+            diagnostics=tuple(notes),
+        )

@@ -1,0 +1,139 @@
+"""Tests of indicators/builders/arms.py and remittances.py, with values recomputed by hand."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from indicators.builders import arms, remittances
+
+RAW = Path(os.environ.get("ALIGN_RAW_DIR", Path(__file__).parent.parent.parent / "shared" / "raw"))
+needs_raw = pytest.mark.skipif(
+    not (RAW / "sipri_trade_register_2025").is_dir(),
+    reason=f"raw data not found at {RAW}; set ALIGN_RAW_DIR to the shared raw folder",
+)
+
+
+# ----------------------------------------------------------------------------- arms
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("2014", [2014]), ("2014; 2015", [2014, 2015]), ("1993; 1994; 1995; 1996", [1993, 1994, 1995, 1996]), ("", [])],
+)
+def test_parse_delivery_years(text, years):
+    assert arms.parse_delivery_years(text) == years
+
+
+def test_parse_delivery_years_rejects_garbage():
+    with pytest.raises(ValueError, match="delivery years"):
+        arms.parse_delivery_years("2014?")
+
+
+def _hand_arms(recipient: str, year: int) -> tuple[float, float]:
+    """(Russian TIV, total TIV) delivered to ``recipient`` in year-4..year, by plain csv reading."""
+    rus = total = 0.0
+    with open(RAW / "sipri_trade_register_2025" / "trade-register_15countries.csv", newline="", encoding="utf-8") as f:
+        rows = csv.reader(f)
+        next(rows)
+        for r in rows:
+            if r[0] != recipient or not r[10].strip():
+                continue
+            ys = [int(y) for y in r[10].split(";")]
+            part = float(r[15] or 0) / len(ys) * sum(year - 4 <= y <= year for y in ys)
+            total += part
+            if r[1] in ("Russia", "Soviet Union"):
+                rus += part
+    return rus, total
+
+
+@pytest.fixture(scope="module")
+def arms_frame():
+    return arms.build(RAW).frame().set_index(["iso3", "year"])
+
+
+@needs_raw
+@pytest.mark.parametrize(
+    ("name", "iso3", "year"), [("Armenia", "ARM", 2020), ("Azerbaijan", "AZE", 2016), ("Kazakhstan", "KAZ", 2024)]
+)
+def test_arms_share_matches_hand_computation(arms_frame, name, iso3, year):
+    rus, total = _hand_arms(name, year)
+    assert total > 0
+    assert arms_frame.loc[(iso3, year), "value"] == pytest.approx(100 * rus / total, abs=1e-9)
+
+
+@needs_raw
+@pytest.mark.parametrize(("name", "iso3", "year"), [("Moldova", "MDA", 2013), ("Kyrgyzstan", "KGZ", 2013)])
+def test_arms_zero_imports_is_missing(arms_frame, name, iso3, year):
+    assert _hand_arms(name, year)[1] == 0
+    assert (iso3, year) not in arms_frame.index
+
+
+@needs_raw
+def test_arms_range_and_years(arms_frame):
+    assert arms_frame["value"].between(0, 100).all()
+    assert set(arms_frame.index.get_level_values("year")) <= set(range(2013, 2025))
+    assert (arms_frame["status"] == "observed").all()
+
+
+# ----------------------------------------------------------------------------- remittances
+
+
+def _hand_remittance(wdi_code: str, matrix_col: str, year: int) -> float:
+    with open(RAW / "wdi_2022_05" / "wdi_15countries_wide.csv", newline="", encoding="utf-8") as f:
+        (wdi,) = [
+            float(r[str(year)])
+            for r in csv.DictReader(f)
+            if r["Country Code"] == wdi_code and r["Indicator Code"] == "BX.TRF.PWKR.DT.GD.ZS"
+        ]
+    path = RAW / "wb_bilateral_remittances_2018" / "matrix_columns_receivers15_all_senders.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    sender = next(iter(rows[0]))  # unnamed first column
+    total = sum(float(r[matrix_col]) for r in rows)
+    ru = sum(float(r[matrix_col]) for r in rows if r[sender] == "Russian Federation")
+    return wdi * ru / total
+
+
+@pytest.fixture(scope="module")
+def remit_frame():
+    return remittances.build(RAW).frame().set_index(["iso3", "year"])
+
+
+@needs_raw
+@pytest.mark.parametrize(
+    ("iso3", "col", "year", "status"),
+    [
+        ("ARM", "Armenia", 2018, "observed"),
+        ("KGZ", "Kyrgyz Republic", 2015, "estimated"),
+        ("UKR", "Ukraine", 2020, "estimated"),
+    ],
+)
+def test_remittance_matches_hand_computation(remit_frame, iso3, col, year, status):
+    row = remit_frame.loc[(iso3, year)]
+    assert row["value"] == pytest.approx(_hand_remittance(iso3, col, year), abs=1e-9)
+    assert row["status"] == status
+
+
+@needs_raw
+def test_remittance_special_cases(remit_frame):
+    assert "TKM" not in remit_frame.index.get_level_values("iso3")  # matrix column all zeros
+    uzb = remit_frame.loc["UZB"]
+    assert (uzb["status"] == "estimated").all()  # 100% matrix share replaced by the cited 77%
+    with open(RAW / "wdi_2022_05" / "wdi_15countries_wide.csv", newline="", encoding="utf-8") as f:
+        (w,) = [
+            float(r["2018"])
+            for r in csv.DictReader(f)
+            if r["Country Code"] == "UZB" and r["Indicator Code"] == "BX.TRF.PWKR.DT.GD.ZS"
+        ]
+    assert uzb.loc[2018, "value"] == pytest.approx(0.77 * w)
+    assert set(remit_frame.index.get_level_values("year")) == set(range(2013, 2021))
+    assert remit_frame["value"].between(0, 100).all()
+
+
+def test_hand_file_has_a_citation():
+    h = remittances.read_share_overrides()
+    assert (h["source_url"].str.startswith("http")).all() and (h["quote"].str.len() > 20).all()

@@ -1,0 +1,336 @@
+"""Plotly figures for the dashboard, built with ``plotly.graph_objects`` (fast) from
+the model's result tables. Pure functions: data in, figure out.
+
+Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies) for
+categories, and the perceptually uniform, colour-blind-safe ``cividis`` scale for the
+map.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+PILLAR_COLOURS = {
+    "security": "#0072B2",
+    "economy": "#E69F00",
+    "energy": "#D55E00",
+    "diplomacy": "#009E73",
+    "western_ties": "#CC79A7",
+}
+GREY = "#B8BEC6"
+MAP_SCALE = "cividis"
+#: Base layout shared by every figure.
+BASE_LAYOUT = dict(
+    template="plotly_white",
+    font=dict(family="sans-serif", size=13),
+    margin=dict(l=10, r=10, t=50, b=40),
+    hoverlabel=dict(font_size=12),
+)
+#: Plotly config passed by the dashboard: offline base map, no plotly logo.
+TOPOJSON_URL = "app/static/"
+
+
+def _layout(fig: go.Figure, title: str, **kw) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), **BASE_LAYOUT, **kw)
+    return fig
+
+
+def _shade(hex_colour: str, k: int, n: int) -> str:
+    """The k-th of n shades of a colour (lighter as k grows), for indicators within a pillar."""
+    h = hex_colour.lstrip("#")
+    rgb = [int(h[i : i + 2], 16) for i in (0, 2, 4)]
+    t = 0.0 if n <= 1 else 0.55 * k / (n - 1)
+    mixed = [round(c + (255 - c) * t) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def ranking_figure(
+    table: pd.DataFrame,
+    parts: list[tuple[str, str, str, str]],
+    flags: dict[str, str] | None = None,
+    bands: pd.DataFrame | None = None,
+    reach: pd.DataFrame | None = None,
+    year: int | None = None,
+) -> go.Figure:
+    """Horizontal stacked bars: one per country, ordered by score, split into contributions.
+
+    ``table``: one year of the model output (iso3, country, score, rank, coverage and the
+    contribution columns named in ``parts``). ``parts``: (column, label, pillar, hover help)
+    for each stacked segment. ``flags``: iso3 -> short marker appended to the label (e.g.
+    "†" for imputed inputs). ``bands``: optional iso3-indexed frame with rank_lo, rank_hi,
+    score_lo, score_hi (Monte Carlo). ``reach``: optional frame with best, worst.
+    Countries without a score are listed at the bottom with "no score".
+    """
+    flags = flags or {}
+    t = table.sort_values(["score", "country"], ascending=[True, False], na_position="first").reset_index(drop=True)
+    labels = [f"{c}{flags.get(i, '')}" for i, c in zip(t["iso3"], t["country"], strict=True)]
+    fig = go.Figure()
+    pillar_count: dict[str, int] = {}
+    for col, _, pillar, _ in parts:
+        pillar_count[pillar] = pillar_count.get(pillar, 0) + 1
+    seen: dict[str, int] = {}
+    for col, label, pillar, help_text in parts:
+        k = seen.get(pillar, 0)
+        seen[pillar] = k + 1
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=t[col].fillna(0),
+                name=label,
+                orientation="h",
+                marker_color=_shade(PILLAR_COLOURS.get(pillar, GREY), k, pillar_count[pillar]),
+                marker_line_width=0,
+                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:.1f}} points<br>{help_text}<extra></extra>",
+            )
+        )
+    text = []
+    for _, r in t.iterrows():
+        if pd.isna(r["score"]):
+            text.append("no score (too little data)")
+            continue
+        s = f"{r['score']:.1f} · #{int(r['rank'])}"
+        if bands is not None and r["iso3"] in bands.index:
+            b = bands.loc[r["iso3"]]
+            s += f" (90%: #{int(b['rank_lo'])}–{int(b['rank_hi'])})"
+        if reach is not None and r["iso3"] in reach.index:
+            s += f" · reach #{int(reach.loc[r['iso3'], 'best'])}–{int(reach.loc[r['iso3'], 'worst'])}"
+        s += f" · cov {r['coverage'] * 100:.0f}%"
+        text.append(s)
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=t["score"].fillna(0),
+            mode="text",
+            text=text,
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            name="score",
+        )
+    )
+    if bands is not None:
+        b = bands.reindex(t["iso3"])
+        fig.add_trace(
+            go.Scatter(
+                y=labels,
+                x=t["score"],
+                mode="markers",
+                marker=dict(size=1, color="rgba(0,0,0,0)"),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=(b["score_hi"].to_numpy() - t["score"].to_numpy()),
+                    arrayminus=(t["score"].to_numpy() - b["score_lo"].to_numpy()),
+                    color="#333",
+                    thickness=1.2,
+                    width=4,
+                ),
+                name="5–95% score interval",
+                hoverinfo="skip",
+            )
+        )
+    when = f" in {year}" if year else ""
+    _layout(
+        fig,
+        f"Moscow-alignment score{when} (0 = farthest, 100 = closest), split by contribution",
+        barmode="stack",
+        height=max(420, 34 * len(t) + 140),
+        xaxis=dict(title="score points (0–100)", range=[0, 135], dtick=20),
+        yaxis=dict(title=None, automargin=True),
+        legend=dict(orientation="h", y=-0.12, x=0, font_size=11),
+    )
+    return fig
+
+
+def trend_figure(
+    scores: pd.DataFrame,
+    highlight: list[str] | None = None,
+    events: pd.DataFrame | None = None,
+    title: str = "Moscow-alignment score by year (0–100)",
+) -> go.Figure:
+    """Score lines per country over the years. Highlighted countries get colours, others grey.
+
+    ``events`` (optional): iso3, date, description, url — drawn as markers on the
+    highlighted countries' lines at the event's year, with the source in the hover.
+    """
+    highlight = [h for h in (highlight or []) if h in set(scores["iso3"])]
+    fig = go.Figure()
+    order = sorted(scores["iso3"].unique(), key=lambda i: (i in highlight, i))
+    colour = {iso: OKABE_ITO[k % len(OKABE_ITO)] for k, iso in enumerate(highlight)}
+    for iso in order:
+        s = scores[scores["iso3"] == iso].sort_values("year")
+        on = iso in colour or not highlight
+        fig.add_trace(
+            go.Scatter(
+                x=s["year"],
+                y=s["score"],
+                mode="lines+markers",
+                name=s["country"].iloc[0],
+                line=dict(color=colour.get(iso, GREY if highlight else None), width=3 if iso in colour else 1.5),
+                marker=dict(size=5 if on else 3),
+                opacity=1.0 if on else 0.55,
+                hovertemplate="<b>%{fullData.name}</b> %{x}: %{y:.1f}<extra></extra>",
+            )
+        )
+    if events is not None and len(events) and highlight:
+        ev = events[events["iso3"].isin(highlight)].copy()
+        ev["year"] = ev["date"].str[:4].astype(int)
+        sc = scores.set_index(["iso3", "year"])["score"]
+        ev = ev[ev["year"].isin(scores["year"].unique())]
+        ev["y"] = [sc.get((i, y), np.nan) for i, y in zip(ev["iso3"], ev["year"], strict=True)]
+        for iso, g in ev.groupby("iso3"):
+            fig.add_trace(
+                go.Scatter(
+                    x=g["year"],
+                    y=g["y"],
+                    mode="markers",
+                    marker=dict(symbol="diamond-open", size=12, color=colour.get(iso, "#333"), line_width=2),
+                    name=f"events: {iso}",
+                    text=[f"{d}: {t}<br><i>{u}</i>" for d, t, u in zip(g["date"], g["description"], g["url"], strict=True)],
+                    hovertemplate="%{text}<extra></extra>",
+                )
+            )
+    years = sorted(scores["year"].unique())
+    _layout(
+        fig,
+        title,
+        height=460,
+        xaxis=dict(title="year", tickmode="array", tickvals=years, dtick=1),
+        yaxis=dict(title="score (0–100)", range=[0, 100]),
+        legend=dict(font_size=11),
+    )
+    return fig
+
+
+def pillar_compare_figure(table: pd.DataFrame, pillars: dict[str, str], year: int) -> go.Figure:
+    """Grouped bars: pillar sub-scores (0–100) for the selected countries."""
+    fig = go.Figure()
+    for k, (_, r) in enumerate(table.iterrows()):
+        fig.add_trace(
+            go.Bar(
+                x=[p.replace("_", " ") for p in pillars],
+                y=[r.get(f"pillar_{p}") for p in pillars],
+                name=r["country"],
+                marker_color=OKABE_ITO[k % len(OKABE_ITO)],
+                hovertemplate="<b>%{fullData.name}</b> %{x}: %{y:.1f}<extra></extra>",
+            )
+        )
+    return _layout(
+        fig,
+        f"Pillar sub-scores in {year} (0 = farthest from Moscow, 100 = closest)",
+        barmode="group",
+        height=380,
+        yaxis=dict(title="sub-score (0–100)", range=[0, 100]),
+    )
+
+
+def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
+    """Choropleth of the region by score; Russia drawn in grey as context, not scored."""
+    t = table.dropna(subset=["score"])
+    fig = go.Figure()
+    fig.add_trace(
+        go.Choropleth(
+            locations=["RUS"],
+            z=[0],
+            locationmode="ISO-3",
+            colorscale=[[0, "#E4E7EB"], [1, "#E4E7EB"]],
+            showscale=False,
+            hovertemplate="Russia (reference, not scored)<extra></extra>",
+            marker_line_color="white",
+        )
+    )
+    fig.add_trace(
+        go.Choropleth(
+            locations=t["iso3"],
+            z=t["score"],
+            zmin=0,
+            zmax=100,
+            locationmode="ISO-3",
+            colorscale=MAP_SCALE,
+            reversescale=True,
+            text=t["country"],
+            customdata=np.stack([t["rank"].to_numpy(), t["coverage"].to_numpy() * 100], axis=-1),
+            hovertemplate="<b>%{text}</b><br>score %{z:.1f} · rank #%{customdata[0]:.0f}"
+            "<br>coverage %{customdata[1]:.0f}%<extra></extra>",
+            marker_line_color="white",
+            marker_line_width=0.8,
+            colorbar=dict(title=dict(text="score"), len=0.8),
+        )
+    )
+    fig.update_geos(
+        projection_type="conic equal area",
+        projection_rotation_lon=50,
+        lonaxis_range=[18, 92],
+        lataxis_range=[34, 62],
+        showcountries=True,
+        countrycolor="white",
+        showland=True,
+        landcolor="#F3F5F7",
+        showocean=True,
+        oceancolor="#EAF2F8",
+        showlakes=True,
+        lakecolor="#EAF2F8",
+        showframe=False,
+        resolution=50,
+    )
+    return _layout(fig, f"Moscow-alignment score by country, {year} (darker = closer to Moscow)", height=520)
+
+
+def heatmap_figure(
+    matrix: pd.DataFrame,
+    title: str,
+    colorbar_title: str,
+    zmin: float | None = None,
+    zmax: float | None = None,
+    diverging: bool = False,
+    text_fmt: str = "{:.0f}",
+) -> go.Figure:
+    """A labelled heatmap (rows × columns) with values printed in the cells."""
+    z = matrix.to_numpy(dtype=float)
+    text = [["" if (v is None or (isinstance(v, float) and math.isnan(v))) else text_fmt.format(v) for v in row] for row in z]
+    scale = "RdBu" if diverging else "Blues"
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[str(c) for c in matrix.columns],
+            y=[str(i) for i in matrix.index],
+            colorscale=scale,
+            zmid=0 if diverging else None,
+            zmin=zmin,
+            zmax=zmax,
+            text=text,
+            texttemplate="%{text}",
+            colorbar=dict(title=dict(text=colorbar_title)),
+            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        )
+    )
+    return _layout(
+        fig, title, height=max(320, 26 * len(matrix) + 140), yaxis=dict(autorange="reversed", automargin=True)
+    )
+
+
+def scenario_delta_figure(delta: pd.DataFrame, title: str) -> go.Figure:
+    """Before/after dumbbells: one row per country with baseline and scenario score."""
+    d = delta.sort_values("score_after")
+    fig = go.Figure()
+    for _, r in d.iterrows():
+        fig.add_trace(
+            go.Scatter(
+                x=[r["score_before"], r["score_after"]],
+                y=[r["country"], r["country"]],
+                mode="lines",
+                line=dict(color=GREY, width=3),
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(go.Scatter(x=d["score_before"], y=d["country"], mode="markers", name="baseline",
+                             marker=dict(color=GREY, size=10)))
+    fig.add_trace(go.Scatter(x=d["score_after"], y=d["country"], mode="markers", name="scenario",
+                             marker=dict(color="#D55E00", size=10, symbol="diamond")))
+    return _layout(fig, title, height=max(380, 30 * len(d) + 120), xaxis=dict(title="score (0–100)", range=[0, 100]))

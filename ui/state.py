@@ -1,0 +1,210 @@
+"""The dashboard's shareable state and its URL encoding.
+
+Everything a person can set lives in the URL query string, so a link reopens the
+same view. Parsing is forgiving: a malformed or out-of-range parameter falls back to
+its default and yields a notice naming the parameter, never an exception.
+
+Parameters (all optional)::
+
+    view    one of VIEWS                       year   a panel year
+    preset  a weight preset name               w      id:weight,... (indicator weights, 0-10)
+    pw      pillar:weight,... (0-10)           norm   normalisation method
+    agg     aggregation method                 miss   missing-data policy
+    cov     minimum coverage, 0-1              cmp    2-4 ISO3 codes to compare
+    hl      ISO3 codes highlighted on trends   unc    perturbation strength (UNCERTAINTY key)
+    seed    Monte Carlo seed (0-99999)         floor  reachable-rank weight floor, % (0-5)
+    scn     example scenario name
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+
+VIEWS: dict[str, str] = {
+    "ranking": "Ranking",
+    "compare": "Compare",
+    "trends": "Trends",
+    "map": "Map",
+    "robustness": "Robustness",
+    "scenarios": "What-if",
+    "data": "Data & sources",
+    "method": "Methodology",
+    "upload": "Your data",
+}
+#: Perturbation strength -> Dirichlet concentration (higher = tighter around the chosen weights).
+UNCERTAINTY: dict[str, float] = {"off": float("inf"), "low": 200.0, "medium": 50.0, "high": 12.0}
+WEIGHT_MAX = 10.0
+WEIGHT_STEP = 0.5
+
+
+@dataclass(frozen=True)
+class UIState:
+    view: str
+    year: int
+    preset: str
+    weights: dict[str, float]
+    pillar_weights: dict[str, float]
+    normalisation: str
+    aggregation: str
+    missing: str
+    min_coverage: float
+    compare: tuple[str, ...]
+    highlight: tuple[str, ...]
+    uncertainty: str = "medium"
+    seed: int = 1
+    floor: float = 2.0
+    scenario: str = ""
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _one(v) -> str:
+    return v[-1] if isinstance(v, list | tuple) else str(v)
+
+
+def _pairs(raw: str, valid: Mapping[str, float], name: str, notices: list[str]) -> dict[str, float]:
+    out = dict(valid)
+    for item in filter(None, raw.split(",")):
+        key, _, val = item.partition(":")
+        if key not in valid:
+            notices.append(f"URL parameter '{name}': unknown key {key!r} ignored")
+            continue
+        try:
+            x = float(val)
+        except ValueError:
+            notices.append(f"URL parameter '{name}': {key} = {val!r} is not a number; default kept")
+            continue
+        if not 0 <= x <= WEIGHT_MAX or x != x:
+            notices.append(f"URL parameter '{name}': {key} = {val} is outside 0-{WEIGHT_MAX:g}; default kept")
+            continue
+        out[key] = x
+    return out
+
+
+def parse_query(
+    params: Mapping[str, str | list[str]],
+    defaults: UIState,
+    *,
+    years: tuple[int, ...],
+    presets: Mapping[str, tuple[dict[str, float], dict[str, float]]],
+    methods: Mapping[str, tuple[str, ...]],
+    countries: tuple[str, ...],
+    scenarios: tuple[str, ...] = (),
+) -> UIState:
+    """Read the URL into a state. Bad values fall back to defaults with a notice.
+
+    ``presets`` maps name -> (indicator weights, pillar weights) on the UI's 0-10 scale;
+    ``methods`` maps 'norm'/'agg'/'miss' -> allowed names.
+    """
+    p = {k: _one(v) for k, v in params.items()}
+    notices: list[str] = []
+    s = defaults
+
+    def choice(key, allowed, current):
+        if key not in p:
+            return current
+        if p[key] in allowed:
+            return p[key]
+        notices.append(f"URL parameter '{key}': {p[key]!r} is not one of {', '.join(map(str, allowed))}; using {current!r}")
+        return current
+
+    view = choice("view", tuple(VIEWS), s.view)
+    preset = choice("preset", tuple(presets), s.preset)
+    w0, pw0 = presets[preset]
+    weights = _pairs(p.get("w", ""), w0, "w", notices)
+    pillar_weights = _pairs(p.get("pw", ""), pw0, "pw", notices)
+    year = s.year
+    if "year" in p:
+        try:
+            y = int(p["year"])
+            if y in years:
+                year = y
+            else:
+                notices.append(f"URL parameter 'year': {y} is outside the panel {years[0]}-{years[-1]}; using {year}")
+        except ValueError:
+            notices.append(f"URL parameter 'year': {p['year']!r} is not a year; using {year}")
+    cov = s.min_coverage
+    if "cov" in p:
+        try:
+            c = float(p["cov"])
+            if 0 <= c <= 1:
+                cov = c
+            else:
+                notices.append(f"URL parameter 'cov': {c} is outside 0-1; using {cov}")
+        except ValueError:
+            notices.append(f"URL parameter 'cov': {p['cov']!r} is not a number; using {cov}")
+
+    def codes(key, current, lo, hi):
+        if key not in p:
+            return current
+        got = [c.strip().upper() for c in p[key].split(",") if c.strip()]
+        bad = [c for c in got if c not in countries]
+        good = tuple(dict.fromkeys(c for c in got if c in countries))
+        if bad:
+            notices.append(f"URL parameter '{key}': unknown country code(s) {', '.join(bad)} ignored")
+        if not lo <= len(good) <= hi:
+            notices.append(f"URL parameter '{key}': needs {lo}-{hi} countries; using {', '.join(current) or 'none'}")
+            return current
+        return good
+
+    def integer(key, current, lo, hi):
+        if key not in p:
+            return current
+        try:
+            x = float(p[key])
+            if lo <= x <= hi:
+                return type(current)(x)
+        except ValueError:
+            pass
+        notices.append(f"URL parameter '{key}': {p[key]!r} must be a number from {lo} to {hi}; using {current}")
+        return current
+
+    return replace(
+        s,
+        view=view,
+        year=year,
+        preset=preset,
+        weights=weights,
+        pillar_weights=pillar_weights,
+        normalisation=choice("norm", methods["norm"], s.normalisation),
+        aggregation=choice("agg", methods["agg"], s.aggregation),
+        missing=choice("miss", methods["miss"], s.missing),
+        min_coverage=cov,
+        compare=codes("cmp", s.compare, 2, 4),
+        highlight=codes("hl", s.highlight, 0, 14),
+        uncertainty=choice("unc", tuple(UNCERTAINTY), s.uncertainty),
+        seed=integer("seed", s.seed, 0, 99999),
+        floor=integer("floor", s.floor, 0, 5),
+        scenario=choice("scn", scenarios, s.scenario) if scenarios else s.scenario,
+        notices=tuple(notices),
+    )
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[dict, dict]]) -> dict[str, str]:
+    """The query parameters for a state: only what differs from the defaults (short URLs)."""
+    q: dict[str, str] = {}
+    simple = {
+        "view": "view", "year": "year", "preset": "preset", "normalisation": "norm", "aggregation": "agg",
+        "missing": "miss", "min_coverage": "cov", "uncertainty": "unc", "seed": "seed", "floor": "floor",
+        "scenario": "scn",
+    }
+    for f in fields(UIState):
+        if f.name in simple and getattr(state, f.name) != getattr(defaults, f.name):
+            v = getattr(state, f.name)
+            q[simple[f.name]] = _fmt(v) if isinstance(v, float) else str(v)
+    w0, pw0 = presets[state.preset]
+    dw = ",".join(f"{k}:{_fmt(v)}" for k, v in state.weights.items() if w0.get(k) != v)
+    dpw = ",".join(f"{k}:{_fmt(v)}" for k, v in state.pillar_weights.items() if pw0.get(k) != v)
+    if dw:
+        q["w"] = dw
+    if dpw:
+        q["pw"] = dpw
+    if state.compare != defaults.compare:
+        q["cmp"] = ",".join(state.compare)
+    if state.highlight != defaults.highlight:
+        q["hl"] = ",".join(state.highlight)
+    return q
