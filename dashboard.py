@@ -39,16 +39,17 @@ def shipped():
 
 
 def ui_presets(catalog) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
-    """Presets on the sliders' 0-10 scale (weights are relative, so rescaling changes nothing)."""
+    """Presets as slider values (0-10). Weights are relative, so a preset above 10 is scaled down."""
     out = {}
     for name in scoring.PRESETS:
         spec = scoring.spec_from_preset(name, catalog)
-        iw = {k: float(spec.indicator_weights.get(k, 0.0)) for k in catalog}
-        pw = {p: float(spec.pillar_weights.get(p, 0.0)) for p in PILLARS}
+        iw = {k: float(spec.indicator_weights.get(k, 1.0)) for k in catalog}
+        pw = {p: float(spec.pillar_weights.get(p, 1.0)) for p in PILLARS}
         for d in (iw, pw):
-            top = max(d.values()) or 1.0
-            for k in d:
-                d[k] = round(d[k] / top * 5 / WEIGHT_STEP) * WEIGHT_STEP
+            top = max(d.values())
+            if top > WEIGHT_MAX:
+                for k in d:
+                    d[k] = d[k] * WEIGHT_MAX / top
         out[name] = (iw, pw)
     return out
 

@@ -157,7 +157,9 @@ def aggregate(
         contrib = contrib_t
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(score_t[..., None] > 0, score[..., None] / np.where(score_t > 0, score_t, 1.0)[..., None], 0.0)
+            scale = np.where(
+                score_t[..., None] > 0, score[..., None] / np.where(score_t > 0, score_t, 1.0)[..., None], 0.0
+            )
         contrib = contrib_t * scale
     contrib = np.where(present & ok[..., None], contrib, np.nan)
     return Aggregated(score=score, coverage=coverage, pillars=pillars, contributions=contrib)

@@ -24,7 +24,7 @@ from scoring.weights import effective_weight_vector
 
 #: Default-year rule: the latest year in which at least DEFAULT_YEAR_SHARE of the countries
 #: have coverage >= DEFAULT_YEAR_COVERAGE under the spec's weights.
-DEFAULT_YEAR_COVERAGE = 0.75
+DEFAULT_YEAR_COVERAGE = 2 / 3
 DEFAULT_YEAR_SHARE = 0.8
 #: Scores are rounded to this many decimals before ranking, so float noise cannot split a tie.
 RANK_DECIMALS = 9
@@ -194,7 +194,9 @@ class Model:
         try:
             return self.years.index(int(year))
         except ValueError:
-            raise SpecError(f"year {year} is outside the panel; choose a year in {self.years[0]}-{self.years[-1]}") from None
+            raise SpecError(
+                f"year {year} is outside the panel; choose a year in {self.years[0]}-{self.years[-1]}"
+            ) from None
 
     def coverage(self, spec: ScoringSpec) -> np.ndarray:
         """Coverage ``[year, country]``: share of the effective weight whose indicator has a normalised value."""
@@ -205,7 +207,7 @@ class Model:
         """The latest year with adequate coverage.
 
         Adequate: at least ``DEFAULT_YEAR_SHARE`` (80%) of the countries have coverage
-        ``>= DEFAULT_YEAR_COVERAGE`` (0.75) under the spec's weights and normalisation
+        ``>= DEFAULT_YEAR_COVERAGE`` (two thirds) under the spec's weights and normalisation
         (default spec if None). If no year qualifies, the year with the highest mean
         coverage (the latest of equals).
         """

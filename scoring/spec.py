@@ -124,6 +124,13 @@ class ScoringSpec(BaseModel):
             raise ValueError(f"unknown missing-data policy {v!r}; choose one of: {', '.join(MISSING_POLICIES)}")
         return v
 
+    def __init__(self, **fields):
+        """Validate like any pydantic model, but raise :class:`SpecError` with a one-line message."""
+        try:
+            super().__init__(**fields)
+        except ValidationError as e:
+            raise SpecError(_first_error(e)) from None
+
     # -- construction helpers -------------------------------------------------------------
     @classmethod
     def build(cls, **fields) -> ScoringSpec:

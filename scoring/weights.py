@@ -76,9 +76,7 @@ def spec_from_preset(name: str, catalog: Mapping[str, Indicator], **overrides) -
     return ScoringSpec.build(**{"indicator_weights": iw, "pillar_weights": pw, "preset": name, **overrides})
 
 
-def effective_weight_vector(
-    spec: ScoringSpec, indicators: Sequence[str], pillar_of: Sequence[str]
-) -> np.ndarray:
+def effective_weight_vector(spec: ScoringSpec, indicators: Sequence[str], pillar_of: Sequence[str]) -> np.ndarray:
     """Effective indicator weights (sum 1) for ``indicators`` under ``spec``.
 
     ``w_eff_i = P_p / sum_q P_q * w_i / sum_{j in p} w_j`` where the pillar sum runs over

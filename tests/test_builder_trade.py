@@ -214,6 +214,60 @@ def test_computed_share_kyrgyzstan_2023_uses_hand_total(built, raw_rows):
     assert any(s.startswith(trade.PREFIX_HAND + "-") for s in row["source_ids"].split(";"))
 
 
+def _hand_value(country, year, measure):
+    hand = pd.read_csv(trade.HAND_PATH, dtype=str, keep_default_na=False)
+    m = (hand.country == country) & (hand.year == str(year)) & (hand.measure == measure)
+    vals = hand.loc[m, "value"].astype(float).unique()
+    assert len(vals) == 1, f"expected one hand {measure} for {country} {year}, found {vals}"
+    return vals[0]
+
+
+@needs_raw
+def test_hand_computed_share_ukraine_2020(built):
+    """UBN/State Customs turnover with Russia / total, both hand rows; year inferred, so estimated."""
+    _, df = built
+    expected = 100 * _hand_value("Ukraine", 2020, "turnover_with_russia_usd") / _hand_value(
+        "Ukraine", 2020, "total_turnover_usd"
+    )
+    row = df.loc[("UKR", 2020)]
+    assert row["value"] == pytest.approx(expected) == pytest.approx(7.0600, abs=1e-4)
+    assert row["status"] == "estimated" and "year inferred" in row["note"]
+    # 2017-2019 now lie between the 2016 (8%) and 2020 anchors; 2021-2022 are carried forward.
+    assert df.loc[("UKR", 2018), "status"] == "imputed"
+    assert df.loc[("UKR", 2018), "value"] == pytest.approx(8 + (expected - 8) * 2 / 4)
+    assert df.loc[("UKR", 2022), "status"] == "carried_forward"
+    assert ("UKR", 2023) not in df.index
+
+
+@needs_raw
+def test_hand_exim_midpoint_lithuania_2015(built):
+    _, df = built
+    ex, im = _hand_value("Lithuania", 2015, "export_share_pct"), _hand_value("Lithuania", 2015, "import_share_pct")
+    row = df.loc[("LTU", 2015)]
+    assert row["value"] == pytest.approx((ex + im) / 2) == pytest.approx(15.3)
+    assert row["status"] == "estimated" and "midpoint" in row["note"]
+
+
+@needs_raw
+def test_hand_partial_year_armenia_2016(built):
+    _, df = built
+    row = df.loc[("ARM", 2016)]
+    assert row["value"] == pytest.approx(_hand_value("Armenia", 2016, "total_trade_share_pct"))
+    assert row["status"] == "estimated" and "partial year, 6 months" in row["note"]
+    assert df.loc[("ARM", 2017), "status"] == "imputed"  # between 2016 (H1) and 2019
+
+
+@needs_raw
+def test_hand_low_quality_moldova_2023_is_estimated_and_carried(built):
+    _, df = built
+    row = df.loc[("MDA", 2023)]
+    assert row["value"] == pytest.approx(3.0)
+    assert row["status"] == "estimated"
+    assert "low-quality outlet" in row["note"] and "Russian-side" not in row["note"]
+    assert df.loc[("MDA", 2024), "status"] == "carried_forward"
+    assert df.loc[("MDA", 2024), "value"] == pytest.approx(3.0)
+
+
 @needs_raw
 def test_conflict_keeps_partner_statistics_and_names_loser(built):
     _, df = built

@@ -35,7 +35,7 @@ VIEWS: dict[str, str] = {
 #: Perturbation strength -> Dirichlet concentration (higher = tighter around the chosen weights).
 UNCERTAINTY: dict[str, float] = {"off": float("inf"), "low": 200.0, "medium": 50.0, "high": 12.0}
 WEIGHT_MAX = 10.0
-WEIGHT_STEP = 0.5
+WEIGHT_STEP = 0.25
 
 
 @dataclass(frozen=True)

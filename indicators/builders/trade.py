@@ -99,9 +99,10 @@ YEARS_NOTE = (
     "Coverage is uneven: sourced values (observed or estimated) exist only where the compiled pages give them. "
     "2013 is sourced for Belarus and Georgia only (Lithuania's 2013 is carried back from 2014). For 2024, six states "
     "have a sourced value (Armenia, Belarus, Georgia, Kyrgyzstan, Tajikistan, Uzbekistan; partial-year or bounded "
-    "figures are estimated) and four a carried value (Azerbaijan, Kazakhstan, Latvia, Lithuania). Estonia and "
-    "Turkmenistan have no usable total share in any year (only export shares, or Russian-side turnover with no "
-    "matching total), and Moldova and Ukraine have none for 2024; these stay missing."
+    "figures are estimated) and five a carried value (Azerbaijan, Kazakhstan, Latvia, Lithuania, Moldova; Moldova's "
+    "from a 2023 ministerial statement relayed by a low-reliability outlet). Estonia and Turkmenistan have no usable "
+    "total share in any year (only export shares, or Russian-side turnover with no matching total), and Ukraine's "
+    "latest sourced year is 2020 (year inferred, carried to 2022); these stay missing."
 )
 
 

@@ -66,11 +66,19 @@ TIE_RULES: tuple[tuple[str, str, str, int], ...] = (
     (r"Interim Agreement on trade", r"^in_force$", "eu_pca", 1),
     (r"Individual Partnership Action Plan", r"^agreed$", "nato_plan", 2),
     (r"NATO Annual National Programme|NATO-Ukraine Action Plan", r".", "nato_plan", 2),
-    (r"Substantial NATO-Georgia Package|Enhanced Opportunities Partner|NATO-Ukraine Council",
-     r"^(agreed|granted|established)$", "nato_plan", 2),
+    (
+        r"Substantial NATO-Georgia Package|Enhanced Opportunities Partner|NATO-Ukraine Council",
+        r"^(agreed|granted|established)$",
+        "nato_plan",
+        2,
+    ),
     (r"Enhanced Partnership and Cooperation Agreement", r"^(signed|in_force)$", "eu_enhanced", 2),
-    (r"^US-\w+ Charter|^US-Baltic Charter|^US-\w+ Strategic Partnership Commission Charter",
-     r"^signed", "us_charter", 2),
+    (
+        r"^US-\w+ Charter|^US-Baltic Charter|^US-\w+ Strategic Partnership Commission Charter",
+        r"^signed",
+        "us_charter",
+        2,
+    ),
     (r"EU visa-free regime", r"^in_force$", "eu_visa_free", 3),
     (r"EU membership application", r"^submitted$", "eu_accession", 4),
     (r"EU accession negotiations", r"^opened$", "eu_accession", 5),
@@ -201,6 +209,24 @@ def membership_stage(notes: str) -> str:
     return "signed"
 
 
+MEMBERSHIP_STATUS_LABEL = {
+    "association_agreement": "Association Agreement/DCFTA",
+    "cepa": "CEPA",
+    "epca": "EPCA",
+    "candidate": "candidate status",
+    "member": "membership",
+}
+STAGE_LABEL = {"signed": "signature", "in_force": "entry into force", "initialled": "initialled"}
+
+
+def membership_label(org: str, status: str, notes: str) -> str:
+    """Readable label of an EU/NATO memberships row, e.g. 'EU Association Agreement/DCFTA: entry into force'."""
+    name = f"{org} {MEMBERSHIP_STATUS_LABEL.get(status, status.replace('_', ' '))}"
+    if status in ("member", "candidate"):
+        return name
+    return f"{name}: {STAGE_LABEL[membership_stage(notes)]}"
+
+
 def classify_tie(tie: str, status: str) -> tuple[str, int] | None:
     """(family, rung) for a structural-ties row that places a country on the ladder, else None."""
     for tie_re, status_re, family, rung in TIE_RULES:
@@ -230,11 +256,18 @@ def index_value(ladder: int, event_sum: float) -> float:
     """100 * (LADDER_WEIGHT * ladder / LADDER_TOP + EVENTS_WEIGHT * min(1, max(0, event_sum) / EVENT_CAP)).
 
     ``ladder`` must be a rung of :data:`LADDER`; a negative event sum counts as 0 (negative
-    events can cancel positive ones but never push the ladder term down).
+    events can cancel positive ones but never push the ladder term down). At the top rung
+    (member of both the EU and NATO) the events term is full: membership subsumes
+    engagement, and the Baltic event record is thin.
     """
     if ladder not in LADDER:
         raise ValueError(f"ladder level {ladder!r} is not one of {sorted(LADDER)}")
-    return 100.0 * (LADDER_WEIGHT * ladder / LADDER_TOP + EVENTS_WEIGHT * min(1.0, max(0.0, event_sum) / EVENT_CAP))
+    if ladder == LADDER_TOP:
+        # Members of both the EU and NATO are inside the institutions the events term measures
+        # engagement with; their (thinly recorded) visit count must not rank them below candidates.
+        event_sum = EVENT_CAP
+    v = 100.0 * (LADDER_WEIGHT * ladder / LADDER_TOP + EVENTS_WEIGHT * min(1.0, max(0.0, event_sum) / EVENT_CAP))
+    return min(100.0, v)  # 0.8 + 0.2 can exceed 1 by a rounding ulp
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,25 +385,47 @@ def structural_facts(ties: pd.DataFrame, mem: pd.DataFrame) -> tuple[pd.DataFram
             continue
         fam = classify_tie(r.tie, r.status)
         if fam:
-            facts.append(dict(iso3=r.iso3, date=r.date, family=fam[0], rung=fam[1],
-                              label=f"{r.tie}: {r.status.replace('_', ' ')}", source_id=r.source_id, notes=r.notes))
+            facts.append(
+                dict(
+                    iso3=r.iso3,
+                    date=r.date,
+                    family=fam[0],
+                    rung=fam[1],
+                    label=f"{r.tie}: {r.status.replace('_', ' ')}",
+                    source_id=r.source_id,
+                    notes=r.notes,
+                )
+            )
         sus = classify_downgrade(r.tie, r.status)
         if sus is not None:
             lift = ties[(ties["iso3"] == r.iso3) & (ties["tie"] == r.tie) & ties["status"].str.match(LIFT_STATUS)]
             lift = lift[lift["date"].map(parse_date) > parse_date(r.date)]
-            downs.append(dict(iso3=r.iso3, date=r.date, families=sus,
-                              label=f"{r.tie}: {r.status.replace('_', ' ')}", source_id=r.source_id,
-                              end=min(lift["date"].map(parse_date)) if len(lift) else None))
+            downs.append(
+                dict(
+                    iso3=r.iso3,
+                    date=r.date,
+                    families=sus,
+                    label=f"{r.tie}: {r.status.replace('_', ' ')}",
+                    source_id=r.source_id,
+                    end=min(lift["date"].map(parse_date)) if len(lift) else None,
+                )
+            )
     for r in mem.itertuples():
         if r.organisation not in ("EU", "NATO"):
             continue
         fam = classify_membership(r.organisation, r.status, r.notes)
         if fam:
-            stage = membership_stage(r.notes)
-            what = "" if r.status in ("member", "candidate") else f" ({stage.replace('_', ' ')})"
-            facts.append(dict(iso3=r.iso3, date=r.date, family=fam[0], rung=fam[1],
-                              label=f"{r.organisation} {r.status.replace('_', ' ')}{what}",
-                              source_id=r.source_id, notes=r.notes))
+            facts.append(
+                dict(
+                    iso3=r.iso3,
+                    date=r.date,
+                    family=fam[0],
+                    rung=fam[1],
+                    label=membership_label(r.organisation, r.status, r.notes),
+                    source_id=r.source_id,
+                    notes=r.notes,
+                )
+            )
     f = pd.DataFrame(facts, columns=["iso3", "date", "family", "rung", "label", "source_id", "notes"])
     f["d"] = f["date"].map(parse_date)
     g = pd.DataFrame(downs, columns=["iso3", "date", "families", "label", "source_id", "end"])
@@ -378,13 +433,15 @@ def structural_facts(ties: pd.DataFrame, mem: pd.DataFrame) -> tuple[pd.DataFram
     return f, g
 
 
-def ladder_at(facts: pd.DataFrame, downs: pd.DataFrame, iso3: str, year: int) -> tuple[int, list[dict], list[dict]]:
+def ladder_at(
+    facts: pd.DataFrame, downs: pd.DataFrame, iso3: str, year: int
+) -> tuple[int, int, list[dict], list[dict]]:
     """Ladder level of ``iso3`` on 31 December of ``year``, with the rows that set it.
 
     Level = highest rung among facts dated on or before that day whose family is not suspended by a
     downgrade in force, lifted to :data:`LADDER_TOP` if both EU and NATO membership are in force,
-    minus :data:`DOWNGRADE_PENALTY` if any downgrade is in force, floor 0. Returns (level,
-    deciding fact rows, downgrade rows in force). Deciding rows: both membership rows at the top
+    minus :data:`DOWNGRADE_PENALTY` if any downgrade is in force, floor 0. Returns (level, rung
+    before the penalty, deciding fact rows, downgrade rows in force). Deciding rows: both membership rows at the top
     rung, else the latest unflagged (no CONFLICT) row at the highest rung (the latest row of any
     kind if all are flagged).
     """
@@ -404,10 +461,11 @@ def ladder_at(facts: pd.DataFrame, downs: pd.DataFrame, iso3: str, year: int) ->
         clean = top[~top["notes"].map(is_conflict)]
         pick = (clean if len(clean) else top).sort_values("d", kind="stable").iloc[-1]
         deciding = [pick.to_dict()]
+    rung = level
     if len(dn):
         level = max(0, level - DOWNGRADE_PENALTY)
     down_rows = [r.to_dict() for _, r in dn.sort_values("d", kind="stable").iterrows()]
-    return level, deciding, down_rows
+    return level, rung, deciding, down_rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,12 +493,15 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             f"min(1, weighted events/{EVENT_CAP:g})). The ladder is the country's institutional tie to the EU, "
             f"NATO and the US on 31 December of the year: {_ladder_text()}. The events term counts high-level "
             f"engagement (summits, head-of-state and ministerial visits, agreements, exercises, aid) over the "
-            f"{WINDOW_YEARS}-year trailing window ending in the year. Higher = farther from Moscow."
+            f"{WINDOW_YEARS}-year trailing window ending in the year; members of both the EU and NATO get the full "
+            f"events term. Higher = farther from Moscow."
         ),
         coding_rule=(
             "Ladder: a tie counts from its dated row (structural ties file and the EU/NATO rows of the memberships "
             "file; AA/CEPA/EPCA stage read from the notes: initialled = no rung, signature = 2, AA entry into "
-            "force = 3) and stays in force until a downgrade suspends it. Downgrades (Belarus suspending the "
+            "force = 3; a year-only date counts in its year; only signed US charters count, not joint statements "
+            "such as the 2018 US-Kazakhstan and US-Uzbekistan ones; ANNOUNCED structural rows are left out) and "
+            "stays in force until a downgrade suspends it. Downgrades (Belarus suspending the "
             "Eastern Partnership and the readmission agreement 2021; Belarus's PfP suspension 2022; the US "
             "closing its Minsk embassy 2022; the EU freezing and Georgia suspending Georgia's accession process "
             "2024; the US suspending its strategic partnership with Georgia 2024) stop the suspended tie from "
@@ -453,15 +514,18 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             "their weight (the events term is floored at 0, so they never raise the index and never cut into "
             "the ladder term); ANNOUNCED rows count only if their note reports the event took place or an "
             "unflagged row has the same country and date; contacts with an exiled opposition are not counted; "
+            "event rows that mirror a structural change (e.g. the first visa-free day) count as events too; "
             f"two CONFLICT rows of the same country, type and partner at most {CONFLICT_DAYS} days apart are one "
-            "event (earliest date kept). Sources per value: the row(s) deciding the ladder level, any downgrade "
-            "in force, and at most the three heaviest events of the window; the note gives the event count."
+            "event (earliest date kept). Sources per value: the row(s) deciding the ladder level, the two latest "
+            "downgrades in force, and at most the three heaviest events of the window; the note gives the event count."
         ),
         years_note=(
             "All 14 states, 2013–2025. The ladder is defined every year from dated facts (pre-2013 baseline rows "
             f"set the 2013 starting point). Event windows for 2013 and 2014 are truncated: events are compiled "
             f"from {FIRST_EVENT_YEAR} only. Event coverage is thin in 2016–2019 (7–9 events a year) and for the "
-            "Baltic states and Belarus (6–10 events each); the UK and NATO are under-represented. 2025 is "
+            "Baltic states and Belarus (6–10 events each); the UK and NATO are under-represented. Because Baltic "
+            "coverage is thin, an EU candidate negotiating accession with saturated engagement (Ukraine and "
+            "Moldova from 2024) can score above an EU and NATO member. 2025 is "
             "partial: events to November 2025, ladder as known from pages compiled on 2026-11-23."
         ),
         source_ids=source_ids,
@@ -497,10 +561,18 @@ def _timeline(facts_rows: pd.DataFrame, ev: pd.DataFrame) -> list[dict]:
     for r in facts_rows.itertuples():
         if parse_date(r.date).year < YEARS[0]:
             continue
-        out.append({"iso3": r.iso3, "date": r.date, "indicator": INDICATOR_ID, "kind": r.kind,
-                    "description": r.description, "source_id": r.source_id})
+        out.append(
+            {
+                "iso3": r.iso3,
+                "date": r.date,
+                "indicator": INDICATOR_ID,
+                "kind": r.kind,
+                "description": r.description,
+                "source_id": r.source_id,
+            }
+        )
     other_dates: dict = {}
-    for i, r in ev.iterrows():
+    for _, r in ev.iterrows():
         if r["kept_as"] is not None and r["kept_as"] == r["kept_as"]:
             other_dates.setdefault(r["kept_as"], []).append(r["date"])
     for i, r in ev.iterrows():
@@ -514,9 +586,32 @@ def _timeline(facts_rows: pd.DataFrame, ev: pd.DataFrame) -> list[dict]:
         elif r["n_regional"] > 1:
             desc += f" [regional format, weight 1/{r['n_regional']}]"
         kind = "negative" if is_negative(r["notes"]) else EVENT_KIND[r["event_type"]]
-        out.append({"iso3": r["iso3"], "date": r["date"], "indicator": INDICATOR_ID, "kind": kind,
-                    "description": desc, "source_id": r["source_id"]})
+        out.append(
+            {
+                "iso3": r["iso3"],
+                "date": r["date"],
+                "indicator": INDICATOR_ID,
+                "kind": kind,
+                "description": desc,
+                "source_id": r["source_id"],
+            }
+        )
     return out
+
+
+def fold_conflicting_dates(g: pd.DataFrame) -> pd.Series:
+    """One row for a tie stage reported with several dates (at least one row flagged CONFLICT).
+
+    Kept: a row flagged REFINES if any, else the earliest row flagged neither CONFLICT nor
+    ANNOUNCED, else the earliest row. The other dates go to ``extra``.
+    """
+    g = g.assign(d=g["date"].map(parse_date)).sort_values(["d"], kind="stable")
+    refines = g[g["notes"].str.contains("REFINES")]
+    plain = g[~g["notes"].map(is_conflict) & ~g["notes"].map(is_announced)]
+    keep = (refines if len(refines) else plain if len(plain) else g).iloc[0].copy()
+    others = sorted(set(g["date"]) - {keep["date"]})
+    keep["extra"] = f" (also reported as {', '.join(others)})" if others else ""
+    return keep
 
 
 def _structural_timeline_rows(ties: pd.DataFrame, mem: pd.DataFrame) -> pd.DataFrame:
@@ -525,41 +620,56 @@ def _structural_timeline_rows(ties: pd.DataFrame, mem: pd.DataFrame) -> pd.DataF
     t = ties.copy()
     t["d"] = t["date"].map(parse_date)
     for _, g in t.groupby(["iso3", "tie", "status"], sort=True):
-        flagged = g[g["notes"].map(is_conflict)]
-        plain = g[~g["notes"].map(is_conflict)]
-        groups = [r for _, r in plain.iterrows()]
-        if len(flagged):
-            refines = flagged[flagged["notes"].str.contains("REFINES")]
-            keep = (refines if len(refines) else flagged).sort_values("d", kind="stable").iloc[0].copy()
-            others = sorted(set(flagged["date"]) - {keep["date"]})
-            keep["extra"] = f" (also reported as {', '.join(others)})" if others else ""
-            groups.append(keep)
+        groups = [r for _, r in g.iterrows()]
+        if g["notes"].map(is_conflict).any() and len(g) > 1:
+            groups = [fold_conflicting_dates(g)]
         for r in groups:
             sus = classify_downgrade(r["tie"], r["status"])
             fam = classify_tie(r["tie"], r["status"])
             rung = f" (ladder rung {fam[1]})" if fam else ""
-            rows.append(dict(iso3=r["iso3"], date=r["date"], kind="negative" if sus is not None else "tie",
-                             description=f"{r['tie']}: {r['status'].replace('_', ' ')}{rung}{r.get('extra', '') or ''}",
-                             source_id=r["source_id"]))
+            extra = (r.get("extra", "") or "") + (" [announced schedule]" if is_announced(r["notes"]) else "")
+            rows.append(
+                dict(
+                    iso3=r["iso3"],
+                    date=r["date"],
+                    kind="negative" if sus is not None else "tie",
+                    description=f"{r['tie']}: {r['status'].replace('_', ' ')}{rung}{extra}",
+                    source_id=r["source_id"],
+                )
+            )
     m = mem[mem["organisation"].isin(["EU", "NATO"])]
     for _, g in m.groupby(["iso3", "organisation", "status", "date"], sort=True):
         r = g.iloc[0]
         fam = classify_membership(r["organisation"], r["status"], r["notes"])
-        stage = membership_stage(r["notes"])
-        rung = f" (ladder rung {fam[1] if fam[0] not in BOTH_MEMBERSHIPS else LADDER_TOP})" if fam else ""
-        rows.append(dict(iso3=r["iso3"], date=r["date"], kind="tie",
-                         description=f"{r['organisation']} {r['status'].replace('_', ' ')}: {stage.replace('_', ' ')}"
-                         f"{rung}", source_id=r["source_id"]))
+        if fam is None:
+            rung = " (no ladder rung)"
+        elif fam[0] in BOTH_MEMBERSHIPS:
+            rung = f" (with the other membership: ladder rung {LADDER_TOP})"
+        else:
+            rung = f" (ladder rung {fam[1]})"
+        rows.append(
+            dict(
+                iso3=r["iso3"],
+                date=r["date"],
+                kind="tie",
+                description=membership_label(r["organisation"], r["status"], r["notes"]) + rung,
+                source_id=r["source_id"],
+            )
+        )
     return pd.DataFrame(rows, columns=["iso3", "date", "kind", "description", "source_id"])
 
 
-def _note(level: int, deciding: list[dict], down_rows: list[dict], w: pd.DataFrame, year: int) -> str:
+def _note(level: int, rung: int, deciding: list[dict], down_rows: list[dict], w: pd.DataFrame, year: int) -> str:
     lo = year - WINDOW_YEARS + 1
     what = "; ".join(f"{d['label']} {d['date']}" for d in deciding) or "no tie in force"
-    parts = [f"ladder {level}/{LADDER_TOP} ({what})"]
     if down_rows:
-        parts.append("downgrade in force: " + "; ".join(f"{d['label']} {d['date']}" for d in down_rows)
-                     + f" (-{DOWNGRADE_PENALTY} rung)")
+        downs = "; ".join(f"{d['label']} {d['date']}" for d in down_rows)
+        parts = [
+            f"ladder {level}/{LADDER_TOP} = rung {rung} ({what}) minus {DOWNGRADE_PENALTY} for downgrades "
+            f"in force ({downs})"
+        ]
+    else:
+        parts = [f"ladder {level}/{LADDER_TOP} ({what})"]
     neg = int((w["weight"] < 0).sum())
     s = float(w["weight"].sum())
     parts.append(f"{len(w)} events counted {lo}–{year} ({neg} negative), weighted sum {s:.2f} of cap {EVENT_CAP:g}")
@@ -595,13 +705,21 @@ def build(raw: Path) -> BuilderOutput:
     ladder_ids: set[str] = set()
     for iso3 in PANEL_COUNTRIES:
         for year in YEARS:
-            level, deciding, down_rows = ladder_at(facts, downs, iso3, year)
+            level, rung, deciding, down_rows = ladder_at(facts, downs, iso3, year)
             w = window_events(ev, iso3, year)
             value = index_value(level, float(w["weight"].sum()))
             ids = [d["source_id"] for d in deciding] + [d["source_id"] for d in down_rows[-2:]]
             ladder_ids.update(ids)
             ids += list(top_events(w)["source_id"]) if len(w) else []
-            out.add(iso3, year, INDICATOR_ID, round(value, 4), "observed", ids, _note(level, deciding, down_rows, w, year))
+            out.add(
+                iso3,
+                year,
+                INDICATOR_ID,
+                round(value, 4),
+                "observed",
+                ids,
+                _note(level, rung, deciding, down_rows, w, year),
+            )
 
     out.indicators.append(indicator(tuple(sorted(ladder_ids))))
     out.events = _timeline(_structural_timeline_rows(ties, mem), ev)

@@ -1,0 +1,163 @@
+"""``python -m scoring``: score the shipped panel and write the scores as CSV.
+
+Examples::
+
+    python -m scoring                                   # default year, equal weights, to stdout
+    python -m scoring --year 2022 --preset security_first --out scores.csv
+    python -m scoring --weights my_weights.json         # {"csto_membership": 2, "unga_agreement": 0.5}
+    python -m scoring --weights spec.json               # a full spec saved by the dashboard
+    python -m scoring --all-years --normalise zscore --aggregate geometric
+
+Precedence: a full spec from ``--weights`` is the base; ``--preset`` replaces its weights;
+a plain weights file sets indicator weights on top of the preset; ``--normalise``,
+``--aggregate``, ``--missing``, ``--min-coverage`` and ``--year`` override the rest.
+The default year is the latest year with adequate coverage (see
+``Model.default_year``). Any bad input exits with status 2 and a one-line message on
+stderr saying what to fix; nothing is written then (``--out`` is written atomically).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from scoring.aggregate import AGGREGATORS
+from scoring.export import scores_csv
+from scoring.model import Model
+from scoring.normalise import NORMALISERS
+from scoring.spec import MISSING_POLICIES, ScoringSpec, SpecError
+from scoring.weights import PRESETS, spec_from_preset
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message says what to fix."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line instead of usage + message
+        raise UsageError(f"{message} (see python -m scoring --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m scoring", description="Score the shipped panel and write CSV.")
+    p.add_argument("--year", type=int, help="year to score (default: latest year with adequate coverage)")
+    p.add_argument("--all-years", action="store_true", help="score every panel year")
+    p.add_argument("--weights", metavar="FILE.json", help="JSON object indicator id -> weight, or a full spec")
+    p.add_argument("--preset", metavar="NAME", help=f"weight preset: {', '.join(PRESETS)}")
+    p.add_argument("--normalise", metavar="NAME", help=f"normalisation: {', '.join(NORMALISERS)}")
+    p.add_argument("--aggregate", metavar="NAME", help=f"aggregation: {', '.join(AGGREGATORS)}")
+    p.add_argument("--missing", metavar="NAME", help=f"missing-data policy: {', '.join(MISSING_POLICIES)}")
+    p.add_argument("--min-coverage", type=float, metavar="X", help="coverage threshold 0-1 (default 0.5)")
+    p.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
+    p.add_argument("--data", metavar="DIR", help="data directory (default: the shipped data/)")
+    return p
+
+
+def _read_weights(path: str) -> dict:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot read --weights file {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--weights file {path} is not UTF-8 text; save it as a JSON file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UsageError(
+            f"--weights file {path} is not valid JSON ({e.msg} at line {e.lineno} column {e.colno})"
+        ) from None
+    if not isinstance(data, dict) or not data:
+        raise UsageError(f"--weights file {path} must be a JSON object: indicator id -> weight, or a full spec")
+    return data
+
+
+def _is_full_spec(data: dict) -> bool:
+    return any(k in ScoringSpec.model_fields for k in data)
+
+
+def make_spec(args: argparse.Namespace, model: Model) -> ScoringSpec:
+    """The spec the arguments describe (see module docstring for precedence); SpecError/UsageError on bad input."""
+    fields: dict = {}
+    file_weights: dict | None = None
+    if args.weights:
+        data = _read_weights(args.weights)
+        if _is_full_spec(data):
+            fields = ScoringSpec.build(**data).model_dump()
+        else:
+            file_weights = data
+    if args.preset is not None:
+        if args.preset not in PRESETS:
+            raise SpecError(f"unknown preset {args.preset!r}; choose one of: {', '.join(PRESETS)}")
+        p = spec_from_preset(args.preset, model.catalog)
+        fields |= {"indicator_weights": p.indicator_weights, "pillar_weights": p.pillar_weights, "preset": args.preset}
+    if file_weights is not None:
+        fields["indicator_weights"] = {**fields.get("indicator_weights", {}), **file_weights}
+        fields["preset"] = None if args.preset is None else f"{args.preset} + {Path(args.weights).name}"
+    for opt, field in (("normalise", "normalisation"), ("aggregate", "aggregation"), ("missing", "missing")):
+        if getattr(args, opt) is not None:
+            fields[field] = getattr(args, opt)
+    if args.min_coverage is not None:
+        fields["min_coverage"] = args.min_coverage
+    spec = ScoringSpec.build(**fields)
+    model.weights(spec)  # unknown ids / all zero
+    if args.all_years:
+        return spec.replace(years=None)
+    if args.year is not None:
+        model.year_index(args.year)
+        return spec.replace(years=(args.year,))
+    if spec.years is not None:
+        for y in spec.years:
+            model.year_index(y)
+        return spec
+    return spec.replace(years=(model.default_year(spec),))
+
+
+def _load_model(data_dir: str | None) -> Model:
+    from indicators.loader import DATA_DIR, DataError, load_catalog, load_panel
+
+    d = Path(data_dir) if data_dir else DATA_DIR
+    if not (d / "panel.csv").exists():
+        raise UsageError(f"no panel.csv in {d}; build the data first with: python -m indicators.build --raw RAW_DIR")
+    try:
+        return Model.from_panel(load_panel(d), load_catalog(d))
+    except DataError as e:
+        raise UsageError(f"the data in {d} failed validation: {e}") from None
+
+
+def _write_atomic(path: str, text: str) -> None:
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"--out {path} is a directory; give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--out {path}: folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".scores-", suffix=".csv.tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.all_years and args.year is not None:
+            raise UsageError("give either --year or --all-years, not both")
+        model = _load_model(args.data)
+        spec = make_spec(args, model)
+        text = scores_csv(model.score(spec))
+        if args.out:
+            _write_atomic(args.out, text)
+        else:
+            sys.stdout.write(text)
+        return 0
+    except (UsageError, SpecError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
