@@ -34,8 +34,12 @@ def shipped():
     src_url = {k: str(s.url) for k, s in sources.items()}
     events = events.assign(url=events["source_id"].map(src_url))
     model = scoring.Model.from_panel(panel, catalog)
-    examples = scoring.load_example_scenarios(catalog)
+    examples = {slug(sc.name): sc for sc in scoring.load_example_scenarios(catalog).values()}
     return panel, catalog, sources, events, model, examples
+
+
+def slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
 
 
 def ui_presets(catalog) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
@@ -91,6 +95,19 @@ def push_state(s: UIState) -> None:
         ss[f"pw_{k}"] = v
     ss["cmp"], ss["hl"] = list(s.compare), list(s.highlight)
     ss["unc"], ss["seed"], ss["floor"], ss["scn"] = s.uncertainty, s.seed, s.floor, s.scenario
+    base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
+    ss["edits"] = ss["edit_base"] = base
+    ss["edit_ver"] = ss.get("edit_ver", 0) + 1
+
+
+def edit_tuples(edits) -> list[tuple[str, int, str, float]]:
+    return [(e.iso3, int(e.year), e.indicator, float(e.value)) for e in edits]
+
+
+def choose_scenario() -> None:
+    sc = examples.get(ss["scn"])
+    ss["edits"] = ss["edit_base"] = tuple(edit_tuples(sc.edits)) if sc else ()
+    ss["edit_ver"] += 1
 
 
 def pull_state() -> UIState:
@@ -110,6 +127,7 @@ def pull_state() -> UIState:
         seed=int(ss["seed"]),
         floor=float(ss["floor"]),
         scenario=ss["scn"] or "",
+        edits=tuple(ss["edits"]),
     )
 
 
@@ -135,6 +153,7 @@ if "initialised" not in ss:
         methods=METHODS,
         countries=tuple(PANEL_COUNTRIES),
         scenarios=("",) + tuple(examples),
+        indicators=tuple(catalog),
     )
     push_state(first)
     ss["notices"] = first.notices
@@ -149,15 +168,14 @@ def indicator_help(ind) -> str:
 
 with st.sidebar:
     st.header("Weights and method")
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    c1.selectbox(
+    st.selectbox(
         "Weight preset",
         list(PRESET_UI),
         key="preset",
         on_change=apply_preset,
         help="\n\n".join(f"**{n}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
     )
-    c2.button("Reset", on_click=reset_all, help="Back to the default preset, year and methods")
+    st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
     st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
     with st.expander("Pillar weights", expanded=False):
         for p, desc in PILLARS.items():
@@ -206,10 +224,6 @@ year = state.year
 year_spec = spec.replace(years=(year,))
 year_table = result.for_year(year)
 
-new_query = encode_query(state, DEFAULTS, PRESET_UI)
-if new_query != {k: v for k, v in st.query_params.to_dict().items()}:
-    st.query_params.from_dict(new_query)
-
 # ---------------------------------------------------------------- header and downloads
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
@@ -236,24 +250,24 @@ with st.sidebar:
 for d in result.diagnostics:
     st.info(d)
 
-view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed")
-view = view or "ranking"
+view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed",
+                            required=True)
 
 
 # ---------------------------------------------------------------- helpers
 def country_flags(y: int) -> dict[str, str]:
-    """iso3 -> markers for inputs that are not observed (†) or missing (°) among weighted indicators."""
+    """iso3 -> how many weighted inputs are not observed (†) or missing (°) in year ``y``."""
     used = [k for k, w in result.weights.items() if w > 0]
     p = panel[(panel["year"] == y) & panel["indicator"].isin(used)]
     flags = {}
     for iso in PANEL_COUNTRIES:
         rows = p[p["iso3"] == iso]
-        mark = ""
-        if (rows["status"] != "observed").any():
-            mark += " †"
-        if len(rows) < len(used):
-            mark += " °"
-        flags[iso] = mark
+        parts = []
+        if (n := int((rows["status"] != "observed").sum())):
+            parts.append(f"{n}† not observed")
+        if (m := len(used) - len(rows)):
+            parts.append(f"{m}° missing")
+        flags[iso] = ", ".join(parts)
     return flags
 
 
@@ -317,8 +331,8 @@ def raw_value_table(isos: list[str], y: int) -> pd.DataFrame:
 
 
 LEGEND = (
-    "† some inputs are estimated, imputed or carried forward · ° some inputs are missing "
-    "(the missing-data policy decides what happens) · ᵉ estimated · ⁱ imputed · ᶜ carried forward"
+    "† inputs estimated, imputed or carried forward · ° inputs missing (the missing-data policy decides what "
+    "happens) · in tables: ᵉ estimated · ⁱ imputed · ᶜ carried forward"
 )
 
 
@@ -345,9 +359,11 @@ def view_compare():
     t = year_table.set_index("iso3").loc[sel].reset_index()
     cols = st.columns(len(sel))
     for c, (_, r) in zip(cols, t.iterrows(), strict=True):
+        trend = result.table[result.table["iso3"] == r["iso3"]].sort_values("year")["score"]
         c.metric(r["country"], "no score" if pd.isna(r["score"]) else f"{r['score']:.1f}",
                  None if pd.isna(r["rank"]) else f"rank #{int(r['rank'])} of {len(PANEL_COUNTRIES)}",
-                 delta_color="off")
+                 delta_color="off", delta_arrow="off", chart_data=trend.dropna().round(1).tolist(),
+                 help=f"Score in {year}; the sparkline shows {YEARS[0]}–{YEARS[-1]}.")
         c.caption(f"coverage {r['coverage'] * 100:.0f}%")
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
     st.plotly_chart(
@@ -380,20 +396,19 @@ def view_map():
 
 def view_robustness():
     st.markdown("**How far to trust a rank.** Ranks move when the weights move. Three views of how much:")
-    st.subheader("Monte Carlo bands")
-    st.selectbox("Perturbation strength", list(UNCERTAINTY), key="unc")
-    bands = mc_bands(spec.to_json(), year, state.uncertainty, state.seed)
-    if bands is not None:
-        show = bands.reset_index()[["country", "score", "rank", "rank_median", "rank_lo", "rank_hi", "score_lo",
-                                    "score_hi"]].sort_values("rank")
-        st.dataframe(show, hide_index=True)
-    st.subheader("Reachable ranks")
-    st.slider("Weight floor (% per indicator)", 0.0, 5.0, step=0.5, key="floor",
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox("Perturbation strength", list(UNCERTAINTY), key="unc",
+                 help="Monte Carlo: weights redrawn around yours (Dirichlet); 'off' gives zero-width bands.")
+    c2.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands.")
+    c3.slider("Weight floor for reachable ranks (% per indicator)", 0.0, 5.0, step=0.5, key="floor",
               help="Every indicator keeps at least this share of the weight, so none is silently dropped.")
+    bands = mc_bands(spec.to_json(), year, state.uncertainty, state.seed)
     with st.spinner("Solving for the best and worst reachable rank of every country…"):
         reach, note = reach_table(year_spec.to_json(), year, state.floor)
-    st.dataframe(reach.reset_index()[["country", "rank", "best", "worst"]].sort_values("rank"), hide_index=True)
-    st.caption(note)
+    st.plotly_chart(charts.rank_range_figure(year_table, bands, reach, year), config=PLOT_CONFIG)
+    st.caption(f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo weight draws "
+               f"(strength '{state.uncertainty}', seed {state.seed}). Grey line: the best and worst rank reachable "
+               f"with any weights that give every indicator at least {state.floor:g}%. {note}")
     st.subheader("Effective weights")
     ew = scoring.effective_weights(model, spec, year=year)
     st.dataframe(ew, hide_index=True)
@@ -410,53 +425,66 @@ def view_robustness():
 
 
 def view_scenarios():
-    st.markdown("Edit any value and see the score and rank move against the baseline.")
-    names = [""] + list(examples)
-    st.selectbox("Start from an example scenario", names, key="scn",
-                 format_func=lambda n: n or "(blank scenario)")
+    st.markdown("Edit any value for any state and year and see the score and rank move against the baseline. "
+                "Small scenarios travel in the page link.")
+    st.selectbox("Start from an example scenario", [""] + list(examples), key="scn", on_change=choose_scenario,
+                 format_func=lambda n: examples[n].name if n in examples else "(blank scenario)")
     base = examples.get(state.scenario)
     if base is not None:
         st.info(f"**{base.name}** — {base.description}\n\nSource: [{base.citation.source}]({base.citation.url})")
     upl = st.file_uploader("…or load a scenario JSON", type=["json"], key="scn_upload")
-    if upl is not None:
+    if upl is not None and ss.get("scn_upload_id") != upl.file_id:
+        ss["scn_upload_id"] = upl.file_id
         try:
-            base = scoring.Scenario.from_json(uploads.read_text(upl), catalog)
-        except (scoring.ScenarioError, uploads.UploadError) as e:
-            st.error(f"{upl.name}: {e}")
-    edits = pd.DataFrame([e.model_dump() for e in base.edits] if base else [],
-                         columns=["iso3", "year", "indicator", "value"])
+            loaded = uploads.parse_scenario_upload(upl.name, upl.getvalue(), catalog)
+        except uploads.UploadError as e:
+            st.error(str(e))
+        else:
+            ss["edits"] = ss["edit_base"] = tuple(edit_tuples(loaded.edits))
+            ss["edit_ver"] += 1
+            base = loaded
+    edits = pd.DataFrame(list(ss["edit_base"]), columns=["iso3", "year", "indicator", "value"])
     edited = st.data_editor(
         edits,
         num_rows="dynamic",
-        key=f"scn_editor_{state.scenario}",
+        key=f"scn_editor_{ss['edit_ver']}",
         column_config={
             "iso3": st.column_config.SelectboxColumn("country", options=list(PANEL_COUNTRIES), required=True),
             "year": st.column_config.SelectboxColumn("year", options=list(YEARS), required=True),
             "indicator": st.column_config.SelectboxColumn("indicator", options=list(catalog), required=True),
-            "value": st.column_config.NumberColumn("new value", required=True),
+            "value": st.column_config.NumberColumn("new value (raw units)", required=True),
         },
     )
-    rows = edited.dropna().to_dict("records")
+    rows = [(str(r["iso3"]), int(r["year"]), str(r["indicator"]), float(r["value"]))
+            for r in edited.dropna().to_dict("records")]
+    ss["edits"] = tuple(rows)
     if not rows:
+        st.caption("Add a row (country, year, indicator, new value) to start a scenario.")
         return
     try:
-        scen = scoring.Scenario(
-            name=base.name if base else "custom",
-            description=base.description if base else "edited in the page",
-            citation=base.citation if base else None,
-            edits=[scoring.Edit(**r) for r in rows],
+        scen = scoring.Scenario.from_json(
+            json.dumps({
+                "name": base.name if base else "Custom scenario",
+                "description": base.description if base else "Edited in the page.",
+                "citation": base.citation.model_dump(mode="json") if base and base.citation else None,
+                "edits": [dict(zip(("iso3", "year", "indicator", "value"), r, strict=True)) for r in rows],
+            }),
+            catalog,
         )
-        scen = scoring.Scenario.from_json(scen.to_json(), catalog)
-    except (scoring.ScenarioError, ValueError) as e:
+    except scoring.ScenarioError as e:
         st.error(f"Scenario not usable: {e}")
         return
     delta = scoring.compare_scenario(panel, catalog, scen, year_spec)
     d = delta[delta["year"] == year]
-    st.plotly_chart(charts.scenario_delta_figure(d, f"Scenario vs baseline, {year}"), config=PLOT_CONFIG)
-    st.dataframe(d[["country", "score_before", "score_after", "score_change", "rank_before", "rank_after",
-                    "rank_change"]].sort_values("rank_after"), hide_index=True)
-    st.download_button("Download scenario (JSON)", scen.to_json(), file_name="scenario.json",
-                       mime="application/json")
+    st.plotly_chart(charts.scenario_delta_figure(d, f"Scenario vs baseline, {year} (score 0–100)"), config=PLOT_CONFIG)
+    st.dataframe(
+        d[["country", "score_before", "score_after", "score_change", "rank_before", "rank_after", "rank_change"]]
+        .sort_values("rank_after"),
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(format="%.1f") for c in ("score_before", "score_after",
+                                                                              "score_change")},
+    )
+    st.download_button("Download scenario (JSON)", scen.to_json(), file_name="scenario.json", mime="application/json")
 
 
 def view_data():
@@ -492,7 +520,7 @@ def view_upload():
     uploads.render_help()
 
 
-{
+VIEW_FUNCS = {
     "ranking": view_ranking,
     "compare": view_compare,
     "trends": view_trends,
@@ -502,4 +530,10 @@ def view_upload():
     "data": view_data,
     "method": view_method,
     "upload": view_upload,
-}[view]()
+}
+VIEW_FUNCS[view]()
+
+# The URL mirrors the state last, after the views have updated it (e.g. scenario edits).
+new_query = encode_query(pull_state(), DEFAULTS, PRESET_UI)
+if new_query != st.query_params.to_dict():
+    st.query_params.from_dict(new_query)

@@ -61,7 +61,7 @@ def goalposts(x: np.ndarray, ind: Indicator) -> np.ndarray:
     none (e.g. 0-100 for a percent, 0-2 for a three-level ordinal). Values outside the
     goalposts are clipped to 0 or 100. NaN stays NaN. The range comes from metadata and
     the schema guarantees ``L < U``, so a constant indicator is fine here (every
-    country gets the same value, which is meaningful on a fixed scale); a degenerate
+    country gets the same value, which is meaningful on a fixed scale); a zero range
     ``L == U`` raises :class:`ZeroRangeError`.
     """
     lo, hi = ind.goalposts if ind.goalposts is not None else ind.bounds
@@ -76,8 +76,8 @@ def zscore(x: np.ndarray, ind: Indicator) -> np.ndarray:
     ``z = (x - mean) / sd`` with the population standard deviation (ddof=0) over all
     years and countries (NaN ignored); ``z`` is clipped to ``[-3, 3]`` and mapped by
     ``v = 50 + 50 * z / 3`` (so the mean is 50, +3 sd or more is 100, -3 sd or less is 0).
-    NaN stays NaN. ``sd == 0`` (all values equal, or a single observation) raises
-    :class:`ZeroRangeError`.
+    NaN stays NaN. Zero range (``sd == 0``: all values equal, or a single observation)
+    raises :class:`ZeroRangeError`.
     """
     obs = _observed(x)
     if obs.size == 0:

@@ -36,6 +36,11 @@ min-rank rule (a rival with exactly the same values never passes ``c``).
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +73,41 @@ class ReachableResult:
     note: str
 
 
+_STDOUT_LOCK = threading.Lock()
+
+
+@contextmanager
+def _quiet_c_stdout():
+    """Silence C-level stdout while HiGHS runs.
+
+    HiGHS 1.x prints a stray debug line ("HighsMipSolverData::transformNewIntegerFeasibleSolution
+    tmpSolver.run();") from its MIP heuristics even with output off (HiGHS.jl issues 312/318).
+    File descriptor 1 is pointed at /dev/null for the duration of the solve and C stdio is
+    flushed before it is restored. Falls back to doing nothing where that is not possible.
+    """
+    try:
+        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
+        libc = ctypes.CDLL(None)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    with _STDOUT_LOCK:
+        try:
+            sys.__stdout__.flush()
+        except (AttributeError, ValueError):
+            pass
+        saved = os.dup(fd)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+            yield
+        finally:
+            libc.fflush(None)
+            os.dup2(saved, fd)
+            os.close(saved)
+            os.close(devnull)
+
+
 def ranks_at(x: np.ndarray, w: np.ndarray, tol: float = TIE_TOL) -> np.ndarray:
     """Min-ranks of the rows of ``x`` (country x indicator) scored ``x @ w``; leads within ``tol`` are ties."""
     s = x @ w
@@ -90,13 +130,14 @@ def _solve(x: np.ndarray, c: int, floor: float, worst: bool) -> np.ndarray | Non
         riv = LinearConstraint(a_riv, DELTA - big_m, np.inf)
     else:
         riv = LinearConstraint(a_riv, -np.inf, 0.0)
-    res = milp(
-        cost,
-        constraints=[LinearConstraint(a_sum, 1.0, 1.0), riv],
-        integrality=np.concatenate([np.zeros(k), np.ones(nr)]),
-        bounds=Bounds(np.concatenate([np.full(k, floor), np.zeros(nr)]), np.concatenate([np.ones(k), np.ones(nr)])),
-        options={"presolve": True},
-    )
+    with _quiet_c_stdout():
+        res = milp(
+            cost,
+            constraints=[LinearConstraint(a_sum, 1.0, 1.0), riv],
+            integrality=np.concatenate([np.zeros(k), np.ones(nr)]),
+            bounds=Bounds(np.concatenate([np.full(k, floor), np.zeros(nr)]), np.concatenate([np.ones(k), np.ones(nr)])),
+            options={"presolve": True},
+        )
     if res.x is None:
         return None
     w = np.clip(res.x[:k], floor, 1.0)

@@ -70,8 +70,10 @@ def dirichlet_weights(w: np.ndarray, draws: int, concentration: float, rng: np.r
 
 
 def _percentile(a: np.ndarray, q: float) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return np.nanquantile(a, q, axis=0, method="inverted_cdf") if a.size else np.array([])
+    """Nearest-rank quantile along the draws (an observed rank); NaN for countries never ranked."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanquantile(a, q, axis=0, method="inverted_cdf")
 
 
 def monte_carlo(

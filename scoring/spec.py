@@ -166,11 +166,18 @@ class ScoringSpec(BaseModel):
 
 def _first_error(e: ValidationError) -> str:
     err = e.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
+    parts = [
+        str(p) for p in err["loc"] if str(p) not in ("float", "int", "function-after[_iw()]", "function-after[_pw()]")
+    ]
+    loc = ".".join(parts)
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         fields = ", ".join(ScoringSpec.model_fields)
         return f"unknown spec field {loc!r}; valid fields: {fields}"
+    if parts and parts[0] in ("indicator_weights", "pillar_weights") and len(parts) == 2:
+        kind = parts[0].split("_")[0]
+        if "number" in err["type"] or err["type"] in ("float_type", "int_type"):
+            return f"{kind} weight for {parts[1]!r} must be a non-negative number, got {err.get('input')!r}"
     if err["type"] in ("float_type", "int_type") or "number" in err["type"]:
         return f"{loc}: must be a number, got {err.get('input')!r}"
     return f"{loc}: {msg}" if loc else msg

@@ -61,14 +61,14 @@ def ranking_figure(
 
     ``table``: one year of the model output (iso3, country, score, rank, coverage and the
     contribution columns named in ``parts``). ``parts``: (column, label, pillar, hover help)
-    for each stacked segment. ``flags``: iso3 -> short marker appended to the label (e.g.
-    "†" for imputed inputs). ``bands``: optional iso3-indexed frame with rank_lo, rank_hi,
+    for each stacked segment. ``flags``: iso3 -> short note appended to the score label (e.g.
+    "2 imputed"). ``bands``: optional iso3-indexed frame with rank_lo, rank_hi,
     score_lo, score_hi (Monte Carlo). ``reach``: optional frame with best, worst.
     Countries without a score are listed at the bottom with "no score".
     """
     flags = flags or {}
     t = table.sort_values(["score", "country"], ascending=[True, False], na_position="first").reset_index(drop=True)
-    labels = [f"{c}{flags.get(i, '')}" for i, c in zip(t["iso3"], t["country"], strict=True)]
+    labels = list(t["country"])
     fig = go.Figure()
     pillar_count: dict[str, int] = {}
     for col, _, pillar, _ in parts:
@@ -100,11 +100,17 @@ def ranking_figure(
         if reach is not None and r["iso3"] in reach.index:
             s += f" · reach #{int(reach.loc[r['iso3'], 'best'])}–{int(reach.loc[r['iso3'], 'worst'])}"
         s += f" · cov {r['coverage'] * 100:.0f}%"
+        if flags.get(r["iso3"]):
+            s += f" · {flags[r['iso3']]}"
         text.append(s)
+    text_x = t["score"].fillna(0).to_numpy(dtype=float)
+    if bands is not None:
+        hi = bands.reindex(t["iso3"])["score_hi"].to_numpy(dtype=float)
+        text_x = np.fmax(text_x, np.nan_to_num(hi))
     fig.add_trace(
         go.Scatter(
             y=labels,
-            x=t["score"].fillna(0),
+            x=text_x + 1.0,
             mode="text",
             text=text,
             textposition="middle right",
@@ -140,7 +146,7 @@ def ranking_figure(
         f"Moscow-alignment score{when} (0 = farthest, 100 = closest), split by contribution",
         barmode="stack",
         height=max(420, 34 * len(t) + 140),
-        xaxis=dict(title="score points (0–100)", range=[0, 135], dtick=20),
+        xaxis=dict(title="score points (0–100)", range=[0, 150], tickvals=[0, 20, 40, 60, 80, 100]),
         yaxis=dict(title=None, automargin=True),
         legend=dict(orientation="h", y=-0.12, x=0, font_size=11),
     )
@@ -334,3 +340,45 @@ def scenario_delta_figure(delta: pd.DataFrame, title: str) -> go.Figure:
     fig.add_trace(go.Scatter(x=d["score_after"], y=d["country"], mode="markers", name="scenario",
                              marker=dict(color="#D55E00", size=10, symbol="diamond")))
     return _layout(fig, title, height=max(380, 30 * len(d) + 120), xaxis=dict(title="score (0–100)", range=[0, 100]))
+
+
+def rank_range_figure(table: pd.DataFrame, bands: pd.DataFrame | None, reach: pd.DataFrame | None, year: int) -> go.Figure:
+    """How solid is each rank: reachable range (thin), Monte Carlo 5–95% band (thick), nominal rank (dot).
+
+    ``table``: one year of scores (iso3, country, rank). ``bands``: iso3-indexed rank_lo/rank_hi.
+    ``reach``: iso3-indexed best/worst. Rank 1 = closest to Moscow, drawn at the top.
+    """
+    t = table.dropna(subset=["rank"]).sort_values("rank")
+    fig = go.Figure()
+    if reach is not None:
+        r = reach.reindex(t["iso3"])
+        for (_, row), (best, worst) in zip(t.iterrows(), zip(r["best"], r["worst"], strict=True), strict=True):
+            fig.add_trace(go.Scatter(x=[best, worst], y=[row["country"]] * 2, mode="lines",
+                                     line=dict(color="#9AA5B1", width=3), showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(
+            x=r["best"], y=t["country"], mode="markers", name="reachable range (any admissible weights)",
+            marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2),
+            customdata=np.stack([r["best"], r["worst"]], axis=-1),
+            hovertemplate="%{y}: reachable ranks #%{customdata[0]:.0f}–#%{customdata[1]:.0f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=r["worst"], y=t["country"], mode="markers", showlegend=False, hoverinfo="skip",
+                                 marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2)))
+    if bands is not None:
+        b = bands.reindex(t["iso3"])
+        for (_, row), (lo, hi) in zip(t.iterrows(), zip(b["rank_lo"], b["rank_hi"], strict=True), strict=True):
+            fig.add_trace(go.Scatter(x=[lo - 0.15, hi + 0.15], y=[row["country"]] * 2, mode="lines",
+                                     line=dict(color="#56B4E9", width=12), opacity=0.8, showlegend=False,
+                                     hovertemplate=f"{row['country']}: 90% of draws rank #{lo:.0f}–#{hi:.0f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color="#56B4E9", width=12),
+                                 name="5–95% Monte Carlo rank interval"))
+    fig.add_trace(go.Scatter(x=t["rank"], y=t["country"], mode="markers", name="rank at your weights",
+                             marker=dict(color="#D55E00", size=11),
+                             hovertemplate="%{y}: rank #%{x:.0f}<extra></extra>"))
+    n = len(table)
+    return _layout(
+        fig,
+        f"How solid is each rank? {year} (1 = closest to Moscow)",
+        height=max(420, 32 * len(t) + 150),
+        xaxis=dict(title="rank", range=[0.5, n + 0.5], dtick=1),
+        yaxis=dict(autorange="reversed", automargin=True, title=None),
+        legend=dict(orientation="h", y=-0.15, x=0),
+    )

@@ -13,7 +13,7 @@ Parameters (all optional)::
     cov     minimum coverage, 0-1              cmp    2-4 ISO3 codes to compare
     hl      ISO3 codes highlighted on trends   unc    perturbation strength (UNCERTAINTY key)
     seed    Monte Carlo seed (0-99999)         floor  reachable-rank weight floor, % (0-5)
-    scn     example scenario name
+    scn     example scenario (slug)          ed     scenario edits ISO3:year:indicator:value~... (at most MAX_URL_EDITS)
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ VIEWS: dict[str, str] = {
 UNCERTAINTY: dict[str, float] = {"off": float("inf"), "low": 200.0, "medium": 50.0, "high": 12.0}
 WEIGHT_MAX = 10.0
 WEIGHT_STEP = 0.25
+#: Scenario edits travel in the URL only while there are at most this many.
+MAX_URL_EDITS = 12
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class UIState:
     seed: int = 1
     floor: float = 2.0
     scenario: str = ""
+    edits: tuple[tuple[str, int, str, float], ...] = ()
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -90,6 +93,7 @@ def parse_query(
     methods: Mapping[str, tuple[str, ...]],
     countries: tuple[str, ...],
     scenarios: tuple[str, ...] = (),
+    indicators: tuple[str, ...] = (),
 ) -> UIState:
     """Read the URL into a state. Bad values fall back to defaults with a notice.
 
@@ -159,8 +163,26 @@ def parse_query(
         notices.append(f"URL parameter '{key}': {p[key]!r} must be a number from {lo} to {hi}; using {current}")
         return current
 
+    edits = s.edits
+    if "ed" in p:
+        parsed = []
+        for item in filter(None, p["ed"].split("~")):
+            parts = item.split(":")
+            try:
+                iso, yr, ind, val = parts
+                row = (iso.upper(), int(yr), ind, float(val))
+            except ValueError:
+                notices.append(f"URL parameter 'ed': {item!r} is not ISO3:year:indicator:value; ignored")
+                continue
+            if row[0] not in countries or row[1] not in years or row[2] not in indicators:
+                notices.append(f"URL parameter 'ed': {item!r} names an unknown country, year or indicator; ignored")
+                continue
+            parsed.append(row)
+        edits = tuple(parsed[:MAX_URL_EDITS])
+
     return replace(
         s,
+        edits=edits,
         view=view,
         year=year,
         preset=preset,
@@ -207,4 +229,6 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         q["cmp"] = ",".join(state.compare)
     if state.highlight != defaults.highlight:
         q["hl"] = ",".join(state.highlight)
+    if state.edits and len(state.edits) <= MAX_URL_EDITS:
+        q["ed"] = "~".join(f"{i}:{y}:{k}:{_fmt(v)}" for i, y, k, v in state.edits)
     return q

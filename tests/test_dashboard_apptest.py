@@ -1,0 +1,131 @@
+"""The page's logic through Streamlit's AppTest: no browser, real script runs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import indicators
+import scoring
+from indicators.countries import PANEL_COUNTRIES
+from ui.methodology import methodology_markdown
+
+APP = "../dashboard.py"  # AppTest resolves paths relative to this file
+
+
+def run(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def ranking_order(at: AppTest) -> list[str]:
+    """Countries in the ranking chart, best (closest to Moscow) first."""
+    figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    bars = next(f for f in figs if f["data"] and f["data"][0].get("type") == "bar")
+    labels = bars["data"][0]["y"]
+    return list(reversed(labels))  # plotted bottom-up
+
+
+def expected_order(at: AppTest) -> list[str]:
+    """The model's own order for the spec the page is showing."""
+    panel, catalog, _ = indicators.shipped()
+    model = scoring.Model.from_panel(panel, catalog)
+    ss = at.session_state
+    spec = scoring.ScoringSpec(
+        indicator_weights={k: ss[f"w_{k}"] for k in catalog},
+        pillar_weights={p: ss[f"pw_{p}"] for p in indicators.PILLARS},
+        normalisation=ss["norm"], aggregation=ss["agg"], missing=ss["miss"], min_coverage=ss["cov"],
+        years=(ss["year"],),
+    )
+    t = model.score(spec).for_year(ss["year"])
+    t = t.sort_values(["score", "country"], ascending=[False, True], na_position="last")
+    return list(t["country"])
+
+
+def test_app_runs_and_ranks_all_states():
+    at = run()
+    assert not at.exception, [e.value for e in at.exception]
+    order = ranking_order(at)
+    assert sorted(order) == sorted(PANEL_COUNTRIES.values())
+    assert order == expected_order(at)
+
+
+def test_moving_a_weight_changes_the_ranking_as_the_model_says():
+    at = run()
+    before = ranking_order(at)
+    # Put almost all weight on the western-ties pillar: the ranking must follow the model.
+    for p in indicators.PILLARS:
+        at.slider(key=f"pw_{p}").set_value(0.0 if p != "western_ties" else 10.0)
+    at.run()
+    after = ranking_order(at)
+    assert not at.exception
+    assert after != before
+    assert after == expected_order(at)
+
+
+def test_url_parameters_restore_the_view():
+    at = run({"view": "trends", "year": "2019", "preset": "security_first", "cmp": "UKR,BLR", "norm": "goalposts"})
+    assert not at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    ss = at.session_state
+    assert (ss["view"], ss["year"], ss["preset"], ss["norm"]) == ("trends", 2019, "security_first", "goalposts")
+    assert ss["cmp"] == ["UKR", "BLR"]
+    assert ss["pw_security"] > ss["pw_economy"]
+
+
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"year": "1800"}, "'year': 1800 is outside the panel"),
+        ({"year": "abc"}, "'year': 'abc' is not a year"),
+        ({"view": "nope"}, "'view': 'nope' is not one of"),
+        ({"w": "csto_membership:-4"}, "csto_membership = -4 is outside 0-10"),
+        ({"w": "not_an_indicator:3"}, "unknown key 'not_an_indicator'"),
+        ({"cmp": "ARM,XXX"}, "unknown country code(s) XXX"),
+        ({"norm": "magic"}, "'norm': 'magic' is not one of"),
+        ({"cov": "7"}, "'cov': 7.0 is outside 0-1"),
+        ({"ed": "ARM:2024:csto_membership"}, "is not ISO3:year:indicator:value"),
+    ],
+)
+def test_bad_parameters_fall_back_with_a_visible_notice(params, fragment):
+    at = run(params)
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(w.value for w in at.warning)
+    assert fragment in text, text
+    assert ranking_order(at) or at.session_state["view"] != "ranking"
+
+
+def test_preset_and_reset():
+    at = run()
+    at.selectbox(key="preset").set_value("security_first").run()
+    assert at.session_state["pw_security"] > at.session_state["pw_economy"]
+    at.button[0].click().run()
+    assert at.session_state["preset"] == "equal"
+    assert at.session_state["pw_security"] == at.session_state["pw_economy"]
+
+
+@pytest.mark.parametrize("view", ["compare", "trends", "map", "robustness", "scenarios", "data", "method", "upload"])
+def test_every_view_renders(view):
+    at = run({"view": view, "scn": "armenia_leaves_the_csto"})
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_scenario_edits_travel_in_the_url():
+    at = run({"view": "scenarios", "ed": "ARM:2024:csto_membership:0"})
+    assert not at.exception
+    assert at.session_state["edits"] == (("ARM", 2024, "csto_membership", 0.0),)
+    assert at.query_params["ed"] == ["ARM:2024:csto_membership:0"]
+
+
+def test_methodology_lists_every_indicator_and_method():
+    _, catalog, sources = indicators.shipped()
+    md = methodology_markdown(catalog, sources)
+    for ind in catalog.values():
+        assert f"`{ind.id}`" in md and ind.coding_rule in md
+    for registry in (scoring.NORMALISERS, scoring.AGGREGATORS, scoring.MISSING_POLICIES, scoring.PRESETS):
+        for name in registry:
+            assert f"`{name}`" in md, name

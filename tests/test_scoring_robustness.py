@@ -1,0 +1,217 @@
+"""Monte Carlo bands, leave-one-out, reachable ranks and effective weights."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+from conftest_scoring import make_indicator, synthetic_catalog, synthetic_panel
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scoring import (
+    Model,
+    ScoringSpec,
+    SpecError,
+    effective_weights,
+    leave_one_out,
+    monte_carlo,
+    reachable_ranks,
+)
+from scoring.reachable import ranks_at
+
+
+@pytest.fixture(scope="module")
+def model():
+    cat = synthetic_catalog()
+    return Model.from_panel(synthetic_panel(cat, seed=3), cat)
+
+
+def _abc_model():
+    """A = (100, 0), B = (0, 100), C = (40, 40) on two indicators of one pillar."""
+    cat = {"x": make_indicator("x"), "y": make_indicator("y")}
+    cube = np.array([[[100.0, 0.0], [0.0, 100.0], [40.0, 40.0]]])
+    return Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
+
+
+# ------------------------------------------------------------------ Monte Carlo
+def test_mc_same_seed_same_bands(model):
+    a = monte_carlo(model, ScoringSpec(), draws=500, concentration=20, seed=7)
+    b = monte_carlo(model, ScoringSpec(), draws=500, concentration=20, seed=7)
+    c = monte_carlo(model, ScoringSpec(), draws=500, concentration=20, seed=8)
+    assert a.table.equals(b.table) and np.array_equal(a.ranks, b.ranks, equal_nan=True)
+    assert not np.array_equal(a.weights, c.weights)
+
+
+def test_mc_zero_perturbation_gives_zero_width_bands(model):
+    mc = monte_carlo(model, ScoringSpec(), draws=200, concentration=math.inf, seed=1)
+    t = mc.table.dropna(subset=["score"])
+    assert (t["rank_p05"] == t["rank_p95"]).all() and (t["rank_p05"] == t["rank"].astype(float)).all()
+    np.testing.assert_allclose(t["score_p05"], t["score_p95"])
+    np.testing.assert_allclose(t["score_median"], t["score"])
+
+
+@pytest.mark.parametrize("concentration", [1.0, 10.0, 200.0])
+@pytest.mark.parametrize("vary_methods", [False, True])
+def test_mc_bands_contain_the_nominal_rank(model, concentration, vary_methods):
+    mc = monte_carlo(model, ScoringSpec(), draws=400, concentration=concentration, seed=2, vary_methods=vary_methods)
+    t = mc.table.dropna(subset=["score"])
+    r = t["rank"].astype(float)
+    assert ((t["rank_p05"] <= r) & (r <= t["rank_p95"])).all()
+    assert ((t["rank_min"] <= t["rank_median"]) & (t["rank_median"] <= t["rank_max"])).all()
+    assert mc.ranks.shape == (400, len(model.countries))
+    np.testing.assert_allclose(mc.weights.sum(axis=1), 1.0)
+
+
+def test_mc_weights_centre_on_the_spec(model):
+    spec = ScoringSpec(pillar_weights={"security": 4})
+    mc = monte_carlo(model, spec, draws=4000, concentration=100, seed=0)
+    np.testing.assert_allclose(mc.weights.mean(axis=0), model.weights(spec), atol=0.01)
+    wider = monte_carlo(model, spec, draws=4000, concentration=5, seed=0)
+    assert (wider.table["rank_p95"] - wider.table["rank_p05"]).mean() >= (
+        mc.table["rank_p95"] - mc.table["rank_p05"]
+    ).mean()
+
+
+def test_mc_vary_methods_uses_every_method(model):
+    mc = monte_carlo(model, ScoringSpec(), draws=800, concentration=50, seed=0, vary_methods=True)
+    assert len(mc.combos) == 8 and set(np.unique(mc.method_pick)) == set(range(8))
+
+
+@pytest.mark.parametrize("kwargs", [{"concentration": 0}, {"concentration": -1}, {"draws": 0}])
+def test_mc_bad_parameters(model, kwargs):
+    with pytest.raises(SpecError):
+        monte_carlo(model, ScoringSpec(), **({"draws": 10} | kwargs))
+
+
+def test_mc_leaves_out_countries_without_a_score():
+    cat = {"a": make_indicator("a")}
+    m = Model(np.array([[[np.nan], [10.0], [30.0]]]), cat, ("ARM", "AZE", "BLR"), (2020,))
+    t = monte_carlo(m, ScoringSpec(), draws=50, seed=0).table
+    assert t.loc[0, "rank"] is not None and np.isnan(t.loc[0, "rank_median"])
+    assert t["rank_median"].tolist()[1:] == [2.0, 1.0]
+
+
+# ------------------------------------------------------------------ leave one out
+def test_leave_one_out_by_hand():
+    loo = leave_one_out(_abc_model(), ScoringSpec())
+    got = {(r.iso3, r.indicator): (r.rank, r.rank_without, r.rank_change) for r in loo.itertuples()}
+    # nominal: 50, 50, 40 -> ranks 1, 1, 3. Without x: 0, 100, 40 -> 3, 1, 2. Without y: 100, 0, 40 -> 1, 3, 2
+    assert got[("ARM", "x")] == (1, 3, 2) and got[("AZE", "x")] == (1, 1, 0) and got[("BLR", "x")] == (3, 2, -1)
+    assert got[("ARM", "y")] == (1, 1, 0) and got[("AZE", "y")] == (1, 3, 2)
+
+
+def test_leave_one_out_covers_every_weighted_indicator(model):
+    spec = ScoringSpec(indicator_weights={"us_aid": 0})
+    loo = leave_one_out(model, spec)
+    assert set(loo["indicator"]) == set(model.indicators) - {"us_aid"}
+    assert (loo["rank_change"] == loo["rank_without"] - loo["rank"]).all()
+
+
+# ------------------------------------------------------------------ reachable ranks
+def test_reachable_constructed_example():
+    r = reachable_ranks(_abc_model(), ScoringSpec(), floor=0.0).table.set_index("iso3")
+    assert (r.loc["ARM", "best_rank"], r.loc["ARM", "worst_rank"]) == (1, 3)
+    assert (r.loc["AZE", "best_rank"], r.loc["AZE", "worst_rank"]) == (1, 3)
+    # C beats A only if w_x < 0.4 and B only if w_y < 0.4: never both; both pass it when 0.4 < w_x < 0.6
+    assert (r.loc["BLR", "best_rank"], r.loc["BLR", "worst_rank"]) == (2, 3)
+
+
+def test_reachable_floor_binds():
+    # with a 45% floor w_x is in [0.45, 0.55]: A and B score 45..55 and always beat C (40)
+    r = reachable_ranks(_abc_model(), ScoringSpec(), floor=0.45).table.set_index("iso3")
+    assert (r.loc["BLR", "best_rank"], r.loc["BLR", "worst_rank"]) == (3, 3)
+    assert (r.loc["ARM", "best_rank"], r.loc["ARM", "worst_rank"]) == (1, 2)
+
+
+def test_reachable_leader_on_every_indicator_is_always_first():
+    cat = {k: make_indicator(k, p) for k, p in [("a", "security"), ("b", "economy"), ("c", "energy")]}
+    cube = np.array([[[90.0, 80.0, 99.0], [10.0, 80.0, 50.0], [50.0, 20.0, 98.0], [89.0, 79.0, 0.0]]])
+    r = reachable_ranks(Model(cube, cat, ("ARM", "AZE", "BLR", "EST"), (2020,)), ScoringSpec(normalisation="goalposts"))
+    t = r.table.set_index("iso3")
+    assert t.loc["ARM", "best_rank"] == 1 and t.loc["ARM", "worst_rank"] == 1
+
+
+@pytest.mark.parametrize("missing", ["impute_nominal", "complete_case"])
+def test_reachable_brackets_the_nominal_rank(missing):
+    cat = synthetic_catalog()
+    model = Model.from_panel(synthetic_panel(cat, seed=3, missing=0.01), cat)
+    r = reachable_ranks(model, ScoringSpec(), floor=0.02, missing=missing)
+    t = r.table.dropna(subset=["best_rank"])
+    nominal = t["rank"] if missing == "impute_nominal" else t["rank_complete_case"]
+    assert len(t) > 0 and ((t["best_rank"] <= nominal) & (nominal <= t["worst_rank"])).all()
+    for w in r.best_weights.values():
+        assert w.min() >= r.floor - 1e-9 and w.sum() == pytest.approx(1.0)
+
+
+def test_reachable_bounds_are_attained():
+    # re-scoring the returned weights reproduces the reported bound
+    cat = synthetic_catalog()
+    m = Model.from_panel(synthetic_panel(cat, seed=5, missing=0.0), cat)
+    spec = ScoringSpec()
+    r = reachable_ranks(m, spec, floor=0.02)
+    yi = m.year_index(r.year)
+    used = [m.indicators.index(i) for i in r.indicators_used]
+    x = m.normalised(spec.normalisation).values[yi][:, used]
+    t = r.table.set_index("iso3")
+    for j, iso in enumerate(m.countries):
+        assert ranks_at(x, r.best_weights[iso])[j] == t.loc[iso, "best_rank"]
+        assert ranks_at(x, r.worst_weights[iso])[j] == t.loc[iso, "worst_rank"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.floats(0, 100), min_size=12, max_size=12), st.floats(0, 0.2))
+def test_reachable_nominal_inside_bounds_property(vals, floor):
+    cat = {k: make_indicator(k, p) for k, p in [("a", "security"), ("b", "economy"), ("c", "energy")]}
+    cube = np.array(vals).reshape(1, 4, 3)
+    m = Model(cube, cat, ("ARM", "AZE", "BLR", "EST"), (2020,))
+    t = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), floor=floor).table
+    assert ((t["best_rank"] <= t["rank"]) & (t["rank"] <= t["worst_rank"])).all()
+
+
+def test_reachable_all_14_under_two_seconds():
+    cat = synthetic_catalog()
+    m = Model.from_panel(synthetic_panel(cat, seed=9), cat)
+    reachable_ranks(m, ScoringSpec())  # warm-up (imports, normalisation cache)
+    t0 = time.perf_counter()
+    r = reachable_ranks(m, ScoringSpec())
+    assert time.perf_counter() - t0 < 2.0
+    assert r.table["best_rank"].notna().sum() >= 13
+
+
+def test_reachable_bad_input(model):
+    with pytest.raises(SpecError, match="floor"):
+        reachable_ranks(model, ScoringSpec(), floor=1.5)
+    with pytest.raises(SpecError, match="missing-value treatment"):
+        reachable_ranks(model, ScoringSpec(), missing="guess")
+
+
+# ------------------------------------------------------------------ effective weights
+def test_effective_weights_table(model):
+    ew = effective_weights(model, ScoringSpec())
+    assert list(ew.columns) == ["indicator", "pillar", "nominal_weight", "r2", "correlation_weight", "ratio", "flag"]
+    assert ew["nominal_weight"].sum() == pytest.approx(1.0)
+    assert ew["correlation_weight"].sum() == pytest.approx(1.0)
+    over = ew["ratio"] > 2
+    under = ew["ratio"] < 0.5
+    assert (ew.loc[over, "flag"] == "over").all() and (ew.loc[under, "flag"] == "under").all()
+    assert (ew.loc[~over & ~under & ew["ratio"].notna(), "flag"] == "").all()
+
+
+def test_effective_weights_by_hand():
+    # one indicator drives everything, the other is noise uncorrelated with the index
+    cat = {"a": make_indicator("a", "security"), "b": make_indicator("b", "economy")}
+    a = np.array([0.0, 25.0, 50.0, 75.0, 100.0])
+    b = np.array([50.0, 50.0, 50.0, 50.0, 50.0])
+    b_noise = np.array([0.0, 100.0, 50.0, 100.0, 0.0])
+    m = Model(np.stack([a, b_noise], axis=-1)[None], cat, ("ARM", "AZE", "BLR", "EST", "GEO"), (2020,))
+    ew = effective_weights(
+        m, ScoringSpec(normalisation="goalposts", indicator_weights={"b": 1}, pillar_weights={"economy": 0.01})
+    ).set_index("indicator")
+    assert ew.loc["a", "r2"] > 0.99 and ew.loc["b", "flag"] in ("under", "")
+    m2 = Model(np.stack([a, b], axis=-1)[None], cat, ("ARM", "AZE", "BLR", "EST", "GEO"), (2020,))
+    ew2 = effective_weights(m2, ScoringSpec(normalisation="goalposts")).set_index("indicator")
+    assert ew2.loc["b", "flag"] == "n/a"  # no spread that year
+    assert ew2.loc["a", "correlation_weight"] == pytest.approx(1.0) and ew2.loc["a", "flag"] == ""  # ratio exactly 2
