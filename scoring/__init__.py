@@ -13,6 +13,7 @@ Public API (stable; the dashboard wires widgets to these)::
         .replace(**changes) -> ScoringSpec                                (validated copy)
     NORMALISERS        dict name -> function(x: ndarray[year, country], ind: Indicator) -> ndarray (0-100)
                        names: "minmax", "goalposts", "zscore", "percentile"; docstrings give the formulas
+                       (scoring.normalise.NORMALISER_LABELS / scoring.aggregate.AGGREGATOR_LABELS: one-line labels)
     AGGREGATORS        dict name -> function(x, w, axis=-1) -> weighted mean; "arithmetic", "geometric"
     MISSING_POLICIES   dict name -> one-line description; "renormalise", "coverage_threshold"
     PRESETS            dict name -> Preset(name, rationale, pillar_weights, indicator_weights)
@@ -35,12 +36,17 @@ Public API (stable; the dashboard wires widgets to these)::
     # robustness (single year: `year` argument, else the spec's only year, else model.default_year)
     monte_carlo(model, spec, draws=1000, concentration=50.0, seed=0, vary_methods=False, year=None)
         -> MonteCarloResult(.table: iso3, country, score, rank, rank_median, rank_p05, rank_p95,
-           score_p05, score_median, score_p95, ...; .ranks ndarray[draw, country]; .spec, .year)
-        concentration=math.inf -> no perturbation (zero-width bands)
+           nominal_outside, rank_min, rank_max, score_p05, score_median, score_p95;
+           .ranks/.scores ndarray[draw, country]; .weights ndarray[draw, indicator]; .spec, .year)
+        Dirichlet(concentration * effective weights); concentration=math.inf -> no perturbation
+        (zero-width bands); same seed -> same bands; rank_p05..rank_p95 always contains `rank`
     leave_one_out(model, spec, year=None) -> DataFrame (iso3, country, indicator, rank, rank_without,
-           rank_change, score, score_without, score_change)
-    reachable_ranks(model, spec, floor=0.02, year=None) -> ReachableResult(.table: iso3, country,
-           rank, best_rank, worst_rank, ...; .indicators_used, .indicators_dropped, .floor, .note)
+           rank_change, score, score_without, score_change); rank_change = rank_without - rank,
+           so POSITIVE = the country drops toward 14 (further from Moscow) without that indicator
+    reachable_ranks(model, spec, floor=0.02, year=None, missing="impute_nominal")
+        -> ReachableResult(.table: iso3, country, rank, best_rank, worst_rank; .indicators_used,
+           .indicators_dropped, .floor (used), .note (one line for a caption), .best_weights,
+           .worst_weights); exact MILP for the arithmetic mean, method in scoring.reachable
     effective_weights(model, spec, year=None, flag_ratio=2.0) -> DataFrame (indicator, pillar,
            nominal_weight, r2, correlation_weight, ratio, flag)
 
@@ -49,8 +55,9 @@ Public API (stable; the dashboard wires widgets to these)::
     Scenario.from_json(text, catalog) -> Scenario (ScenarioError naming the problem); .to_json()
     load_example_scenarios(catalog) -> dict name -> Scenario      (the JSON files in scoring/scenarios/)
     apply_scenario(panel, scenario, catalog) -> new panel (input never mutated)
-    compare_scenario(panel, catalog, scenario, spec) -> DataFrame (iso3, country, year, score_before,
-           score_after, score_change, rank_before, rank_after, rank_change)
+    compare_scenario(panel, catalog, scenario, spec, before=None) -> DataFrame (iso3, country, year,
+           score_before, score_after, score_change, rank_before, rank_after, rank_change)
+           (pass before=model to reuse the cached normalisation; scoring.scenarios.changed(df) keeps moved rows)
 
 Command line: ``python -m scoring --help`` (CSV of scores), ``python -m scoring.bench``
 (timings), ``python -m scoring.golden --write`` (regenerate tests/golden/scores_default.csv).

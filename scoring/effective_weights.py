@@ -59,7 +59,7 @@ def effective_weights(
     flag = np.where(
         np.isnan(ratio), "n/a", np.where(ratio > flag_ratio, "over", np.where(ratio < 1.0 / flag_ratio, "under", ""))
     )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "indicator": [model.indicators[k] for k in keep],
             "pillar": [model.pillar_of[k] for k in keep],
@@ -70,3 +70,6 @@ def effective_weights(
             "flag": flag,
         }
     )
+    out.attrs["spec"] = spec.to_json()
+    out.attrs["year"] = yr
+    return out

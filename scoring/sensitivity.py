@@ -228,4 +228,7 @@ def leave_one_out(model: Model, spec: ScoringSpec, year: int | None = None) -> p
                     "score_change": float(s[row, c] - nom_score[c]),
                 }
             )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["spec"] = spec.to_json()
+    out.attrs["year"] = yr
+    return out

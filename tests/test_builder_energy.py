@@ -137,7 +137,8 @@ def test_partial_year_rows_never_observed(out):
     flagged = [
         s
         for s in energy.PARTS
-        if any(f in str(rows[k].get("notes", "")) for k in s.rows for f in energy.NOT_OBSERVED_FLAGS)
+        if s.year in energy.YEARS  # anchors outside the panel years (TJK 2012) are not written
+        and any(f in str(rows[k].get("notes", "")) for k in s.rows for f in energy.NOT_OBSERVED_FLAGS)
     ]
     assert flagged, "expected some partial-year inputs"
     for s in flagged:
@@ -149,7 +150,7 @@ def test_every_note_names_the_parts(out):
     df = out.frame()
     assert df["note"].str.startswith("parts used: ").all()
     sourced = df[df["status"].isin(["observed", "estimated"])]
-    assert sourced["note"].str.contains(r"[GX] = ").all()
+    assert sourced["note"].str.contains(r"[GXP] = ").all()
     assert sourced["note"].str.contains("value = max of parts").all()
 
 
@@ -163,9 +164,74 @@ def test_values_in_range_and_years_in_panel(out):
 
 @needs_raw
 def test_missing_stays_missing(panel):
-    assert ("TJK", 2024) not in panel.index  # no cited figure for Tajikistan
     for iso in ("EST", "LVA", "LTU"):
         assert (iso, 2022) not in panel.index  # Russian gas until 1 April 2022: no annual share
+    assert ("TKM", 2025) not in panel.index  # supplies to Gazprom suspended from summer 2024 (break)
+    assert ("BLR", 2021) not in panel.index  # 2017 and 2025 too far apart to interpolate
+
+
+# ----------------------------------------------------------------------------- rows added in the second pass
+
+
+@needs_raw
+@pytest.mark.parametrize(
+    "iso3, year, value, status",
+    [
+        ("TJK", 2024, 100 * 524.2 / 783.8, "estimated"),  # P: Russian over all fuel imports, Jan-Jun
+        ("TJK", 2023, 63.3, "observed"),  # P from the compiled table
+        ("UZB", 2024, 100 * 5.64 / (5.64 + 44.6), "estimated"),  # supply proxy
+        ("UZB", 2023, 100 * 1.28 / (1.28 + 46.7), "estimated"),  # break year, sourced
+        ("TKM", 2023, 100 * 5 / 40, "estimated"),  # expected volumes stated Oct 2023
+        ("TKM", 2024, 100 * 2.5 / 42.5, "estimated"),
+        ("AZE", 2013, 100 * 1.751 / 24.9, "observed"),
+        ("AZE", 2020, 100 * 0.613029 / 28.3, "observed"),
+        ("AZE", 2023, 0.0, "estimated"),  # YEAR INFERRED row
+        ("AZE", 2024, 0.0, "carried_forward"),
+        ("UKR", 2019, 0.0, "observed"),
+        ("UKR", 2023, 0.0, "observed"),
+        ("UKR", 2024, 0.0, "carried_forward"),
+        ("BLR", 2017, 100.0, "estimated"),  # YEAR INFERRED row
+        ("BLR", 2025, 100.0, "estimated"),  # 'almost exclusively', coded at 100
+        ("BLR", 2024, 100.0, "carried_forward"),  # carried back from 2025
+    ],
+)
+def test_second_pass_values(panel, iso3, year, value, status):
+    row = panel.loc[(iso3, year)]
+    assert row["value"] == pytest.approx(value)
+    assert row["status"] == status
+
+
+@needs_raw
+def test_every_state_has_2024(panel):
+    from indicators.countries import PANEL_COUNTRIES
+
+    assert {iso for iso in PANEL_COUNTRIES if (iso, 2024) in panel.index} == set(PANEL_COUNTRIES)
+
+
+def test_p_part_only_for_eligible_states():
+    assert {s.iso3 for s in energy.PARTS if s.part == "P"} <= energy.P_STATES == {"TJK"}
+    assert "0.5 bcm" in energy.P_CRITERION and "P_CRITERION" not in energy.indicator(("x",)).coding_rule
+    assert energy.P_CRITERION in energy.indicator(("x",)).coding_rule
+
+
+@needs_raw
+def test_p_rejected_for_other_states(monkeypatch):
+    bad = energy.PartSpec(
+        "KGZ", 2019, "P", "value", (energy._r("Kyrgyzstan", 2019, "russia_share_of_petroleum_product_demand"),)
+    )
+    monkeypatch.setattr(energy, "PARTS", energy.PARTS + (bad,))
+    with pytest.raises(ValueError, match="not in P_STATES"):
+        energy.build(RAW)
+
+
+@needs_raw
+def test_tjk_notes_name_p_and_absent_parts(out):
+    df = out.frame()
+    tjk = df[(df.iso3 == "TJK") & df.status.isin(["observed", "estimated"])]
+    assert tjk["note"].str.contains("P = ").all()
+    assert tjk["note"].str.contains("not available \\(no cited figure\\): G, X").all()
+    other = df[(df.iso3 != "TJK")]
+    assert not other["note"].str.contains("P = ").any()
 
 
 @needs_raw

@@ -101,7 +101,7 @@ BAD = [
     (
         "non_numeric_weight",
         lambda t: ["--weights", _write(t, "w.json", '{"csto_membership": "high"}')],
-        "must be a number",
+        "indicator weight for 'csto_membership' must be a non-negative number, got 'high'",
     ),
     (
         "all_zero",

@@ -150,3 +150,10 @@ def test_catalog_errors_name_the_indicator(data_copy):
     (data_copy / "catalog.json").write_text(json.dumps(cat))
     with pytest.raises(DataError, match=rf"catalog.json: indicator #1 \({cat[0]['id']}\): direction"):
         load_catalog(data_copy)
+
+
+def test_readme_documents_every_indicator(shipped):
+    _, catalog, _ = shipped
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for ind_id in catalog:
+        assert f"`{ind_id}`" in readme, f"README's indicator table lacks {ind_id}"

@@ -6,6 +6,7 @@ import math
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest_scoring import make_indicator, synthetic_catalog, synthetic_panel
 from hypothesis import HealthCheck, given, settings
@@ -90,7 +91,7 @@ def test_mc_leaves_out_countries_without_a_score():
     cat = {"a": make_indicator("a")}
     m = Model(np.array([[[np.nan], [10.0], [30.0]]]), cat, ("ARM", "AZE", "BLR"), (2020,))
     t = monte_carlo(m, ScoringSpec(), draws=50, seed=0).table
-    assert t.loc[0, "rank"] is not None and np.isnan(t.loc[0, "rank_median"])
+    assert pd.isna(t.loc[0, "rank"]) and np.isnan(t.loc[0, "rank_median"])
     assert t["rank_median"].tolist()[1:] == [2.0, 1.0]
 
 

@@ -71,7 +71,7 @@ def ranking_figure(
     labels = list(t["country"])
     fig = go.Figure()
     pillar_count: dict[str, int] = {}
-    for col, _, pillar, _ in parts:
+    for _col, _, pillar, _ in parts:
         pillar_count[pillar] = pillar_count.get(pillar, 0) + 1
     seen: dict[str, int] = {}
     for col, label, pillar, help_text in parts:

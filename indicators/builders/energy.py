@@ -1,4 +1,4 @@
-"""Builder for ``pipeline_dependence``: energy dependence on Russia (index of two shares).
+"""Builder for ``pipeline_dependence``: energy dependence on Russia (the largest of up to three shares).
 
 Inputs
 ------
@@ -9,13 +9,17 @@ Inputs
 
 Formula
 -------
-Two *parts*, each a percentage:
+Two *parts*, each a percentage (plus a third, P, for states listed in :data:`P_STATES` only):
 
 * **G** — Russia's share of the country's natural-gas imports (or, where only that is reported, of its gas
   supply/consumption);
 * **X** — the share of the country's oil or gas exports that transit Russian pipelines/ports or are sold to
   Russia through them (Kazakh oil via the CPC, Azerbaijani oil via Baku–Novorossiysk, Turkmen and Uzbek gas
-  sold to Gazprom).
+  sold to Gazprom);
+* **P** — Russia's share of the country's petroleum-product (fuel) imports, used *only* for a state in
+  :data:`P_STATES`: one that exports no oil or gas and imports little gas, all of it for industry (criterion in
+  :data:`P_CRITERION`; today only Tajikistan). Elsewhere gas or export routes are the channel that matters and
+  fuel imports are not coded, so P never replaces a missing G or X.
 
 ``value = max(available parts)``: dependence through either channel gives Moscow leverage. A part without a
 cited figure is *left out*, never set to 0, and the row's note says which parts were used — the value is then a
@@ -58,7 +62,21 @@ NOT_OBSERVED_FLAGS = ("PARTIAL YEAR", "YEAR INFERRED")
 PART_LABELS = {
     "G": "G = Russia's share of gas imports",
     "X": "X = share of oil/gas exports routed via or sold to Russia",
+    "P": "P = Russia's share of petroleum-product imports",
 }
+
+#: Criterion for the third part P (fuel imports). Every condition needs a cited row; a state without cited
+#: evidence for all three is not eligible (so Kyrgyzstan and Georgia, which have fuel-import figures, are not).
+P_CRITERION = (
+    "P (Russia's share of petroleum-product imports, LPG included) is used only for a state that (1) exports no "
+    "oil or gas, (2) imported less than 0.5 bcm of natural gas a year in every cited year, and (3) has a cited "
+    "statement that its imported gas goes mainly to industry (no general household/heating supply); each "
+    "condition must be backed by a cited row. Only Tajikistan qualifies: 133 mcm imported in 2012 (AFP), "
+    "156.5 mcm in Jan-Jun 2024 (Ministry of Energy), gas 'purchased mainly from Uzbekistan for industrial use'; "
+    "it has no oil or gas exports"
+)
+#: States meeting :data:`P_CRITERION` (the only ones whose PARTS may contain a P part).
+P_STATES: frozenset[str] = frozenset({"TJK"})
 
 #: Dated regime breaks (year the channel changed): fills never cross them and the break year is never filled.
 BREAKS: dict[str, tuple[int, ...]] = {
@@ -68,7 +86,7 @@ BREAKS: dict[str, tuple[int, ...]] = {
     "MDA": (2022, 2025),  # right bank stops Russian gas Dec 2022; Gazprom stops all supply 2025-01-01
     "UKR": (2015,),  # last direct imports 2015-11-26
     "UZB": (2020, 2023),  # gas exports to Russia stop during 2020; imports of Russian gas begin Oct 2023
-    "TKM": (2016,),  # Gazprom stops buying Turkmen gas (before mid-April 2016)
+    "TKM": (2016, 2024),  # Gazprom stops buying (before mid-April 2016); supplies suspended from summer 2024
 }
 
 #: Row key: (table, country as spelled in the CSV, year, measure); table is "raw" or "hand".
@@ -144,9 +162,21 @@ PARTS: tuple[PartSpec, ...] = (
     PartSpec("AZE", 2015, "X", "ratio",
              (_h("Azerbaijan", 2015, "oil_exports_via_novorossiysk_volume"), _h("Azerbaijan", 2015, "oil_exports_total_volume")),
              note="Baku-Novorossiysk volume (SOCAR) over total oil exports (customs basis)"),
+    PartSpec("AZE", 2013, "X", "ratio",
+             (_h("Azerbaijan", 2013, "oil_exports_via_novorossiysk_volume"), _h("Azerbaijan", 2013, "oil_exports_total_volume")),
+             note="Baku-Novorossiysk volume (SOCAR) over crude exports (State Statistical Committee)"),
+    PartSpec("AZE", 2020, "X", "ratio",
+             (_h("Azerbaijan", 2020, "oil_exports_via_novorossiysk_volume"), _h("Azerbaijan", 2020, "oil_exports_total_volume")),
+             note="transit via Russia (pipeline idle until mid-July) over total oil exports"),
+    PartSpec("AZE", 2023, "X", "zero_volume", (_h("Azerbaijan", 2023, "oil_exports_via_novorossiysk_volume"),),
+             note="exports via Baku-Novorossiysk suspended in 2022, no resumption reported"),
     # --- Belarus (G) ---
     PartSpec("BLR", 2014, "G", "value", (_h("Belarus", 2014, "russia_share_of_gas_imports_planned"),),
              estimated=True, note="planned 2014 imports, all Russian gas, cover all consumers"),
+    PartSpec("BLR", 2017, "G", "value", (_h("Belarus", 2017, "russia_share_of_gas_imports"),),
+             note="'imports oil and gas only from Russia'"),
+    PartSpec("BLR", 2025, "G", "value", (_h("Belarus", 2025, "russia_share_of_gas_imports"),),
+             estimated=True, note="'almost exclusively' from Russia, coded 100 (an upper bound)"),
     # --- Baltic states (G) ---
     PartSpec("EST", 2013, "G", "value", (_h("Estonia", 2013, "russia_share_of_gas_imports"),),
              note="'all their gas imports' from Russia (Reuters, May 2014), coded for 2013"),
@@ -205,6 +235,20 @@ PARTS: tuple[PartSpec, ...] = (
              note="right bank; the statement of 2024-12-28 covers Dec 2022 to Dec 2024"),
     PartSpec("MDA", 2025, "G", "value", (_r("Moldova", 2025, "gazprom_supply_to_moldova"),),
              estimated=True, note="Gazprom supply zero from 2025-01-01 (stated 2025-01-24), assumed for the year"),
+    # --- Tajikistan (P; see P_CRITERION) ---
+    PartSpec("TJK", 2012, "P", "value", (_r("Tajikistan", 2012, "russia_share_of_petroleum_product_imports"),),
+             note="Jan-Oct 2012; outside the panel years, used as an anchor"),
+    PartSpec("TJK", 2019, "P", "value", (_r("Tajikistan", 2019, "russia_share_of_petroleum_product_imports"),),
+             note="Jan-May; year ambiguous (2018 or 2019)"),
+    PartSpec("TJK", 2022, "P", "value", (_h("Tajikistan", 2022, "russia_share_of_petroleum_product_imports"),),
+             note="Jan-Jul, approximate"),
+    PartSpec("TJK", 2023, "P", "value", (_r("Tajikistan", 2023, "russia_share_of_petroleum_product_imports"),),
+             note="Antimonopoly Service (customs statistics)"),
+    PartSpec("TJK", 2024, "P", "ratio",
+             (_h("Tajikistan", 2024, "petroleum_product_imports_from_russia_volume"),
+              _h("Tajikistan", 2024, "petroleum_product_imports_total_volume"),
+              _h("Tajikistan", 2024, "gas_imports_from_uzbekistan_volume"), _h("Tajikistan", 2012, "gas_imports_volume")),
+             note="Jan-Jun, LPG included; the gas-import rows are cited for the P criterion"),
     # --- Turkmenistan (X) ---
     PartSpec("TKM", 2017, "X", "zero_volume", (_h("Turkmenistan", 2017, "gas_exports_to_russia_volume"),),
              note="no gas sold to Russia"),
@@ -214,6 +258,12 @@ PARTS: tuple[PartSpec, ...] = (
     PartSpec("TKM", 2021, "X", "share_of_sum",
              (_r("Turkmenistan", 2021, "gas_exports_to_russia_volume"), _r("Turkmenistan", 2021, "gas_exports_to_china_volume")),
              estimated=True, note="Russia / (Russia + China); other small buyers omitted; Russian volume an estimate"),
+    PartSpec("TKM", 2023, "X", "ratio",
+             (_h("Turkmenistan", 2023, "gas_exports_to_russia_volume"), _h("Turkmenistan", 2023, "gas_exports_total_volume")),
+             estimated=True, note="expected full-year volumes stated by Turkmengaz in Oct 2023"),
+    PartSpec("TKM", 2024, "X", "share_of_sum",
+             (_h("Turkmenistan", 2024, "gas_exports_to_russia_volume"), _h("Turkmenistan", 2024, "gas_exports_to_china_volume")),
+             estimated=True, note="Russia (estimate up to the summer suspension) / (Russia + China); other buyers omitted"),
     # --- Ukraine (G) ---
     PartSpec("UKR", 2013, "G", "complement",
              (_h("Ukraine", 2013, "gas_imports_from_europe_volume"), _h("Ukraine", 2013, "gas_imports_total_volume")),
@@ -230,11 +280,21 @@ PARTS: tuple[PartSpec, ...] = (
              note="no direct imports of Russian gas since 2015-11-26"),
     PartSpec("UKR", 2018, "G", "zero_volume", (_h("Ukraine", 2018, "gas_imports_from_russia_volume"),),
              note="imports only from Slovakia, Hungary, Poland"),
+    PartSpec("UKR", 2019, "G", "zero_volume", (_h("Ukraine", 2019, "gas_imports_from_russia_volume"),),
+             note="no purchases of Russian gas since Nov 2015 (statement of May 2020)"),
+    PartSpec("UKR", 2023, "G", "zero_volume", (_h("Ukraine", 2023, "gas_imports_from_russia_volume"),),
+             note="all imports via Slovakia, Hungary, Poland and Romania/Moldova (entry points)"),
     # --- Uzbekistan (X) ---
     PartSpec("UZB", 2021, "X", "zero_volume", (_h("Uzbekistan", 2021, "gas_exports_to_russia_volume"),),
              estimated=True, note="gas exports to Russia stopped in 2020"),
     PartSpec("UZB", 2022, "X", "zero_volume", (_h("Uzbekistan", 2022, "gas_exports_to_russia_volume"),),
              estimated=True, note="gas exports to Russia stopped in 2020"),
+    PartSpec("UZB", 2023, "G", "share_of_sum",
+             (_h("Uzbekistan", 2023, "gas_imports_from_russia_volume"), _h("Uzbekistan", 2023, "gas_production_volume")),
+             estimated=True, note="supply proxy: Russian gas / (production + Russian gas); imports from Oct 2023"),
+    PartSpec("UZB", 2024, "G", "share_of_sum",
+             (_h("Uzbekistan", 2024, "gas_imports_from_russia_volume"), _h("Uzbekistan", 2024, "gas_production_volume")),
+             estimated=True, note="supply proxy: Russian gas / (production + Russian gas)"),
 )
 
 #: Timeline events: (iso3, date, description, row stating it, or a seed source id).
@@ -263,6 +323,8 @@ EVENTS: tuple[tuple[str, str, str, RowKey | str], ...] = (
      _r("Uzbekistan", 2023, "gas_imports_from_russia_contract_rate")),
     ("TKM", "2019-04", "Russia resumes buying Turkmen gas after a pause of more than three years",
      _h("Turkmenistan", 2017, "gas_exports_to_russia_volume")),
+    ("TKM", "2024-10", "Turkmengaz: gas supplies to Gazprom suspended since summer 2024 by mutual agreement",
+     _h("Turkmenistan", 2024, "gas_exports_to_russia_volume")),
     ("AZE", "2019-03", "SOCAR halts Baku-Novorossiysk oil pipeline for maintenance (resumed 3 July 2019)",
      _r("Azerbaijan", 2019, "oil_exports_via_baku_novorossiysk_volume")),
     ("KAZ", "2022-07", "Russian court suspends the CPC for a month; Tokayev orders export routes bypassing Russia",
@@ -279,7 +341,7 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
         id=INDICATOR_ID,
         name="Energy dependence on Russia",
         pillar="energy",
-        unit="% (index of two shares)",
+        unit="% (largest of the cited shares)",
         direction=1,
         scale="percent",
         bounds=(0.0, 100.0),
@@ -289,7 +351,10 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             "only that is reported, of its gas supply/consumption) and (X) the share of the country's oil or gas "
             "exports that transit Russian pipelines or ports or are sold to Russia through them (Kazakh oil via "
             "the CPC to Novorossiysk, Azerbaijani oil via Baku-Novorossiysk, Turkmen and Uzbek gas sold to "
-            "Gazprom). 100 = all gas imports from Russia or all exports routed through Russia."
+            "Gazprom). For a state that exports no oil or gas and imports little gas, all of it for industry "
+            "(only Tajikistan), a third share counts as well: (P) Russia's share of its petroleum-product (fuel) "
+            "imports. 100 = all gas imports (or, for P, all fuel imports) from Russia or all exports routed "
+            "through Russia."
         ),
         coding_rule=(
             "value = max(available parts): dependence through either channel gives Moscow leverage. A part with "
@@ -300,22 +365,26 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             "(Russian volume over the total, or over the sum of all named suppliers; Ukraine 2013 = total minus "
             "European imports). For Kazakhstan only the CPC share is reported, a lower bound of all oil exports "
             "via Russia. Moldova from Dec 2022 is the government-controlled right bank (Russian gas went only to "
-            "Transnistria, whose power plant still supplied right-bank electricity). Petroleum-product imports are "
-            "not part of this indicator. Status: observed = a reported annual figure or arithmetic on reported "
+            "Transnistria, whose power plant still supplied right-bank electricity). Uzbekistan 2023-2024: G is "
+            "Russian gas over (domestic production + Russian gas), a proxy for Russia's share of supply (Turkmen "
+            "imports, which would lower it, and exports, which would raise it, have no cited volumes). "
+            f"{P_CRITERION}. For other states petroleum-product imports are not coded. Status: observed = a reported annual figure or arithmetic on reported "
             "annual volumes; estimated = partial-year or year-inferred rows (never observed), bounds ('over', "
             "'less than', coded at the bound), plans, late-year snapshots, or an assumption about unlisted "
             "suppliers. Gap filling, per country: linear interpolation between two sourced years at most "
             f"{MAX_INTERP_GAP} missing years apart (imputed); otherwise the nearest sourced value carried at most "
             f"{MAX_CARRY} years forward or back (carried_forward). Neither crosses a dated break (Baltic states "
             "2022; Lithuania 2015 LNG; Moldova 2022 and 2025; Ukraine 2015; Uzbekistan 2020 and 2023; Turkmenistan "
-            "2016) "
+            "2016 and 2024) "
             "and break years are never filled; a dated cut-off to zero (Baltic states, 2022-04-01) is carried "
             f"forward as 0 for at most {MAX_CARRY} years."
         ),
         years_note=(
-            "Sourced years only where a cited figure exists (see each row's note); Tajikistan has none (no cited "
-            "Russian share of its gas or exports). Baltic states 2022 are missing (Russian gas until 1 April); "
-            "Uzbekistan and Kazakhstan purchases of Russian gas from 2023 are not coded (no cited share of supply)."
+            "Sourced years only where a cited figure exists (see each row's note); Tajikistan's values come from P "
+            "only (fuel imports; mostly partial-year figures, so 2013-2018 and 2020-2021 are interpolated). Baltic "
+            "states 2022 are missing (Russian gas until 1 April); Turkmenistan 2025 is missing (supplies to "
+            "Gazprom suspended from summer 2024); Kazakhstan's purchases of Russian gas are not coded (no cited "
+            "share of supply)."
         ),
         source_ids=source_ids,
     )
@@ -527,12 +596,16 @@ def fill_series(
 # ----------------------------------------------------------------------------- main
 
 
-def _parts_note(parts: dict[str, tuple[float, str, str]]) -> str:
-    """'parts used: G = ... 80.0 (...); X not available' for the note column."""
+def _parts_note(parts: dict[str, tuple[float, str, str]], iso3: str = "") -> str:
+    """'parts used: G = ... 80.0 (...); not available (no cited figure): X; ...' for the note column.
+
+    P is listed as absent only for a state in :data:`P_STATES` (elsewhere it is not part of the indicator).
+    """
     used = "; ".join(
         f"{PART_LABELS[p]} {v:.1f}" + (f" ({txt})" if txt else "") for p, (v, _, txt) in sorted(parts.items())
     )
-    absent = [p for p in ("G", "X") if p not in parts]
+    possible = ("G", "X", "P") if iso3 in P_STATES else ("G", "X")
+    absent = [p for p in possible if p not in parts]
     tail = f"; not available (no cited figure): {', '.join(absent)}" if absent else ""
     return f"parts used: {used}{tail}; value = max of parts"
 
@@ -544,6 +617,12 @@ def build(raw: Path) -> BuilderOutput:
     dups = {k for k in keys if keys.count(k) > 1}
     if dups:
         raise ValueError(f"PARTS declares {sorted(dups)} more than once")
+    bad_p = sorted({s.iso3 for s in PARTS if s.part == "P"} - P_STATES)
+    if bad_p:
+        raise ValueError(f"PARTS has a P part for {bad_p}, not in P_STATES; P applies only where {P_CRITERION}")
+    unknown = sorted({s.part for s in PARTS} - set(PART_LABELS))
+    if unknown:
+        raise ValueError(f"PARTS uses unknown part(s) {unknown}; use one of {sorted(PART_LABELS)}")
 
     used: dict[RowKey, set[int]] = {}
     for s in PARTS:
@@ -569,7 +648,7 @@ def build(raw: Path) -> BuilderOutput:
         status = "observed" if all(st == "observed" for _, st, _ in parts.values()) else "estimated"
         anchors.setdefault(iso, {})[year] = {"value": value, "sources": src_cy[(iso, year)], "parts": set(parts)}
         if year in YEARS:
-            out.add(iso, year, INDICATOR_ID, value, status, src_cy[(iso, year)], _parts_note(parts))
+            out.add(iso, year, INDICATOR_ID, value, status, src_cy[(iso, year)], _parts_note(parts, iso))
 
     # 2. Gap filling per country.
     for iso in sorted(PANEL_COUNTRIES):

@@ -1,0 +1,383 @@
+"""Fixtures for the headless-browser tests: a live Streamlit server, Debian's Chromium, a
+request recorder that refuses anything leaving this machine, and helpers that read the
+page the way a person sees it.
+
+The server is started once per session from the project root (so `.streamlit/config.toml`
+and `static/` apply) on a free 127.0.0.1 port and stopped at teardown. Every request the
+browser makes is recorded; a request to any host other than localhost/127.0.0.1 is aborted
+and fails the test that made it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("ALIGN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+VIEWPORT = {"width": 1400, "height": 1000}
+TIMEOUT_MS = 30_000
+
+
+# ---------------------------------------------------------------- server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, log_path: Path) -> subprocess.Popen:
+    """Start ``streamlit run dashboard.py`` on 127.0.0.1:port from the project root."""
+    streamlit = Path(sys.executable).with_name("streamlit")
+    cmd = [str(streamlit), "run", "dashboard.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = open(log_path, "w")  # noqa: SIM115 - closed by stop_server
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc._log = log  # type: ignore[attr-defined]
+    return proc
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode} before becoming healthy")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"streamlit not healthy at {base} after {timeout:.0f}s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server we started (its own process group, by pid)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    log = getattr(proc, "_log", None)
+    if log:
+        log.close()
+
+
+@dataclass
+class Server:
+    base: str
+    proc: subprocess.Popen
+    log_path: Path
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def server(artifacts) -> Server:
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM} (make chromium)")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = artifacts / "streamlit-browser-tests.log"
+    proc = start_server(port, log_path)
+    try:
+        wait_healthy(proc, base)
+        yield Server(base, proc, log_path)
+    finally:
+        stop_server(proc)
+
+
+# ---------------------------------------------------------------- browser and request recording
+@dataclass
+class RequestLog:
+    all: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.all), len(self.external)
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return parts.scheme in {"http", "https", "ws", "wss"} and (parts.hostname or "") in LOCAL_HOSTS
+
+
+@pytest.fixture(scope="session")
+def request_log() -> RequestLog:
+    return RequestLog()
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, server, request_log, request):
+    """A fresh tab (its own Streamlit session) with every request routed through the recorder."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, base_url=server.base)
+    context.set_default_timeout(TIMEOUT_MS)
+    start_all, start_ext = request_log.mark()
+    page_errors: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        request_log.all.append(url)
+        if is_local(url):
+            r.continue_()
+        else:
+            request_log.external.append(url)
+            r.abort("blockedbyclient")
+
+    def on_ws(ws):
+        request_log.all.append(ws.url)
+        if not is_local(ws.url):
+            request_log.external.append(ws.url)
+
+    context.route("**/*", route)
+    p = context.new_page()
+    p.on("websocket", on_ws)
+    p.on("pageerror", lambda e: page_errors.append(str(e)))
+    p.page_errors = page_errors  # type: ignore[attr-defined]
+    p.requests_seen = lambda: request_log.all[start_all:]  # type: ignore[attr-defined]
+    try:
+        yield p
+    finally:
+        if request.node.rep_call_failed if hasattr(request.node, "rep_call_failed") else False:
+            try:
+                p.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+        context.close()
+    leaked = request_log.external[start_ext:]
+    assert not leaked, f"requests left localhost during {request.node.name}: {leaked}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call":
+        item.rep_call_failed = rep.failed
+
+
+# ---------------------------------------------------------------- reading the page
+#: Ranking chart: the plotly div whose first trace is a horizontal bar.
+JS_RANKING = """() => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const d = gd.data || [];
+    if (d.length && d[0].type === 'bar' && d[0].orientation === 'h') {
+      const text = d.find(t => t.name === 'score');
+      return {y: Array.from(d[0].y), text: text ? Array.from(text.text) : null};
+    }
+  }
+  return null;
+}"""
+
+
+def ranking(page) -> dict | None:
+    """{'order': countries best first, 'scores': [float|None]} from the ranking chart, or None."""
+    r = page.evaluate(JS_RANKING)
+    if not r:
+        return None
+    order = list(reversed(r["y"]))  # plotly draws categories bottom-up
+    scores = None
+    if r["text"]:
+        scores = [None if t.startswith("no score") else float(t.split(" ")[0]) for t in reversed(r["text"])]
+    return {"order": order, "scores": scores}
+
+
+def wait_for_ranking(page, predicate=lambda r: True, timeout: float = 20.0) -> dict:
+    """Poll the ranking chart until ``predicate(ranking)`` holds; return it (or fail with the last seen)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = ranking(page)
+        if last and len(last["order"]) == 14 and predicate(last):
+            return last
+        page.wait_for_timeout(100)
+    raise AssertionError(f"ranking chart did not reach the expected state within {timeout}s; last seen: {last}")
+
+
+def wait_idle(page, quiet_ms: int = 400, timeout: float = 20.0) -> None:
+    """Wait until Streamlit shows no 'running' status for ``quiet_ms`` in a row."""
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        running = page.evaluate(
+            "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]') "
+            "|| !!document.querySelector('[data-stale=\"true\"]')"
+        )
+        now = time.monotonic()
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif (now - quiet_since) * 1000 >= quiet_ms:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the app kept running")
+
+
+def assert_no_exception(page) -> None:
+    exc = page.locator('[data-testid="stException"]')
+    assert exc.count() == 0, f"Streamlit exception on the page: {exc.all_inner_texts()}"
+    errors = getattr(page, "page_errors", [])
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+# ---------------------------------------------------------------- the model's view of a page URL
+class PageModel:
+    """Rebuilds the page's defaults exactly as dashboard.py does, so a page URL can be turned into
+    the ScoringSpec the page scored and the order the model gives."""
+
+    def __init__(self):
+        import indicators
+        import scoring
+        from indicators.countries import PANEL_COUNTRIES
+        from indicators.schema import PILLARS
+        from ui.state import WEIGHT_MAX, UIState
+
+        self.scoring = scoring
+        panel, catalog, _ = indicators.shipped()
+        self.catalog = catalog
+        self.pillars = PILLARS
+        self.countries = PANEL_COUNTRIES
+        self.model = scoring.Model.from_panel(panel, catalog)
+        # --- as dashboard.ui_presets
+        presets = {}
+        for name in scoring.PRESETS:
+            spec = scoring.spec_from_preset(name, catalog)
+            iw = {k: float(spec.indicator_weights.get(k, 1.0)) for k in catalog}
+            pw = {p: float(spec.pillar_weights.get(p, 1.0)) for p in PILLARS}
+            for d in (iw, pw):
+                top = max(d.values())
+                if top > WEIGHT_MAX:
+                    for k in d:
+                        d[k] = d[k] * WEIGHT_MAX / top
+            presets[name] = (iw, pw)
+        self.presets = presets
+        self.years = tuple(int(y) for y in self.model.years)
+        default_preset = "equal" if "equal" in presets else next(iter(presets))
+        spec0 = scoring.spec_from_preset(default_preset, catalog)
+        self.defaults = UIState(
+            view="ranking",
+            year=int(self.model.default_year(spec0)),
+            preset=default_preset,
+            weights=presets[default_preset][0],
+            pillar_weights=presets[default_preset][1],
+            normalisation=spec0.normalisation,
+            aggregation=spec0.aggregation,
+            missing=spec0.missing,
+            min_coverage=spec0.min_coverage,
+            compare=("ARM", "KAZ", "GEO"),
+            highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
+        )
+        self.methods = {
+            "norm": tuple(scoring.NORMALISERS),
+            "agg": tuple(scoring.AGGREGATORS),
+            "miss": tuple(scoring.MISSING_POLICIES),
+        }
+        self.examples = tuple(
+            "".join(c if c.isalnum() else "_" for c in sc.name.lower()).strip("_")
+            for sc in scoring.load_example_scenarios(catalog).values()
+        )
+
+    def state(self, url: str):
+        from ui.state import parse_query
+
+        params = parse_qs(urlsplit(url).query, keep_blank_values=True)
+        return parse_query(
+            params,
+            self.defaults,
+            years=self.years,
+            presets=self.presets,
+            methods=self.methods,
+            countries=tuple(self.countries),
+            scenarios=("",) + self.examples,
+            indicators=tuple(self.catalog),
+        )
+
+    def spec(self, state):
+        return self.scoring.ScoringSpec(
+            years=None,
+            indicator_weights=state.weights,
+            pillar_weights=state.pillar_weights,
+            normalisation=state.normalisation,
+            aggregation=state.aggregation,
+            missing=state.missing,
+            min_coverage=state.min_coverage,
+            preset=state.preset,
+        )
+
+    def expected_ranking(self, url: str) -> dict:
+        """The model's order (best first, ties by name, unscored last) and scores for the page at ``url``."""
+        state = self.state(url)
+        t = self.model.score(self.spec(state)).for_year(state.year)
+        t = t.sort_values(["score", "country"], ascending=[True, False], na_position="first").iloc[::-1]
+        return {
+            "order": list(t["country"]),
+            "scores": [None if s != s else round(float(s), 1) for s in t["score"]],
+            "year": state.year,
+        }
+
+
+@pytest.fixture(scope="session")
+def page_model() -> PageModel:
+    return PageModel()
+
+
+@pytest.fixture
+def ui():
+    """The page-reading helpers, as one namespace for the tests."""
+
+    class UI:
+        ranking = staticmethod(ranking)
+        wait_for_ranking = staticmethod(wait_for_ranking)
+        wait_idle = staticmethod(wait_idle)
+        assert_no_exception = staticmethod(assert_no_exception)
+
+    return UI
