@@ -60,6 +60,11 @@ def ui_presets(catalog) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
 
 panel, catalog, sources, events, model, examples = shipped()
 PRESET_UI = ui_presets(catalog)
+ss = st.session_state
+# A user's uploaded indicator joins the model for this session only (never the shipped objects).
+if "user_catalog" in ss:
+    panel, catalog, sources = ss["user_panel"], ss["user_catalog"], ss["user_sources"]
+    model = ss["user_model"]
 YEARS = tuple(int(y) for y in model.years)
 DEFAULT_PRESET = "equal" if "equal" in PRESET_UI else next(iter(PRESET_UI))
 _spec0 = scoring.spec_from_preset(DEFAULT_PRESET, catalog)
@@ -81,12 +86,13 @@ METHODS = {
     "agg": tuple(scoring.AGGREGATORS),
     "miss": tuple(scoring.MISSING_POLICIES),
 }
-ss = st.session_state
 
 
 # ---------------------------------------------------------------- state <-> widgets
 def push_state(s: UIState) -> None:
-    """Put a state into the widgets' session keys."""
+    """Put a state into the widgets' session keys (an uploaded indicator keeps weight 1)."""
+    for k in catalog:
+        ss[f"w_{k}"] = 1.0
     ss["view"], ss["year"], ss["preset"] = s.view, s.year, s.preset
     ss["norm"], ss["agg"], ss["miss"], ss["cov"] = s.normalisation, s.aggregation, s.missing, s.min_coverage
     for k, v in s.weights.items():
@@ -133,8 +139,8 @@ def pull_state() -> UIState:
 
 def apply_preset() -> None:
     iw, pw = PRESET_UI[ss["preset"]]
-    for k, v in iw.items():
-        ss[f"w_{k}"] = v
+    for k in catalog:
+        ss[f"w_{k}"] = iw.get(k, 1.0)
     for k, v in pw.items():
         ss[f"pw_{k}"] = v
 
@@ -418,7 +424,7 @@ def view_robustness():
     loo = scoring.leave_one_out(model, spec, year=year)
     m = loo.pivot(index="country", columns="indicator", values="rank_change")
     st.plotly_chart(
-        charts.heatmap_figure(m, f"Rank change when one indicator is dropped, {year} (+ = moves toward Moscow)",
+        charts.heatmap_figure(m, f"Rank change when one indicator is dropped, {year} (+ = rank number rises: farther from Moscow)",
                               "rank change", diverging=True),
         config=PLOT_CONFIG,
     )
@@ -517,7 +523,75 @@ def view_method():
 
 
 def view_upload():
-    uploads.render_help()
+    st.markdown(uploads.help_markdown())
+    st.download_button("Metadata template (JSON)", uploads.metadata_template(), file_name="metadata.json",
+                       mime="application/json")
+    with st.form("upload_form"):
+        vals = st.file_uploader("Indicator values (CSV: long iso3,year,value or wide iso3,2013,…)", type=["csv", "txt"])
+        meta_file = st.file_uploader("Metadata (JSON) — or fill in the fields below", type=["json"])
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Name")
+        unit = c2.text_input("Unit", placeholder="% of viewers")
+        direction = c3.radio("Higher value means", [1, -1], horizontal=True,
+                             format_func=lambda d: "closer to Moscow" if d == 1 else "farther from Moscow")
+        c4, c5, c6 = st.columns(3)
+        producer = c4.text_input("Source: producer")
+        title = c5.text_input("Source: title")
+        url = c6.text_input("Source: URL", placeholder="https://…")
+        c7, c8 = st.columns(2)
+        figure_year = c7.text_input("Source: year of the figures", placeholder="2023")
+        pillar = c8.selectbox("Pillar", list(PILLARS), index=list(PILLARS).index(uploads.DEFAULT_PILLAR))
+        submitted = st.form_submit_button("Add to my model")
+    if submitted:
+        try:
+            if vals is None:
+                raise uploads.UploadError("choose a CSV file of values first")
+            values = uploads.parse_values(vals.name, vals.getvalue())
+            if meta_file is not None:
+                ind, src = uploads.parse_metadata(meta_file.getvalue(), values, name=meta_file.name)
+            else:
+                ind, src = uploads.parse_metadata(
+                    {"name": name, "unit": unit, "direction": direction, "pillar": pillar,
+                     "source": {"producer": producer, "title": title, "url": url, "figure_year": figure_year}},
+                    values, name="the form")
+            base = ss.get("user_panel", panel), ss.get("user_catalog", catalog), ss.get("user_sources", sources)
+            s_panel, s_catalog, s_sources = uploads.merge_user_indicator(*base, ind, src, values)
+            s_model = scoring.Model.from_panel(s_panel, s_catalog)
+        except uploads.UploadError as e:
+            st.error(str(e))  # user text in the message is escaped by ui.uploads
+        else:
+            ss["user_panel"], ss["user_catalog"], ss["user_sources"], ss["user_model"] = (
+                s_panel, s_catalog, s_sources, s_model)
+            ss[f"w_{ind.id}"] = ss.get(f"w_{ind.id}", 1.0)
+            ss["upload_msg"] = f"Added {ind.name}: {uploads.describe_values(values)}"
+            st.rerun()
+    if ss.get("upload_msg"):
+        st.success(ss["upload_msg"])
+    user = [i for i in catalog.values() if uploads.is_user_indicator(i)]
+    if user:
+        st.write("In your model (this browser session only): " + ", ".join(i.name for i in user))
+        if st.button("Remove my data"):
+            for k in ("user_panel", "user_catalog", "user_sources", "user_model", "upload_msg"):
+                ss.pop(k, None)
+            st.rerun()
+    st.subheader("Load a spec")
+    spec_file = st.file_uploader("Scoring spec (JSON, as downloaded from the sidebar)", type=["json"], key="spec_up")
+    if spec_file is not None and ss.get("spec_up_id") != spec_file.file_id:
+        ss["spec_up_id"] = spec_file.file_id
+        try:
+            loaded = uploads.parse_spec_upload(spec_file.name, spec_file.getvalue(), catalog)
+        except uploads.UploadError as e:
+            st.error(str(e))
+        else:
+            for k in catalog:
+                ss[f"w_{k}"] = min(WEIGHT_MAX, float(loaded.indicator_weights.get(k, 1.0)))
+            for p in PILLARS:
+                ss[f"pw_{p}"] = min(WEIGHT_MAX, float(loaded.pillar_weights.get(p, 1.0)))
+            ss["norm"], ss["agg"], ss["miss"], ss["cov"] = (loaded.normalisation, loaded.aggregation,
+                                                             loaded.missing, loaded.min_coverage)
+            if loaded.years and len(loaded.years) == 1 and loaded.years[0] in YEARS:
+                ss["year"] = loaded.years[0]
+            st.rerun()
 
 
 VIEW_FUNCS = {

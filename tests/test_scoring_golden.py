@@ -23,13 +23,22 @@ pytestmark = [
 
 
 def test_default_scores_match_the_golden_file():
-    want = pd.read_csv(GOLDEN, keep_default_na=True)
-    got = pd.read_csv(io.StringIO(current_csv()), keep_default_na=True)
-    hint = "the default scores changed; if that is intended, run: python -m scoring.golden --write"
-    assert list(got.columns) == list(want.columns), hint
-    assert got[["iso3", "year"]].equals(want[["iso3", "year"]]), hint
-    assert got["rank"].fillna(-1).astype(int).equals(want["rank"].fillna(-1).astype(int)), hint
+    want = pd.read_csv(GOLDEN)
+    got = pd.read_csv(io.StringIO(current_csv()))
+    hint = "the default scores changed; if that is intended (new data or model), run: python -m scoring.golden --write"
+    assert list(got.columns) == list(want.columns), f"columns differ; {hint}"
+    assert got[["iso3", "year"]].equals(want[["iso3", "year"]]), f"rows differ; {hint}"
+    bad_rank = got["rank"].fillna(-1).astype(int) != want["rank"].fillna(-1).astype(int)
+    assert not bad_rank.any(), f"{int(bad_rank.sum())} rank(s) differ, e.g. {_where(got, bad_rank)}; {hint}"
     num = [c for c in want.columns if c not in ("iso3", "country", "year", "rank")]
     a, b = got[num].to_numpy(dtype=float), want[num].to_numpy(dtype=float)
-    assert np.array_equal(np.isnan(a), np.isnan(b)), hint
-    np.testing.assert_allclose(a, b, rtol=0, atol=TOLERANCE, err_msg=hint)
+    off = (np.isnan(a) != np.isnan(b)) | (np.abs(np.nan_to_num(a) - np.nan_to_num(b)) > TOLERANCE)
+    rows = off.any(axis=1)
+    assert not rows.any(), (
+        f"{int(off.sum())} value(s) differ by more than {TOLERANCE}, e.g. {_where(got, rows)}; {hint}"
+    )
+
+
+def _where(df: pd.DataFrame, mask) -> str:
+    r = df[np.asarray(mask)].iloc[0]
+    return f"{r['iso3']} {r['year']}"

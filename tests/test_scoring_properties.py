@@ -13,7 +13,9 @@ from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from scoring import AGGREGATORS, NORMALISERS, Model, ScoringSpec
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 ISO = tuple(PANEL_COUNTRIES)
 
 
@@ -66,24 +68,24 @@ def test_scores_and_subscores_stay_in_0_100(data, norm, agg, missing):
 @SETTINGS
 @given(st.data(), st.sampled_from(list(NORMALISERS)))
 def test_raising_a_toward_moscow_indicator_never_lowers_the_score(data, norm):
+    # "toward Moscow": raise a direction +1 indicator (or lower a direction -1 one)
     m = data.draw(models(missing=True))
     k = data.draw(st.integers(0, len(m.indicators) - 1))
-    ind = m.catalog[m.indicators[k]]
-    assume(ind.direction == 1)
-    y = data.draw(st.integers(0, len(m.years) - 1))
-    c = data.draw(st.integers(0, len(m.countries) - 1))
-    assume(not np.isnan(m.raw[y, c, k]))
-    x = m.raw[:, :, k]
-    obs = x[~np.isnan(x)]
-    # an indicator that is constant before the raise is left out (zero range) and joins the score
-    # after it, which is a change of coverage, not of value: exclude that case
-    assume(norm == "goalposts" or obs.max() > obs.min())
+    d = m.catalog[m.indicators[k]].direction
+    cells = np.argwhere(~np.isnan(m.raw[:, :, k]))
+    assume(len(cells) > 0)
+    y, c = cells[data.draw(st.integers(0, len(cells) - 1))]
     bump = data.draw(st.floats(0.001, 100))
-    raised = m.raw.copy()
-    raised[y, c, k] = min(100.0, raised[y, c, k] + bump)
+    moved = m.raw.copy()
+    moved[y, c, k] = float(np.clip(moved[y, c, k] + d * bump, 0.0, 100.0))
+    old, new = m.raw[:, :, k], moved[:, :, k]
+    old, new = old[~np.isnan(old)], new[~np.isnan(new)]
+    # an indicator that is constant (zero range) before or after the move is left out of the
+    # score, which is a change of coverage, not of value: exclude that case
+    assume(norm == "goalposts" or (np.ptp(old) > 1e-6 and np.ptp(new) > 1e-6))
     spec = ScoringSpec(normalisation=norm, missing="renormalise", **weight_specs(m, data.draw))
     before = m.score(spec).score[y, c]
-    after = Model(raised, m.catalog, m.countries, m.years).score(spec).score[y, c]
+    after = Model(moved, m.catalog, m.countries, m.years).score(spec).score[y, c]
     assert after >= before - 1e-9
 
 

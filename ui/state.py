@@ -219,7 +219,8 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
             v = getattr(state, f.name)
             q[simple[f.name]] = _fmt(v) if isinstance(v, float) else str(v)
     w0, pw0 = presets[state.preset]
-    dw = ",".join(f"{k}:{_fmt(v)}" for k, v in state.weights.items() if w0.get(k) != v)
+    # Weights of a session's uploaded indicators (user_*) stay out of links: others lack that data.
+    dw = ",".join(f"{k}:{_fmt(v)}" for k, v in state.weights.items() if k in w0 and w0[k] != v)
     dpw = ",".join(f"{k}:{_fmt(v)}" for k, v in state.pillar_weights.items() if pw0.get(k) != v)
     if dw:
         q["w"] = dw
