@@ -270,10 +270,10 @@ def country_flags(y: int) -> dict[str, str]:
         rows = p[p["iso3"] == iso]
         parts = []
         if (n := int((rows["status"] != "observed").sum())):
-            parts.append(f"{n}† not observed")
+            parts.append(f"{n}†")
         if (m := len(used) - len(rows)):
-            parts.append(f"{m}° missing")
-        flags[iso] = ", ".join(parts)
+            parts.append(f"{m}°")
+        flags[iso] = " ".join(parts)
     return flags
 
 
@@ -353,7 +353,7 @@ def view_ranking():
     t = with_pillar_contribs(year_table)
     fig = charts.ranking_figure(t, contribution_parts(by), flags=country_flags(year), bands=bands, year=year)
     st.plotly_chart(fig, config=PLOT_CONFIG, key="ranking_chart")
-    st.caption(LEGEND + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage.")
+    st.caption(LEGEND + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage · n† inputs not observed, n° missing.")
 
 
 def view_compare():

@@ -114,6 +114,7 @@ def ranking_figure(
             mode="text",
             text=text,
             textposition="middle right",
+            cliponaxis=False,
             showlegend=False,
             hoverinfo="skip",
             name="score",
@@ -148,7 +149,7 @@ def ranking_figure(
         height=max(420, 34 * len(t) + 140),
         xaxis=dict(title="score points (0–100)", range=[0, 150], tickvals=[0, 20, 40, 60, 80, 100]),
         yaxis=dict(title=None, automargin=True),
-        legend=dict(orientation="h", y=-0.12, x=0, font_size=11),
+        legend=dict(orientation="h", y=-0.12, x=0, font_size=11, traceorder="normal"),
     )
     return fig
 
