@@ -377,6 +377,10 @@ def view_compare():
                             title="Score by year, with the dated events behind the data (◇, hover for source)"),
         config=PLOT_CONFIG,
     )
+    ev = events[events["iso3"].isin(sel)].assign(country=lambda d: d["iso3"].map(PANEL_COUNTRIES))
+    with st.expander(f"Dated events behind the data ({len(ev)})"):
+        st.dataframe(ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
+                     hide_index=True, column_config={"url": st.column_config.LinkColumn("source", display_text="open")})
     st.subheader(f"Raw values in {year}")
     tv = raw_value_table(sel, year)
     st.dataframe(tv, hide_index=True, column_config={c: st.column_config.LinkColumn(c, display_text="source")
@@ -417,7 +421,12 @@ def view_robustness():
                f"with any weights that give every indicator at least {state.floor:g}%. {note}")
     st.subheader("Effective weights")
     ew = scoring.effective_weights(model, spec, year=year)
-    st.dataframe(ew, hide_index=True)
+    for r in ew[ew["flag"].isin(["under", "over"])].itertuples():
+        what = "drives the index far less than its weight" if r.flag == "under" else "drives the index far more than its weight"
+        st.warning(f"{catalog[r.indicator].name} {what}: nominal weight {r.nominal_weight:.0%}, "
+                   f"correlation weight {r.correlation_weight:.0%}.")
+    st.dataframe(ew, hide_index=True, column_config={
+        c: st.column_config.NumberColumn(format="%.3f") for c in ("nominal_weight", "r2", "correlation_weight", "ratio")})
     st.caption("nominal_weight: the share you set; correlation_weight: squared correlation of the indicator with the "
                "index, normalised to sum to 1. A flag marks indicators whose influence is far from their weight.")
     st.subheader("Leave one indicator out")
