@@ -17,7 +17,7 @@ import scoring
 from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from ui import charts, uploads
-from ui.state import UNCERTAINTY, VIEWS, WEIGHT_MAX, WEIGHT_STEP, UIState, encode_query, parse_query
+from ui.state import UNCERTAINTY, VIEWS, WEIGHT_MAX, WEIGHT_STEP, PageConfig, UIState, slug, spec_from_state
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
 PLOT_CONFIG = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False}
@@ -35,59 +35,16 @@ def shipped():
     events = events.assign(url=events["source_id"].map(src_url))
     model = scoring.Model.from_panel(panel, catalog)
     examples = {slug(sc.name): sc for sc in scoring.load_example_scenarios(catalog).values()}
-    return panel, catalog, sources, events, model, examples
+    return panel, catalog, sources, events, model, examples, PageConfig.build(catalog, model, examples)
 
 
-def slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
-
-
-def ui_presets(catalog) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
-    """Presets as slider values (0-10). Weights are relative, so a preset above 10 is scaled down."""
-    out = {}
-    for name in scoring.PRESETS:
-        spec = scoring.spec_from_preset(name, catalog)
-        iw = {k: float(spec.indicator_weights.get(k, 1.0)) for k in catalog}
-        pw = {p: float(spec.pillar_weights.get(p, 1.0)) for p in PILLARS}
-        for d in (iw, pw):
-            top = max(d.values())
-            if top > WEIGHT_MAX:
-                for k in d:
-                    d[k] = d[k] * WEIGHT_MAX / top
-        out[name] = (iw, pw)
-    return out
-
-
-panel, catalog, sources, events, model, examples = shipped()
-PRESET_UI = ui_presets(catalog)
+panel, catalog, sources, events, model, examples, PAGE = shipped()
+PRESET_UI, YEARS, DEFAULTS, METHODS = PAGE.presets, PAGE.years, PAGE.defaults, PAGE.methods
 ss = st.session_state
 # A user's uploaded indicator joins the model for this session only (never the shipped objects).
 if "user_catalog" in ss:
     panel, catalog, sources = ss["user_panel"], ss["user_catalog"], ss["user_sources"]
     model = ss["user_model"]
-YEARS = tuple(int(y) for y in model.years)
-DEFAULT_PRESET = "equal" if "equal" in PRESET_UI else next(iter(PRESET_UI))
-_spec0 = scoring.spec_from_preset(DEFAULT_PRESET, catalog)
-DEFAULTS = UIState(
-    view="ranking",
-    year=int(model.default_year(_spec0)),
-    preset=DEFAULT_PRESET,
-    weights=PRESET_UI[DEFAULT_PRESET][0],
-    pillar_weights=PRESET_UI[DEFAULT_PRESET][1],
-    normalisation=_spec0.normalisation,
-    aggregation=_spec0.aggregation,
-    missing=_spec0.missing,
-    min_coverage=_spec0.min_coverage,
-    compare=("ARM", "KAZ", "GEO"),
-    highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
-)
-METHODS = {
-    "norm": tuple(scoring.NORMALISERS),
-    "agg": tuple(scoring.AGGREGATORS),
-    "miss": tuple(scoring.MISSING_POLICIES),
-}
-
-
 # ---------------------------------------------------------------- state <-> widgets
 def push_state(s: UIState) -> None:
     """Put a state into the widgets' session keys (an uploaded indicator keeps weight 1)."""
@@ -150,17 +107,14 @@ def reset_all() -> None:
     ss["notices"] = ()
 
 
+# Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
+# below are drawn only in their view, so keep their values alive across view switches.
+for _k in ("cmp", "hl", "unc", "seed", "floor", "scn", "split"):
+    if _k in ss:
+        ss[_k] = ss[_k]
+
 if "initialised" not in ss:
-    first = parse_query(
-        st.query_params.to_dict(),
-        DEFAULTS,
-        years=YEARS,
-        presets=PRESET_UI,
-        methods=METHODS,
-        countries=tuple(PANEL_COUNTRIES),
-        scenarios=("",) + tuple(examples),
-        indicators=tuple(catalog),
-    )
+    first = PAGE.parse(st.query_params.to_dict())
     push_state(first)
     ss["notices"] = first.notices
     ss["initialised"] = True
@@ -211,16 +165,7 @@ if ss.get("notices"):
     st.warning("Some link parameters were not usable and fell back to defaults:\n\n- " + "\n- ".join(ss["notices"]))
 
 try:
-    spec = scoring.ScoringSpec(
-        years=None,
-        indicator_weights=state.weights,
-        pillar_weights=state.pillar_weights,
-        normalisation=state.normalisation,
-        aggregation=state.aggregation,
-        missing=state.missing,
-        min_coverage=state.min_coverage,
-        preset=state.preset,
-    )
+    spec = spec_from_state(state)
 except scoring.SpecError as e:
     st.error(f"These weights cannot be scored: {e}. Raise at least one weight above zero.")
     st.stop()
@@ -241,9 +186,10 @@ with st.sidebar:
     st.divider()
     st.download_button(
         "Download scores (CSV)",
-        data=scoring.scores_csv(model.score(year_spec)),
+        data=lambda: scoring.scores_csv(model.score(year_spec)),  # built on click, not on every rerun
         file_name=f"moscow_alignment_{year}.csv",
         mime="text/csv",
+        on_click="ignore",
         help="Same columns as `python -m scoring`; the spec below reproduces it exactly.",
     )
     st.download_button(
@@ -251,6 +197,7 @@ with st.sidebar:
         data=year_spec.to_json(),
         file_name=f"moscow_alignment_spec_{year}.json",
         mime="application/json",
+        on_click="ignore",
         help="Feed it back with `python -m scoring --weights spec.json`.",
     )
 for d in result.diagnostics:
@@ -617,6 +564,6 @@ VIEW_FUNCS = {
 VIEW_FUNCS[view]()
 
 # The URL mirrors the state last, after the views have updated it (e.g. scenario edits).
-new_query = encode_query(pull_state(), DEFAULTS, PRESET_UI)
+new_query = PAGE.encode(pull_state())
 if new_query != st.query_params.to_dict():
     st.query_params.from_dict(new_query)

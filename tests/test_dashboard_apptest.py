@@ -165,3 +165,15 @@ def test_an_upload_in_one_session_is_invisible_in_another():
 def ranking_legend(at: AppTest) -> list[str]:
     figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
     return [t.get("name", "") for f in figs for t in f["data"]]
+
+
+def test_switching_views_keeps_every_setting():
+    """Regression: view-only widgets (countries, uncertainty, seed…) lost their state on a second switch."""
+    at = run()
+    at.selectbox(key="unc").set_value("high").run()
+    for view in ("compare", "trends", "robustness", "ranking", "scenarios", "compare"):
+        at.session_state["view"] = view
+        at.run()
+        assert not at.exception, (view, [e.value for e in at.exception])
+    assert at.session_state["unc"] == "high"
+    assert at.session_state["cmp"] == ["ARM", "KAZ", "GEO"]

@@ -233,3 +233,93 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
     if state.edits and len(state.edits) <= MAX_URL_EDITS:
         q["ed"] = "~".join(f"{i}:{y}:{k}:{_fmt(v)}" for i, y, k, v in state.edits)
     return q
+
+
+# ---------------------------------------------------------------- the page's configuration
+def slug(name: str) -> str:
+    """URL-friendly key of a scenario name: 'Armenia leaves the CSTO' -> 'armenia_leaves_the_csto'."""
+    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
+
+
+def ui_presets(catalog, pillars) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
+    """Presets as slider values (0-10). Weights are relative, so a preset above 10 is scaled down."""
+    import scoring
+
+    out = {}
+    for name in scoring.PRESETS:
+        spec = scoring.spec_from_preset(name, catalog)
+        iw = {k: float(spec.indicator_weights.get(k, 1.0)) for k in catalog}
+        pw = {p: float(spec.pillar_weights.get(p, 1.0)) for p in pillars}
+        for d in (iw, pw):
+            top = max(d.values())
+            if top > WEIGHT_MAX:
+                for k in d:
+                    d[k] = d[k] * WEIGHT_MAX / top
+        out[name] = (iw, pw)
+    return out
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """Everything the page needs to read and write its URL: defaults, presets, allowed values."""
+
+    defaults: UIState
+    presets: dict
+    years: tuple[int, ...]
+    methods: dict
+    countries: tuple[str, ...]
+    scenarios: tuple[str, ...]
+    indicators: tuple[str, ...]
+
+    @classmethod
+    def build(cls, catalog, model, scenario_keys=()) -> PageConfig:
+        import scoring
+        from indicators.countries import PANEL_COUNTRIES
+        from indicators.schema import PILLARS
+
+        presets = ui_presets(catalog, PILLARS)
+        preset = "equal" if "equal" in presets else next(iter(presets))
+        spec0 = scoring.spec_from_preset(preset, catalog)
+        defaults = UIState(
+            view="ranking",
+            year=int(model.default_year(spec0)),
+            preset=preset,
+            weights=presets[preset][0],
+            pillar_weights=presets[preset][1],
+            normalisation=spec0.normalisation,
+            aggregation=spec0.aggregation,
+            missing=spec0.missing,
+            min_coverage=spec0.min_coverage,
+            compare=("ARM", "KAZ", "GEO"),
+            highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
+        )
+        methods = {
+            "norm": tuple(scoring.NORMALISERS),
+            "agg": tuple(scoring.AGGREGATORS),
+            "miss": tuple(scoring.MISSING_POLICIES),
+        }
+        return cls(defaults, presets, tuple(int(y) for y in model.years), methods, tuple(PANEL_COUNTRIES),
+                   ("",) + tuple(scenario_keys), tuple(catalog))
+
+    def parse(self, params: Mapping[str, str | list[str]]) -> UIState:
+        return parse_query(params, self.defaults, years=self.years, presets=self.presets, methods=self.methods,
+                           countries=self.countries, scenarios=self.scenarios, indicators=self.indicators)
+
+    def encode(self, state: UIState) -> dict[str, str]:
+        return encode_query(state, self.defaults, self.presets)
+
+
+def spec_from_state(state: UIState, year: int | None = None):
+    """The ScoringSpec a state describes (all years, or just ``year``). Raises scoring.SpecError."""
+    import scoring
+
+    return scoring.ScoringSpec(
+        years=None if year is None else (year,),
+        indicator_weights=state.weights,
+        pillar_weights=state.pillar_weights,
+        normalisation=state.normalisation,
+        aggregation=state.aggregation,
+        missing=state.missing,
+        min_coverage=state.min_coverage,
+        preset=state.preset,
+    )

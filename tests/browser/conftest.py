@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
+#: The page under test; override (e.g. to try a patched copy whose folder links static/) with ALIGN_BROWSER_SCRIPT.
+SCRIPT = Path(os.environ.get("ALIGN_BROWSER_SCRIPT") or ROOT / "dashboard.py")
 VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 30_000
 
@@ -53,10 +55,22 @@ def free_port() -> int:
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
     """Start ``streamlit run dashboard.py`` on 127.0.0.1:port from the project root."""
     streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [str(streamlit), "run", "dashboard.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        str(streamlit),
+        "run",
+        str(SCRIPT),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     log = open(log_path, "w")  # noqa: SIM115 - closed by stop_server
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     proc._log = log  # type: ignore[attr-defined]
     return proc
 
@@ -178,6 +192,7 @@ def page(browser, server, request_log, request):
             request_log.external.append(ws.url)
 
     context.route("**/*", route)
+    context.add_init_script(JS_WS_HOOK)
     p = context.new_page()
     p.on("websocket", on_ws)
     p.on("pageerror", lambda e: page_errors.append(str(e)))
@@ -205,6 +220,24 @@ def pytest_runtest_makereport(item, call):
 
 
 # ---------------------------------------------------------------- reading the page
+#: Installed before the page loads: counts Streamlit's websocket messages, so "the rerun is over" can be
+#: told from "the rerun has not started yet" (the status widget and the stale elements are not enough).
+JS_WS_HOOK = """(() => {
+  const Orig = window.WebSocket;
+  const st = window.__st = {recv: 0, sent: 0, log: []};
+  window.WebSocket = class extends Orig {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (e) => {
+        st.recv++;
+        st.log.push(['r', e.timeStamp]);
+        if (st.log.length > 4000) st.log.splice(0, 2000);
+      });
+    }
+    send(d) { st.sent++; st.log.push(['s', performance.now()]); return super.send(d); }
+  };
+})();"""
+
 #: Ranking chart: the plotly div whose first trace is a horizontal bar.
 JS_RANKING = """() => {
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
@@ -219,14 +252,14 @@ JS_RANKING = """() => {
 
 
 def ranking(page) -> dict | None:
-    """{'order': countries best first, 'scores': [float|None]} from the ranking chart, or None."""
+    """{'order': countries best first, 'scores': ['69.9'|None, ...] as labelled} from the ranking chart, or None."""
     r = page.evaluate(JS_RANKING)
     if not r:
         return None
     order = list(reversed(r["y"]))  # plotly draws categories bottom-up
     scores = None
     if r["text"]:
-        scores = [None if t.startswith("no score") else float(t.split(" ")[0]) for t in reversed(r["text"])]
+        scores = [None if t.startswith("no score") else t.split(" ")[0] for t in reversed(r["text"])]
     return {"order": order, "scores": scores}
 
 
@@ -242,24 +275,43 @@ def wait_for_ranking(page, predicate=lambda r: True, timeout: float = 20.0) -> d
     raise AssertionError(f"ranking chart did not reach the expected state within {timeout}s; last seen: {last}")
 
 
-def wait_idle(page, quiet_ms: int = 400, timeout: float = 20.0) -> None:
-    """Wait until Streamlit shows no 'running' status for ``quiet_ms`` in a row."""
+def received(page) -> int:
+    """How many websocket messages the page has received from the server so far."""
+    return page.evaluate("() => window.__st ? window.__st.recv : 0")
+
+
+def wait_idle(page, since: int | None = None, quiet_ms: int = 400, timeout: float = 30.0) -> None:
+    """Wait until the app is idle: (if ``since`` is given) a server message arrived after that count, then
+    no new message and no 'running' status for ``quiet_ms``."""
     deadline = time.monotonic() + timeout
-    quiet_since = None
+    if since is not None:
+        while received(page) <= since:
+            if time.monotonic() > deadline:
+                raise AssertionError("the server never answered the action")
+            page.wait_for_timeout(50)
+    quiet_since, last = None, -1
     while time.monotonic() < deadline:
-        running = page.evaluate(
-            "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]') "
-            "|| !!document.querySelector('[data-stale=\"true\"]')"
+        n, running = page.evaluate(
+            "() => [window.__st ? window.__st.recv : 0, !!document.querySelector('[data-testid=\"stStatusWidget\"]')]"
         )
         now = time.monotonic()
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = now
+        if running or n != last:
+            quiet_since, last = now, n
         elif (now - quiet_since) * 1000 >= quiet_ms:
             return
         page.wait_for_timeout(50)
     raise AssertionError("the app kept running")
+
+
+def act(page, fn, quiet_ms: int = 400, timeout: float = 30.0, check: bool = True):
+    """Do something a person does (click, key press), wait until the rerun it causes is over and (``check``)
+    fail at once with the page's exception if the rerun raised one."""
+    n = received(page)
+    out = fn()
+    wait_idle(page, since=n, quiet_ms=quiet_ms, timeout=timeout)
+    if check:
+        assert_no_exception(page)
+    return out
 
 
 def assert_no_exception(page) -> None:
@@ -271,87 +323,28 @@ def assert_no_exception(page) -> None:
 
 # ---------------------------------------------------------------- the model's view of a page URL
 class PageModel:
-    """Rebuilds the page's defaults exactly as dashboard.py does, so a page URL can be turned into
-    the ScoringSpec the page scored and the order the model gives."""
+    """The page's own URL configuration (ui.state.PageConfig, shared with dashboard.py), so a page
+    URL can be turned into the ScoringSpec the page scored and the order the model gives."""
 
     def __init__(self):
         import indicators
         import scoring
-        from indicators.countries import PANEL_COUNTRIES
-        from indicators.schema import PILLARS
-        from ui.state import WEIGHT_MAX, UIState
+        from ui.state import PageConfig, slug
 
-        self.scoring = scoring
         panel, catalog, _ = indicators.shipped()
         self.catalog = catalog
-        self.pillars = PILLARS
-        self.countries = PANEL_COUNTRIES
         self.model = scoring.Model.from_panel(panel, catalog)
-        # --- as dashboard.ui_presets
-        presets = {}
-        for name in scoring.PRESETS:
-            spec = scoring.spec_from_preset(name, catalog)
-            iw = {k: float(spec.indicator_weights.get(k, 1.0)) for k in catalog}
-            pw = {p: float(spec.pillar_weights.get(p, 1.0)) for p in PILLARS}
-            for d in (iw, pw):
-                top = max(d.values())
-                if top > WEIGHT_MAX:
-                    for k in d:
-                        d[k] = d[k] * WEIGHT_MAX / top
-            presets[name] = (iw, pw)
-        self.presets = presets
-        self.years = tuple(int(y) for y in self.model.years)
-        default_preset = "equal" if "equal" in presets else next(iter(presets))
-        spec0 = scoring.spec_from_preset(default_preset, catalog)
-        self.defaults = UIState(
-            view="ranking",
-            year=int(self.model.default_year(spec0)),
-            preset=default_preset,
-            weights=presets[default_preset][0],
-            pillar_weights=presets[default_preset][1],
-            normalisation=spec0.normalisation,
-            aggregation=spec0.aggregation,
-            missing=spec0.missing,
-            min_coverage=spec0.min_coverage,
-            compare=("ARM", "KAZ", "GEO"),
-            highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
-        )
-        self.methods = {
-            "norm": tuple(scoring.NORMALISERS),
-            "agg": tuple(scoring.AGGREGATORS),
-            "miss": tuple(scoring.MISSING_POLICIES),
-        }
-        self.examples = tuple(
-            "".join(c if c.isalnum() else "_" for c in sc.name.lower()).strip("_")
-            for sc in scoring.load_example_scenarios(catalog).values()
-        )
+        examples = [slug(sc.name) for sc in scoring.load_example_scenarios(catalog).values()]
+        self.config = PageConfig.build(catalog, self.model, examples)
+        self.defaults = self.config.defaults
 
     def state(self, url: str):
-        from ui.state import parse_query
-
-        params = parse_qs(urlsplit(url).query, keep_blank_values=True)
-        return parse_query(
-            params,
-            self.defaults,
-            years=self.years,
-            presets=self.presets,
-            methods=self.methods,
-            countries=tuple(self.countries),
-            scenarios=("",) + self.examples,
-            indicators=tuple(self.catalog),
-        )
+        return self.config.parse(parse_qs(urlsplit(url).query, keep_blank_values=True))
 
     def spec(self, state):
-        return self.scoring.ScoringSpec(
-            years=None,
-            indicator_weights=state.weights,
-            pillar_weights=state.pillar_weights,
-            normalisation=state.normalisation,
-            aggregation=state.aggregation,
-            missing=state.missing,
-            min_coverage=state.min_coverage,
-            preset=state.preset,
-        )
+        from ui.state import spec_from_state
+
+        return spec_from_state(state)
 
     def expected_ranking(self, url: str) -> dict:
         """The model's order (best first, ties by name, unscored last) and scores for the page at ``url``."""
@@ -360,7 +353,7 @@ class PageModel:
         t = t.sort_values(["score", "country"], ascending=[True, False], na_position="first").iloc[::-1]
         return {
             "order": list(t["country"]),
-            "scores": [None if s != s else round(float(s), 1) for s in t["score"]],
+            "scores": [None if s != s else f"{s:.1f}" for s in t["score"]],
             "year": state.year,
         }
 
@@ -378,6 +371,8 @@ def ui():
         ranking = staticmethod(ranking)
         wait_for_ranking = staticmethod(wait_for_ranking)
         wait_idle = staticmethod(wait_idle)
+        act = staticmethod(act)
+        received = staticmethod(received)
         assert_no_exception = staticmethod(assert_no_exception)
 
     return UI

@@ -1,0 +1,306 @@
+"""Load test (issue 6): N concurrent headless-Chromium sessions against one local server.
+
+    .venv/bin/python benchmarks/load_test.py [--sessions 8] [--seconds 60] [--soak 300]
+
+Starts the dashboard on 127.0.0.1 (free port), opens --sessions tabs (one Streamlit session each,
+one Chromium process, driven concurrently), and for --seconds (or --soak seconds, for a memory
+check) each session keeps moving the weight sliders with the keyboard and switching views
+(Ranking, Compare, Trends, Map, back to Ranking). Prints: errors (Streamlit exceptions on the
+page, JavaScript errors, failed or >= 400 requests, charts that never updated; target 0), the
+median and 95th percentile of slider key press -> updated ranking chart under load, and the
+server's RSS (VmRSS) at start, every 30 s and at the end. Only 127.0.0.1 is contacted: any other
+request is aborted and counted as an error. It stops by itself and stops the server.
+
+Note: the server and every browser tab share this machine's CPUs, so latencies include
+client-side rendering under the same load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_bench import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JS_ARM,
+    JS_SIGNATURE,
+    JS_WS_HOOK,
+    LOCAL_HOSTS,
+    VIEWPORT,
+    pct,
+    rss_mb,
+    start_server,
+    stop_server,
+)
+
+SLIDERS = [
+    "CSTO membership",
+    "Share of arms imports from Russia",
+    "Russian base hosted by agreement",
+    "Russian troops without consent",
+]
+VIEW_TOUR = ["Compare", "Trends", "Map"]
+CHART_TIMEOUT_MS = 20_000
+#: keydown, chart changed, and the last server message that arrived before the chart changed (ms).
+JS_SPLIT = """() => {
+  const b = window.__bench;
+  const r = window.__st.log.filter(([k, t]) => k === 'r' && t >= b.keydown && t <= b.changed).map(([k, t]) => t);
+  return {keydown: b.keydown, changed: b.changed, data: r.length ? Math.max(...r) : null};
+}"""
+
+
+class Stats:
+    def __init__(self):
+        self.latencies: list[float] = []
+        self.errors: Counter[str] = Counter()
+        self.examples: dict[str, str] = {}
+        self.presses = 0
+        self.view_switches = 0
+        self.reloads = 0
+        self.first_chart: list[float] = []
+        self.server: list[float] = []
+
+    def error(self, kind: str, detail: str = "") -> None:
+        self.errors[kind] += 1
+        self.examples.setdefault(kind, detail[:300])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (from /proc/<pid>/stat)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def received(page) -> int:
+    return await page.evaluate("() => window.__st ? window.__st.recv : 0")
+
+
+async def wait_quiet(page, since: int | None = None, quiet_ms: int = 300, timeout_s: float = 60) -> bool:
+    """Until (a server message arrived after ``since`` and) no message / running status for quiet_ms."""
+    deadline = time.monotonic() + timeout_s
+    if since is not None:
+        while await received(page) <= since:
+            if time.monotonic() > deadline:
+                return False
+            await page.wait_for_timeout(50)
+    quiet_since, last = None, -1
+    while time.monotonic() < deadline:
+        n, busy = await page.evaluate(
+            "() => [window.__st.recv, !!document.querySelector('[data-testid=\"stStatusWidget\"]')]"
+        )
+        now = time.monotonic()
+        if busy or n != last:
+            quiet_since, last = now, n
+        elif (now - quiet_since) * 1000 >= quiet_ms:
+            return True
+        await page.wait_for_timeout(100)
+    return False
+
+
+async def check_exception(page, stats: Stats, where: str) -> bool:
+    exc = page.get_by_test_id("stException")
+    if await exc.count():
+        text = (await exc.first.inner_text()).split("\n")[0]
+        stats.error("streamlit exception", f"{where}: {text}")
+        return True
+    return False
+
+
+async def open_fresh(page, base: str, stats: Stats) -> None:
+    await page.goto(base + "/")
+    await page.wait_for_function(f"() => ({JS_SIGNATURE})() !== null", timeout=60_000)
+    await wait_quiet(page)
+
+
+async def session(idx: int, browser, base: str, deadline: float, stats: Stats, external: list[str]) -> None:
+    rng = random.Random(idx)
+    ctx = await browser.new_context(viewport=VIEWPORT)
+
+    async def route(r):
+        u = urlsplit(r.request.url)
+        if u.scheme in {"data", "blob", "about"} or (u.hostname or "") in LOCAL_HOSTS:
+            await r.continue_()
+        else:
+            external.append(r.request.url)
+            stats.error("request left localhost", r.request.url)
+            await r.abort("blockedbyclient")
+
+    await ctx.route("**/*", route)
+    await ctx.add_init_script(JS_WS_HOOK)
+    page = await ctx.new_page()
+    page.on("pageerror", lambda e: stats.error("javascript error", str(e)))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            stats.error("request failed", f"{r.url} {r.failure}") if urlsplit(r.url).hostname in LOCAL_HOSTS else None
+        ),
+    )
+    page.on("response", lambda r: stats.error("http >= 400", f"{r.status} {r.url}") if r.status >= 400 else None)
+    sidebar = page.get_by_test_id("stSidebar")
+    try:
+        t_open = time.monotonic()
+        await open_fresh(page, base, stats)
+        stats.first_chart.append(time.monotonic() - t_open)
+        while time.monotonic() < deadline:
+            if rng.random() < 0.25:
+                # Tour the other views and come back to the ranking.
+                broken = False
+                for label in [rng.choice(VIEW_TOUR), "Ranking"]:
+                    n = await received(page)
+                    await page.get_by_role("radio", name=label, exact=True).click()
+                    stats.view_switches += 1
+                    if not await wait_quiet(page, since=n):
+                        stats.error("no rerun finished within 60 s of a view click", label)
+                    if await check_exception(page, stats, f"view {label}"):
+                        broken = True
+                        break
+                if broken:  # a stuck page: start a new session, as a person would reload
+                    stats.reloads += 1
+                    await open_fresh(page, base, stats)
+                    continue
+                try:
+                    await page.wait_for_function(f"() => ({JS_SIGNATURE})() !== null", timeout=CHART_TIMEOUT_MS)
+                except Exception:  # noqa: BLE001
+                    stats.error("ranking chart missing after a view switch")
+                continue
+            thumb = sidebar.get_by_role("slider", name=rng.choice(SLIDERS))
+            value = float(await thumb.get_attribute("value") or 1)
+            key = (
+                "ArrowLeft" if value >= 9 else "ArrowRight" if value <= 0.5 else rng.choice(["ArrowLeft", "ArrowRight"])
+            )
+            await thumb.focus()
+            await page.evaluate(JS_ARM, JS_SIGNATURE)
+            n = await received(page)
+            await page.keyboard.press(key)
+            stats.presses += 1
+            try:
+                await page.wait_for_function(
+                    "() => window.__bench && window.__bench.changed !== null", polling="raf", timeout=CHART_TIMEOUT_MS
+                )
+                b = await page.evaluate(JS_SPLIT)
+                stats.latencies.append(b["changed"] - b["keydown"])
+                if b["data"] is not None:
+                    stats.server.append(b["data"] - b["keydown"])
+            except Exception:  # noqa: BLE001
+                if not await check_exception(page, stats, "after a slider key"):
+                    stats.error("chart did not update after a slider key", key)
+            await wait_quiet(page, since=n)
+            if await check_exception(page, stats, "after a slider key"):
+                stats.reloads += 1
+                await open_fresh(page, base, stats)
+            await page.wait_for_timeout(rng.randint(100, 400))  # a person's pause between presses
+    except Exception as e:  # noqa: BLE001 - a session that dies is an error, the others go on
+        stats.error("session aborted", f"{type(e).__name__}: {e}")
+    finally:
+        await ctx.close()
+
+
+async def memory_sampler(pid: int, t0: float, deadline: float, out: list[tuple[float, float]]) -> None:
+    next_t = t0 + 30
+    while time.monotonic() < deadline:
+        await asyncio.sleep(max(0.0, min(next_t, deadline) - time.monotonic()))
+        if time.monotonic() >= next_t:
+            out.append((time.monotonic() - t0, rss_mb(pid)))
+            next_t += 30
+
+
+async def run(sessions: int, seconds: float) -> int:
+    from playwright.async_api import async_playwright
+
+    proc, base = start_server()
+    stats = Stats()
+    external: list[str] = []
+    try:
+        rss_start = rss_mb(proc.pid)
+        cpu_start = cpu_seconds(proc.pid)
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                t0 = time.monotonic()
+                deadline = t0 + seconds
+                samples: list[tuple[float, float]] = [(0.0, rss_start)]
+                await asyncio.gather(
+                    memory_sampler(proc.pid, t0, deadline, samples),
+                    *(session(i, browser, base, deadline, stats, external) for i in range(sessions)),
+                )
+                wall = time.monotonic() - t0
+            finally:
+                await browser.close()
+        rss_end = rss_mb(proc.pid)
+        cpu_s = cpu_seconds(proc.pid) - cpu_start
+        samples.append((wall, rss_end))
+    finally:
+        stop_server(proc)
+
+    lat = stats.latencies
+    n_err = sum(stats.errors.values())
+    print(
+        f"load test: {sessions} concurrent headless-Chromium sessions for {seconds:.0f} s against {base} "
+        f"(wall {wall:.0f} s incl. the last actions)"
+    )
+    print(
+        f"actions: {stats.presses} slider key presses, {stats.view_switches} view switches, "
+        f"{stats.reloads} reloads after a broken page"
+    )
+    if stats.first_chart:
+        print(
+            f"opening the {sessions} tabs at once: first full ranking after median "
+            f"{statistics.median(stats.first_chart):.1f} s, slowest {max(stats.first_chart):.1f} s"
+        )
+    print(f"server CPU time during the run: {cpu_s:.0f} s of {wall:.0f} s wall ({100 * cpu_s / wall:.0f}% of one core)")
+    print(
+        f"errors: {n_err} (target 0)"
+        + ("" if not n_err else " — " + ", ".join(f"{k}: {v}" for k, v in stats.errors.items()))
+    )
+    for k, ex in stats.examples.items():
+        print(f"  e.g. {k}: {ex}")
+    if lat:
+        print(
+            f"slider key press -> updated ranking chart under load: median {statistics.median(lat):.0f} ms, "
+            f"p95 {pct(lat, 0.95):.0f} ms, max {max(lat):.0f} ms (n={len(lat)})"
+        )
+    else:
+        print("slider key press -> updated ranking chart under load: no successful measurement")
+    if stats.server:
+        srv = stats.server
+        print(
+            f"  of which key press -> the rerun's data received over the websocket (server + queueing): "
+            f"median {statistics.median(srv):.0f} ms, p95 {pct(srv, 0.95):.0f} ms; the rest is drawing in the tab"
+        )
+    print(
+        "server RSS (VmRSS): "
+        + ", ".join(f"{t:.0f} s {m:.0f} MB" for t, m in samples)
+        + f"; growth {samples[-1][1] - samples[0][1]:+.0f} MB"
+    )
+    print(f"requests that tried to leave 127.0.0.1: {len(external)}")
+    return 1 if n_err else 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sessions", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument(
+        "--soak",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="run this long instead (e.g. 300) for a memory check",
+    )
+    args = ap.parse_args(argv)
+    return asyncio.run(run(args.sessions, args.soak or args.seconds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
