@@ -7,6 +7,7 @@ every number from ``scoring``, every figure from ``ui.charts`` and the URL state
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -42,9 +43,12 @@ panel, catalog, sources, events, model, examples, PAGE = shipped()
 PRESET_UI, YEARS, DEFAULTS, METHODS = PAGE.presets, PAGE.years, PAGE.defaults, PAGE.methods
 ss = st.session_state
 # A user's uploaded indicator joins the model for this session only (never the shipped objects).
+MODEL_KEY = "shipped"  # part of every cache key, so one session's upload never feeds another's results
 if "user_catalog" in ss:
     panel, catalog, sources = ss["user_panel"], ss["user_catalog"], ss["user_sources"]
-    model = ss["user_model"]
+    model, MODEL_KEY = ss["user_model"], ss["user_model_key"]
+
+
 # ---------------------------------------------------------------- state <-> widgets
 def push_state(s: UIState) -> None:
     """Put a state into the widgets' session keys (an uploaded indicator keeps weight 1)."""
@@ -148,16 +152,33 @@ with st.sidebar:
             st.caption(desc)
             for ind in inds:
                 arrow = "↑" if ind.direction == 1 else "↓"
-                st.slider(f"{arrow} {ind.name}", 0.0, WEIGHT_MAX, step=WEIGHT_STEP, key=f"w_{ind.id}",
-                          help=indicator_help(ind))
+                st.slider(
+                    f"{arrow} {ind.name}",
+                    0.0,
+                    WEIGHT_MAX,
+                    step=WEIGHT_STEP,
+                    key=f"w_{ind.id}",
+                    help=indicator_help(ind),
+                )
     with st.expander("Method", expanded=False):
-        st.selectbox("Normalisation", METHODS["norm"], key="norm",
-                     help="How raw values become 0-100 (see Methodology).")
+        st.selectbox(
+            "Normalisation", METHODS["norm"], key="norm", help="How raw values become 0-100 (see Methodology)."
+        )
         st.selectbox("Aggregation", METHODS["agg"], key="agg", help="How indicators combine (see Methodology).")
-        st.selectbox("Missing data", METHODS["miss"], key="miss",
-                     help="\n\n".join(f"**{k}**: {v}" for k, v in scoring.MISSING_POLICIES.items()))
-        st.slider("Minimum coverage", 0.0, 1.0, step=0.05, key="cov",
-                  help="Share of the weight that must have data for a score (coverage-threshold policy).")
+        st.selectbox(
+            "Missing data",
+            METHODS["miss"],
+            key="miss",
+            help="\n\n".join(f"**{k}**: {v}" for k, v in scoring.MISSING_POLICIES.items()),
+        )
+        st.slider(
+            "Minimum coverage",
+            0.0,
+            1.0,
+            step=0.05,
+            key="cov",
+            help="Share of the weight that must have data for a score (coverage-threshold policy).",
+        )
     st.caption("↑ higher value = closer to Moscow · ↓ higher value = farther from Moscow")
 
 state = pull_state()
@@ -203,8 +224,9 @@ with st.sidebar:
 for d in result.diagnostics:
     st.info(d)
 
-view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed",
-                            required=True)
+view = st.segmented_control(
+    "View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed", required=True
+)
 
 
 # ---------------------------------------------------------------- helpers
@@ -216,9 +238,9 @@ def country_flags(y: int) -> dict[str, str]:
     for iso in PANEL_COUNTRIES:
         rows = p[p["iso3"] == iso]
         parts = []
-        if (n := int((rows["status"] != "observed").sum())):
+        if n := int((rows["status"] != "observed").sum()):
             parts.append(f"{n}†")
-        if (m := len(used) - len(rows)):
+        if m := len(used) - len(rows):
             parts.append(f"{m}°")
         flags[iso] = " ".join(parts)
     return flags
@@ -232,7 +254,9 @@ def contribution_parts(by: str) -> list[tuple[str, str, str, str]]:
             if cols:
                 out.append((f"__pillar_{p}", p.replace("_", " "), p, PILLARS[p]))
         return out
-    return [(f"contrib_{i.id}", i.name, i.pillar, f"{'↑' if i.direction == 1 else '↓'} {i.unit}") for i in catalog.values()]
+    return [
+        (f"contrib_{i.id}", i.name, i.pillar, f"{'↑' if i.direction == 1 else '↓'} {i.unit}") for i in catalog.values()
+    ]
 
 
 def with_pillar_contribs(t: pd.DataFrame) -> pd.DataFrame:
@@ -244,18 +268,22 @@ def with_pillar_contribs(t: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def mc_bands(spec_json: str, y: int, unc: str, seed: int) -> pd.DataFrame | None:
+def mc_bands(model_key: str, _model, spec_json: str, y: int, unc: str, seed: int) -> pd.DataFrame | None:
+    """Monte Carlo rank/score bands (cached per model, spec, year, strength and seed)."""
     if unc == "off":
         return None
     s = scoring.ScoringSpec.from_json(spec_json)
-    mc = scoring.monte_carlo(model, s, draws=MC_DRAWS, concentration=UNCERTAINTY[unc], seed=seed, year=y)
+    mc = scoring.monte_carlo(_model, s, draws=MC_DRAWS, concentration=UNCERTAINTY[unc], seed=seed, year=y)
     t = mc.table.set_index("iso3")
-    return t.rename(columns={"rank_p05": "rank_lo", "rank_p95": "rank_hi", "score_p05": "score_lo", "score_p95": "score_hi"})
+    return t.rename(
+        columns={"rank_p05": "rank_lo", "rank_p95": "rank_hi", "score_p05": "score_lo", "score_p95": "score_hi"}
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def reach_table(spec_json: str, y: int, floor: float) -> pd.DataFrame:
-    r = scoring.reachable_ranks(model, scoring.ScoringSpec.from_json(spec_json), floor=floor / 100, year=y)
+def reach_table(model_key: str, _model, spec_json: str, y: int, floor: float) -> tuple[pd.DataFrame, str]:
+    """Best and worst reachable ranks (cached per model, spec, year and floor), with the method note."""
+    r = scoring.reachable_ranks(_model, scoring.ScoringSpec.from_json(spec_json), floor=floor / 100, year=y)
     return r.table.set_index("iso3").rename(columns={"best_rank": "best", "worst_rank": "worst"}), r.note
 
 
@@ -293,19 +321,31 @@ LEGEND = (
 def view_ranking():
     c1, c2, c3 = st.columns([2, 2, 2])
     by = c1.radio("Split bars by", ["pillar", "indicator"], horizontal=True, key="split")
-    c2.selectbox("Uncertainty bands (weight perturbation)", list(UNCERTAINTY), key="unc",
-                 help="Monte Carlo: weights are redrawn around yours (Dirichlet); 'high' perturbs most.")
+    c2.selectbox(
+        "Uncertainty bands (weight perturbation)",
+        list(UNCERTAINTY),
+        key="unc",
+        help="Monte Carlo: weights are redrawn around yours (Dirichlet); 'high' perturbs most.",
+    )
     c3.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands: shared links reproduce them.")
-    bands = mc_bands(spec.to_json(), year, state.uncertainty, state.seed)
+    bands = mc_bands(MODEL_KEY, model, spec.to_json(), year, state.uncertainty, state.seed)
     t = with_pillar_contribs(year_table)
     fig = charts.ranking_figure(t, contribution_parts(by), flags=country_flags(year), bands=bands, year=year)
     st.plotly_chart(fig, config=PLOT_CONFIG, key="ranking_chart")
-    st.caption(LEGEND + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage · n† inputs not observed, n° missing.")
+    st.caption(
+        LEGEND
+        + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage · n† inputs not observed, n° missing."
+    )
 
 
 def view_compare():
-    sel = st.multiselect("Countries to compare (2–4)", list(PANEL_COUNTRIES), format_func=PANEL_COUNTRIES.get,
-                         key="cmp", max_selections=4)
+    sel = st.multiselect(
+        "Countries to compare (2–4)",
+        list(PANEL_COUNTRIES),
+        format_func=PANEL_COUNTRIES.get,
+        key="cmp",
+        max_selections=4,
+    )
     if len(sel) < 2:
         st.info("Pick at least two countries.")
         return
@@ -313,33 +353,52 @@ def view_compare():
     cols = st.columns(len(sel))
     for c, (_, r) in zip(cols, t.iterrows(), strict=True):
         trend = result.table[result.table["iso3"] == r["iso3"]].sort_values("year")["score"]
-        c.metric(r["country"], "no score" if pd.isna(r["score"]) else f"{r['score']:.1f}",
-                 None if pd.isna(r["rank"]) else f"rank #{int(r['rank'])} of {len(PANEL_COUNTRIES)}",
-                 delta_color="off", delta_arrow="off", chart_data=trend.dropna().round(1).tolist(),
-                 help=f"Score in {year}; the sparkline shows {YEARS[0]}–{YEARS[-1]}.")
+        c.metric(
+            r["country"],
+            "no score" if pd.isna(r["score"]) else f"{r['score']:.1f}",
+            None if pd.isna(r["rank"]) else f"rank #{int(r['rank'])} of {len(PANEL_COUNTRIES)}",
+            delta_color="off",
+            delta_arrow="off",
+            chart_data=trend.dropna().round(1).tolist(),
+            help=f"Score in {year}; the sparkline shows {YEARS[0]}–{YEARS[-1]}.",
+        )
         c.caption(f"coverage {r['coverage'] * 100:.0f}%")
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
     st.plotly_chart(
-        charts.trend_figure(result.table[result.table["iso3"].isin(sel)], sel, events,
-                            title="Score by year, with the dated events behind the data (◇, hover for source)"),
+        charts.trend_figure(
+            result.table[result.table["iso3"].isin(sel)],
+            sel,
+            events,
+            title="Score by year, with the dated events behind the data (◇, hover for source)",
+        ),
         config=PLOT_CONFIG,
     )
     ev = events[events["iso3"].isin(sel)].assign(country=lambda d: d["iso3"].map(PANEL_COUNTRIES))
     with st.expander(f"Dated events behind the data ({len(ev)})"):
-        st.dataframe(ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
-                     hide_index=True, column_config={"url": st.column_config.LinkColumn("source", display_text="open")})
+        st.dataframe(
+            ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
+            hide_index=True,
+            column_config={"url": st.column_config.LinkColumn("source", display_text="open")},
+        )
     st.subheader(f"Raw values in {year}")
     tv = raw_value_table(sel, year)
-    st.dataframe(tv, hide_index=True, column_config={c: st.column_config.LinkColumn(c, display_text="source")
-                                                        for c in tv.columns if c.startswith("source:")})
+    st.dataframe(
+        tv,
+        hide_index=True,
+        column_config={
+            c: st.column_config.LinkColumn(c, display_text="source") for c in tv.columns if c.startswith("source:")
+        },
+    )
     st.caption(LEGEND)
 
 
 def view_trends():
     st.multiselect("Highlight", list(PANEL_COUNTRIES), format_func=PANEL_COUNTRIES.get, key="hl")
     st.plotly_chart(charts.trend_figure(result.table, state.highlight, events), config=PLOT_CONFIG)
-    st.caption("Each line is a country's score under the current weights. Diamonds mark dated events behind the "
-               "data for highlighted countries (hover for the description and source).")
+    st.caption(
+        "Each line is a country's score under the current weights. Diamonds mark dated events behind the "
+        "data for highlighted countries (hover for the description and source)."
+    )
 
 
 def view_map():
@@ -354,43 +413,80 @@ def view_map():
 def view_robustness():
     st.markdown("**How far to trust a rank.** Ranks move when the weights move. Three views of how much:")
     c1, c2, c3 = st.columns(3)
-    c1.selectbox("Perturbation strength", list(UNCERTAINTY), key="unc",
-                 help="Monte Carlo: weights redrawn around yours (Dirichlet); 'off' gives zero-width bands.")
+    c1.selectbox(
+        "Perturbation strength",
+        list(UNCERTAINTY),
+        key="unc",
+        help="Monte Carlo: weights redrawn around yours (Dirichlet); 'off' gives zero-width bands.",
+    )
     c2.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands.")
-    c3.slider("Weight floor for reachable ranks (% per indicator)", 0.0, 5.0, step=0.5, key="floor",
-              help="Every indicator keeps at least this share of the weight, so none is silently dropped.")
-    bands = mc_bands(spec.to_json(), year, state.uncertainty, state.seed)
+    c3.slider(
+        "Weight floor for reachable ranks (% per indicator)",
+        0.0,
+        5.0,
+        step=0.5,
+        key="floor",
+        help="Every indicator keeps at least this share of the weight, so none is silently dropped.",
+    )
+    bands = mc_bands(MODEL_KEY, model, spec.to_json(), year, state.uncertainty, state.seed)
     with st.spinner("Solving for the best and worst reachable rank of every country…"):
-        reach, note = reach_table(year_spec.to_json(), year, state.floor)
+        reach, note = reach_table(MODEL_KEY, model, year_spec.to_json(), year, state.floor)
     st.plotly_chart(charts.rank_range_figure(year_table, bands, reach, year), config=PLOT_CONFIG)
-    st.caption(f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo weight draws "
-               f"(strength '{state.uncertainty}', seed {state.seed}). Grey line: the best and worst rank reachable "
-               f"with any weights that give every indicator at least {state.floor:g}%. {note}")
+    st.caption(
+        f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo weight draws "
+        f"(strength '{state.uncertainty}', seed {state.seed}). Grey line: the best and worst rank reachable "
+        f"with any weights that give every indicator at least {state.floor:g}%. {note}"
+    )
     st.subheader("Effective weights")
     ew = scoring.effective_weights(model, spec, year=year)
     for r in ew[ew["flag"].isin(["under", "over"])].itertuples():
-        what = "drives the index far less than its weight" if r.flag == "under" else "drives the index far more than its weight"
-        st.warning(f"{catalog[r.indicator].name} {what}: nominal weight {r.nominal_weight:.0%}, "
-                   f"correlation weight {r.correlation_weight:.0%}.")
-    st.dataframe(ew, hide_index=True, column_config={
-        c: st.column_config.NumberColumn(format="%.3f") for c in ("nominal_weight", "r2", "correlation_weight", "ratio")})
-    st.caption("nominal_weight: the share you set; correlation_weight: squared correlation of the indicator with the "
-               "index, normalised to sum to 1. A flag marks indicators whose influence is far from their weight.")
+        what = (
+            "drives the index far less than its weight"
+            if r.flag == "under"
+            else "drives the index far more than its weight"
+        )
+        st.warning(
+            f"{catalog[r.indicator].name} {what}: nominal weight {r.nominal_weight:.0%}, "
+            f"correlation weight {r.correlation_weight:.0%}."
+        )
+    st.dataframe(
+        ew,
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(format="%.3f")
+            for c in ("nominal_weight", "r2", "correlation_weight", "ratio")
+        },
+    )
+    st.caption(
+        "nominal_weight: the share you set; correlation_weight: squared correlation of the indicator with the "
+        "index, normalised to sum to 1. A flag marks indicators whose influence is far from their weight."
+    )
     st.subheader("Leave one indicator out")
     loo = scoring.leave_one_out(model, spec, year=year)
     m = loo.pivot(index="country", columns="indicator", values="rank_change")
     st.plotly_chart(
-        charts.heatmap_figure(m, f"Rank change when one indicator is dropped, {year} (+ = rank number rises: farther from Moscow)",
-                              "rank change", diverging=True),
+        charts.heatmap_figure(
+            m,
+            f"Rank change when one indicator is dropped, {year} (+ = rank number rises: farther from Moscow)",
+            "rank change",
+            diverging=True,
+        ),
         config=PLOT_CONFIG,
     )
 
 
 def view_scenarios():
-    st.markdown("Edit any value for any state and year and see the score and rank move against the baseline. "
-                "Small scenarios travel in the page link.")
-    st.selectbox("Start from an example scenario", [""] + list(examples), key="scn", on_change=choose_scenario,
-                 format_func=lambda n: examples[n].name if n in examples else "(blank scenario)")
+    st.markdown(
+        "Edit any value for any state and year and see the score and rank move against the baseline. "
+        "Small scenarios travel in the page link."
+    )
+    st.selectbox(
+        "Start from an example scenario",
+        [""] + list(examples),
+        key="scn",
+        on_change=choose_scenario,
+        format_func=lambda n: examples[n].name if n in examples else "(blank scenario)",
+    )
     base = examples.get(state.scenario)
     if base is not None:
         st.info(f"**{base.name}** — {base.description}\n\nSource: [{base.citation.source}]({base.citation.url})")
@@ -417,20 +513,24 @@ def view_scenarios():
             "value": st.column_config.NumberColumn("new value (raw units)", required=True),
         },
     )
-    rows = [(str(r["iso3"]), int(r["year"]), str(r["indicator"]), float(r["value"]))
-            for r in edited.dropna().to_dict("records")]
+    rows = [
+        (str(r["iso3"]), int(r["year"]), str(r["indicator"]), float(r["value"]))
+        for r in edited.dropna().to_dict("records")
+    ]
     ss["edits"] = tuple(rows)
     if not rows:
         st.caption("Add a row (country, year, indicator, new value) to start a scenario.")
         return
     try:
         scen = scoring.Scenario.from_json(
-            json.dumps({
-                "name": base.name if base else "Custom scenario",
-                "description": base.description if base else "Edited in the page.",
-                "citation": base.citation.model_dump(mode="json") if base and base.citation else None,
-                "edits": [dict(zip(("iso3", "year", "indicator", "value"), r, strict=True)) for r in rows],
-            }),
+            json.dumps(
+                {
+                    "name": base.name if base else "Custom scenario",
+                    "description": base.description if base else "Edited in the page.",
+                    "citation": base.citation.model_dump(mode="json") if base and base.citation else None,
+                    "edits": [dict(zip(("iso3", "year", "indicator", "value"), r, strict=True)) for r in rows],
+                }
+            ),
             catalog,
         )
     except scoring.ScenarioError as e:
@@ -440,11 +540,13 @@ def view_scenarios():
     d = delta[delta["year"] == year]
     st.plotly_chart(charts.scenario_delta_figure(d, f"Scenario vs baseline, {year} (score 0–100)"), config=PLOT_CONFIG)
     st.dataframe(
-        d[["country", "score_before", "score_after", "score_change", "rank_before", "rank_after", "rank_change"]]
-        .sort_values("rank_after"),
+        d[
+            ["country", "score_before", "score_after", "score_change", "rank_before", "rank_after", "rank_change"]
+        ].sort_values("rank_after"),
         hide_index=True,
-        column_config={c: st.column_config.NumberColumn(format="%.1f") for c in ("score_before", "score_after",
-                                                                              "score_change")},
+        column_config={
+            c: st.column_config.NumberColumn(format="%.1f") for c in ("score_before", "score_after", "score_change")
+        },
     )
     st.download_button("Download scenario (JSON)", scen.to_json(), file_name="scenario.json", mime="application/json")
 
@@ -456,7 +558,9 @@ def view_data():
     p["indicator name"] = p["indicator"].map({k: v.name for k, v in catalog.items()})
     p["source"] = p["source_ids"].map(lambda s: source_links(s).split(" ")[0])
     st.dataframe(
-        p[["country", "indicator name", "value", "status", "note", "source"]].sort_values(["indicator name", "country"]),
+        p[["country", "indicator name", "value", "status", "note", "source"]].sort_values(
+            ["indicator name", "country"]
+        ),
         hide_index=True,
         column_config={"source": st.column_config.LinkColumn("source", display_text="open source")},
     )
@@ -465,8 +569,10 @@ def view_data():
 
     cov = coverage_table(panel, catalog) * 100
     cov.index = [catalog[i].name for i in cov.index]
-    st.plotly_chart(charts.heatmap_figure(cov, "Observed coverage by indicator and year (%)", "% of states", 0, 100),
-                    config=PLOT_CONFIG)
+    st.plotly_chart(
+        charts.heatmap_figure(cov, "Observed coverage by indicator and year (%)", "% of states", 0, 100),
+        config=PLOT_CONFIG,
+    )
     st.subheader("Sources")
     sdf = pd.DataFrame([s.model_dump(mode="json") for s in sources.values()])
     st.dataframe(sdf, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
@@ -480,16 +586,21 @@ def view_method():
 
 def view_upload():
     st.markdown(uploads.help_markdown())
-    st.download_button("Metadata template (JSON)", uploads.metadata_template(), file_name="metadata.json",
-                       mime="application/json")
+    st.download_button(
+        "Metadata template (JSON)", uploads.metadata_template(), file_name="metadata.json", mime="application/json"
+    )
     with st.form("upload_form"):
         vals = st.file_uploader("Indicator values (CSV: long iso3,year,value or wide iso3,2013,…)", type=["csv", "txt"])
         meta_file = st.file_uploader("Metadata (JSON) — or fill in the fields below", type=["json"])
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("Name")
         unit = c2.text_input("Unit", placeholder="% of viewers")
-        direction = c3.radio("Higher value means", [1, -1], horizontal=True,
-                             format_func=lambda d: "closer to Moscow" if d == 1 else "farther from Moscow")
+        direction = c3.radio(
+            "Higher value means",
+            [1, -1],
+            horizontal=True,
+            format_func=lambda d: "closer to Moscow" if d == 1 else "farther from Moscow",
+        )
         c4, c5, c6 = st.columns(3)
         producer = c4.text_input("Source: producer")
         title = c5.text_input("Source: title")
@@ -507,9 +618,16 @@ def view_upload():
                 ind, src = uploads.parse_metadata(meta_file.getvalue(), values, name=meta_file.name)
             else:
                 ind, src = uploads.parse_metadata(
-                    {"name": name, "unit": unit, "direction": direction, "pillar": pillar,
-                     "source": {"producer": producer, "title": title, "url": url, "figure_year": figure_year}},
-                    values, name="the form")
+                    {
+                        "name": name,
+                        "unit": unit,
+                        "direction": direction,
+                        "pillar": pillar,
+                        "source": {"producer": producer, "title": title, "url": url, "figure_year": figure_year},
+                    },
+                    values,
+                    name="the form",
+                )
             base = ss.get("user_panel", panel), ss.get("user_catalog", catalog), ss.get("user_sources", sources)
             s_panel, s_catalog, s_sources = uploads.merge_user_indicator(*base, ind, src, values)
             s_model = scoring.Model.from_panel(s_panel, s_catalog)
@@ -517,7 +635,12 @@ def view_upload():
             st.error(str(e))  # user text in the message is escaped by ui.uploads
         else:
             ss["user_panel"], ss["user_catalog"], ss["user_sources"], ss["user_model"] = (
-                s_panel, s_catalog, s_sources, s_model)
+                s_panel,
+                s_catalog,
+                s_sources,
+                s_model,
+            )
+            ss["user_model_key"] = "user-" + hashlib.sha256(s_panel.to_csv(index=False).encode()).hexdigest()
             ss[f"w_{ind.id}"] = ss.get(f"w_{ind.id}", 1.0)
             ss["upload_msg"] = f"Added {ind.name}: {uploads.describe_values(values)}"
             st.rerun()
@@ -527,7 +650,7 @@ def view_upload():
     if user:
         st.write("In your model (this browser session only): " + ", ".join(i.name for i in user))
         if st.button("Remove my data"):
-            for k in ("user_panel", "user_catalog", "user_sources", "user_model", "upload_msg"):
+            for k in ("user_panel", "user_catalog", "user_sources", "user_model", "user_model_key", "upload_msg"):
                 ss.pop(k, None)
             st.rerun()
     st.subheader("Load a spec")
@@ -543,8 +666,12 @@ def view_upload():
                 ss[f"w_{k}"] = min(WEIGHT_MAX, float(loaded.indicator_weights.get(k, 1.0)))
             for p in PILLARS:
                 ss[f"pw_{p}"] = min(WEIGHT_MAX, float(loaded.pillar_weights.get(p, 1.0)))
-            ss["norm"], ss["agg"], ss["miss"], ss["cov"] = (loaded.normalisation, loaded.aggregation,
-                                                             loaded.missing, loaded.min_coverage)
+            ss["norm"], ss["agg"], ss["miss"], ss["cov"] = (
+                loaded.normalisation,
+                loaded.aggregation,
+                loaded.missing,
+                loaded.min_coverage,
+            )
             if loaded.years and len(loaded.years) == 1 and loaded.years[0] in YEARS:
                 ss["year"] = loaded.years[0]
             st.rerun()

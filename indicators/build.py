@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         print(panel.pivot_table(index=["indicator", "iso3"], columns="year", values="value").round(1).to_string())
         return 0
     write_tables(a.out, catalog, panel, sources, events)
-    print(f"wrote {len(catalog)} indicators, {len(panel)} values, {len(sources)} sources, {len(events)} events to {a.out}")
+    print(
+        f"wrote {len(catalog)} indicators, {len(panel)} values, {len(sources)} sources, {len(events)} events to {a.out}"
+    )
     return 0
 
 

@@ -37,9 +37,7 @@ _ALIASES = {
     "Republic of Moldova": "MDA",
     "Moldova, Republic of": "MDA",
 }
-_NAME_TO_ISO3 = {name.lower(): iso for iso, name in ALL_COUNTRIES.items()} | {
-    k.lower(): v for k, v in _ALIASES.items()
-}
+_NAME_TO_ISO3 = {name.lower(): iso for iso, name in ALL_COUNTRIES.items()} | {k.lower(): v for k, v in _ALIASES.items()}
 
 
 def iso3_from_name(name: str) -> str | None:

@@ -108,7 +108,12 @@ def validate_panel(
     for ind_id, ind in catalog.items():
         if ind.levels:
             m = (df["indicator"] == ind_id) & ~df["value"].isin(list(ind.levels))
-            fail(m, lambda r: f"value {r['value']} of {r['indicator']} is not one of its levels {sorted(catalog[r['indicator']].levels)}")
+            fail(
+                m,
+                lambda r: (
+                    f"value {r['value']} of {r['indicator']} is not one of its levels {sorted(catalog[r['indicator']].levels)}"
+                ),
+            )
     fail(~df["status"].isin(STATUSES), lambda r: f"status {r['status']!r} is not one of {list(STATUSES)}")
     fail(df["source_ids"].str.strip() == "", lambda r: f"{r['indicator']} {r['iso3']} {r['year']} has no source")
     known = set(sources)

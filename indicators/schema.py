@@ -43,7 +43,9 @@ class Source(BaseModel):
     producer: str = Field(min_length=2)
     title: str = Field(min_length=2)
     url: HttpUrl
-    figure_year: str = Field(min_length=4, description="Year (or span) the figures refer to, e.g. '2019' or '1991-2019'")
+    figure_year: str = Field(
+        min_length=4, description="Year (or span) the figures refer to, e.g. '2019' or '1991-2019'"
+    )
     accessed: dt.date
     licence: str = ""
     quote: str = ""

@@ -226,8 +226,10 @@ def _hand_value(country, year, measure):
 def test_hand_computed_share_ukraine_2020(built):
     """UBN/State Customs turnover with Russia / total, both hand rows; year inferred, so estimated."""
     _, df = built
-    expected = 100 * _hand_value("Ukraine", 2020, "turnover_with_russia_usd") / _hand_value(
-        "Ukraine", 2020, "total_turnover_usd"
+    expected = (
+        100
+        * _hand_value("Ukraine", 2020, "turnover_with_russia_usd")
+        / _hand_value("Ukraine", 2020, "total_turnover_usd")
     )
     row = df.loc[("UKR", 2020)]
     assert row["value"] == pytest.approx(expected) == pytest.approx(7.0600, abs=1e-4)

@@ -38,7 +38,10 @@ def expected_order(at: AppTest) -> list[str]:
     spec = scoring.ScoringSpec(
         indicator_weights={k: ss[f"w_{k}"] for k in catalog},
         pillar_weights={p: ss[f"pw_{p}"] for p in indicators.PILLARS},
-        normalisation=ss["norm"], aggregation=ss["agg"], missing=ss["miss"], min_coverage=ss["cov"],
+        normalisation=ss["norm"],
+        aggregation=ss["agg"],
+        missing=ss["miss"],
+        min_coverage=ss["cov"],
         years=(ss["year"],),
     )
     t = model.score(spec).for_year(ss["year"])
@@ -145,6 +148,7 @@ def _user_state(at: AppTest):
     p, c, s = uploads.merge_user_indicator(panel, catalog, sources, ind, src, values)
     at.session_state["user_panel"], at.session_state["user_catalog"] = p, c
     at.session_state["user_sources"], at.session_state["user_model"] = s, scoring.Model.from_panel(p, c)
+    at.session_state["user_model_key"] = "user-test"
     return ind
 
 

@@ -14,8 +14,14 @@ from indicators.build import run_builders, write_tables
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.loader import DATA_DIR, TABLES, verify_manifest
 
-REQUIRED = ["csto_membership", "eaeu_membership", "trade_share_russia", "pipeline_dependence",
-            "western_engagement", "unga_alignment"]
+REQUIRED = [
+    "csto_membership",
+    "eaeu_membership",
+    "trade_share_russia",
+    "pipeline_dependence",
+    "western_engagement",
+    "unga_alignment",
+]
 
 
 def test_every_indicator_has_valid_metadata_and_cited_sources(shipped):
@@ -60,8 +66,11 @@ def test_required_ids_cover_all_states_in_latest_complete_year(shipped):
 
 def test_panel_reaches_2013_for_at_least_four_required_ids(shipped):
     panel, _, _ = shipped
-    full2013 = [i for i in REQUIRED
-                if set(panel[(panel["indicator"] == i) & (panel["year"] == 2013)]["iso3"]) >= set(PANEL_COUNTRIES)]
+    full2013 = [
+        i
+        for i in REQUIRED
+        if set(panel[(panel["indicator"] == i) & (panel["year"] == 2013)]["iso3"]) >= set(PANEL_COUNTRIES)
+    ]
     assert len(full2013) >= 4, full2013
 
 
@@ -127,7 +136,10 @@ def _edit_panel(d: Path, fn) -> None:
     "mutate, message",
     [
         (lambda df: df.loc.__setitem__((0, "iso3"), "XXX"), "panel.csv, row 2: unknown country code 'XXX'"),
-        (lambda df: df.loc.__setitem__((0, "indicator"), "made_up"), "panel.csv, row 2: unknown indicator id 'made_up'"),
+        (
+            lambda df: df.loc.__setitem__((0, "indicator"), "made_up"),
+            "panel.csv, row 2: unknown indicator id 'made_up'",
+        ),
         (lambda df: df.loc.__setitem__((1, "year"), "1999"), "panel.csv, row 3: year '1999' is outside the panel"),
         (lambda df: df.loc.__setitem__((0, "value"), "lots"), "panel.csv, row 2: value 'lots' is not a number"),
         (lambda df: df.loc.__setitem__((0, "value"), "99"), "panel.csv, row 2: value 99.0 of"),

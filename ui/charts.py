@@ -198,7 +198,9 @@ def trend_figure(
                     mode="markers",
                     marker=dict(symbol="diamond-open", size=12, color=colour.get(iso, "#333"), line_width=2),
                     name=f"events: {iso}",
-                    text=[f"{d}: {t}<br><i>{u}</i>" for d, t, u in zip(g["date"], g["description"], g["url"], strict=True)],
+                    text=[
+                        f"{d}: {t}<br><i>{u}</i>" for d, t, u in zip(g["date"], g["description"], g["url"], strict=True)
+                    ],
                     hovertemplate="%{text}<extra></extra>",
                 )
             )
@@ -299,7 +301,10 @@ def heatmap_figure(
 ) -> go.Figure:
     """A labelled heatmap (rows × columns) with values printed in the cells."""
     z = matrix.to_numpy(dtype=float)
-    text = [["" if (v is None or (isinstance(v, float) and math.isnan(v))) else text_fmt.format(v) for v in row] for row in z]
+    text = [
+        ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else text_fmt.format(v) for v in row]
+        for row in z
+    ]
     scale = "RdBu" if diverging else "Blues"
     fig = go.Figure(
         go.Heatmap(
@@ -336,14 +341,26 @@ def scenario_delta_figure(delta: pd.DataFrame, title: str) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    fig.add_trace(go.Scatter(x=d["score_before"], y=d["country"], mode="markers", name="baseline",
-                             marker=dict(color=GREY, size=10)))
-    fig.add_trace(go.Scatter(x=d["score_after"], y=d["country"], mode="markers", name="scenario",
-                             marker=dict(color="#D55E00", size=10, symbol="diamond")))
+    fig.add_trace(
+        go.Scatter(
+            x=d["score_before"], y=d["country"], mode="markers", name="baseline", marker=dict(color=GREY, size=10)
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=d["score_after"],
+            y=d["country"],
+            mode="markers",
+            name="scenario",
+            marker=dict(color="#D55E00", size=10, symbol="diamond"),
+        )
+    )
     return _layout(fig, title, height=max(380, 30 * len(d) + 120), xaxis=dict(title="score (0–100)", range=[0, 100]))
 
 
-def rank_range_figure(table: pd.DataFrame, bands: pd.DataFrame | None, reach: pd.DataFrame | None, year: int) -> go.Figure:
+def rank_range_figure(
+    table: pd.DataFrame, bands: pd.DataFrame | None, reach: pd.DataFrame | None, year: int
+) -> go.Figure:
     """How solid is each rank: reachable range (thin), Monte Carlo 5–95% band (thick), nominal rank (dot).
 
     ``table``: one year of scores (iso3, country, rank). ``bands``: iso3-indexed rank_lo/rank_hi.
@@ -354,26 +371,70 @@ def rank_range_figure(table: pd.DataFrame, bands: pd.DataFrame | None, reach: pd
     if reach is not None:
         r = reach.reindex(t["iso3"])
         for (_, row), (best, worst) in zip(t.iterrows(), zip(r["best"], r["worst"], strict=True), strict=True):
-            fig.add_trace(go.Scatter(x=[best, worst], y=[row["country"]] * 2, mode="lines",
-                                     line=dict(color="#9AA5B1", width=3), showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(
-            x=r["best"], y=t["country"], mode="markers", name="reachable range (any admissible weights)",
-            marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2),
-            customdata=np.stack([r["best"], r["worst"]], axis=-1),
-            hovertemplate="%{y}: reachable ranks #%{customdata[0]:.0f}–#%{customdata[1]:.0f}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=r["worst"], y=t["country"], mode="markers", showlegend=False, hoverinfo="skip",
-                                 marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2)))
+            fig.add_trace(
+                go.Scatter(
+                    x=[best, worst],
+                    y=[row["country"]] * 2,
+                    mode="lines",
+                    line=dict(color="#9AA5B1", width=3),
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=r["best"],
+                y=t["country"],
+                mode="markers",
+                name="reachable range (any admissible weights)",
+                marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2),
+                customdata=np.stack([r["best"], r["worst"]], axis=-1),
+                hovertemplate="%{y}: reachable ranks #%{customdata[0]:.0f}–#%{customdata[1]:.0f}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=r["worst"],
+                y=t["country"],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2),
+            )
+        )
     if bands is not None:
         b = bands.reindex(t["iso3"])
         for (_, row), (lo, hi) in zip(t.iterrows(), zip(b["rank_lo"], b["rank_hi"], strict=True), strict=True):
-            fig.add_trace(go.Scatter(x=[lo - 0.15, hi + 0.15], y=[row["country"]] * 2, mode="lines",
-                                     line=dict(color="#56B4E9", width=12), opacity=0.8, showlegend=False,
-                                     hovertemplate=f"{row['country']}: 90% of draws rank #{lo:.0f}–#{hi:.0f}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color="#56B4E9", width=12),
-                                 name="5–95% Monte Carlo rank interval"))
-    fig.add_trace(go.Scatter(x=t["rank"], y=t["country"], mode="markers", name="rank at your weights",
-                             marker=dict(color="#D55E00", size=11),
-                             hovertemplate="%{y}: rank #%{x:.0f}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=[lo - 0.15, hi + 0.15],
+                    y=[row["country"]] * 2,
+                    mode="lines",
+                    line=dict(color="#56B4E9", width=12),
+                    opacity=0.8,
+                    showlegend=False,
+                    hovertemplate=f"{row['country']}: 90% of draws rank #{lo:.0f}–#{hi:.0f}<extra></extra>",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line=dict(color="#56B4E9", width=12),
+                name="5–95% Monte Carlo rank interval",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=t["rank"],
+            y=t["country"],
+            mode="markers",
+            name="rank at your weights",
+            marker=dict(color="#D55E00", size=11),
+            hovertemplate="%{y}: rank #%{x:.0f}<extra></extra>",
+        )
+    )
     n = len(table)
     return _layout(
         fig,

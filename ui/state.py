@@ -109,7 +109,9 @@ def parse_query(
             return current
         if p[key] in allowed:
             return p[key]
-        notices.append(f"URL parameter '{key}': {p[key]!r} is not one of {', '.join(map(str, allowed))}; using {current!r}")
+        notices.append(
+            f"URL parameter '{key}': {p[key]!r} is not one of {', '.join(map(str, allowed))}; using {current!r}"
+        )
         return current
 
     view = choice("view", tuple(VIEWS), s.view)
@@ -210,8 +212,16 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
     """The query parameters for a state: only what differs from the defaults (short URLs)."""
     q: dict[str, str] = {}
     simple = {
-        "view": "view", "year": "year", "preset": "preset", "normalisation": "norm", "aggregation": "agg",
-        "missing": "miss", "min_coverage": "cov", "uncertainty": "unc", "seed": "seed", "floor": "floor",
+        "view": "view",
+        "year": "year",
+        "preset": "preset",
+        "normalisation": "norm",
+        "aggregation": "agg",
+        "missing": "miss",
+        "min_coverage": "cov",
+        "uncertainty": "unc",
+        "seed": "seed",
+        "floor": "floor",
         "scenario": "scn",
     }
     for f in fields(UIState):
@@ -298,12 +308,27 @@ class PageConfig:
             "agg": tuple(scoring.AGGREGATORS),
             "miss": tuple(scoring.MISSING_POLICIES),
         }
-        return cls(defaults, presets, tuple(int(y) for y in model.years), methods, tuple(PANEL_COUNTRIES),
-                   ("",) + tuple(scenario_keys), tuple(catalog))
+        return cls(
+            defaults,
+            presets,
+            tuple(int(y) for y in model.years),
+            methods,
+            tuple(PANEL_COUNTRIES),
+            ("",) + tuple(scenario_keys),
+            tuple(catalog),
+        )
 
     def parse(self, params: Mapping[str, str | list[str]]) -> UIState:
-        return parse_query(params, self.defaults, years=self.years, presets=self.presets, methods=self.methods,
-                           countries=self.countries, scenarios=self.scenarios, indicators=self.indicators)
+        return parse_query(
+            params,
+            self.defaults,
+            years=self.years,
+            presets=self.presets,
+            methods=self.methods,
+            countries=self.countries,
+            scenarios=self.scenarios,
+            indicators=self.indicators,
+        )
 
     def encode(self, state: UIState) -> dict[str, str]:
         return encode_query(state, self.defaults, self.presets)

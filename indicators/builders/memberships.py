@@ -130,9 +130,7 @@ def resolve_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
         pool = clean if len(clean) else g
         keep = pool[pool["d"] == best_date].iloc[0].copy()
         keep["all_ids"] = tuple(sorted(pool.loc[pool["d"] == best_date, "source_id"]))
-        keep["losers"] = "; ".join(
-            f"{r.date} ({r.source_title})" for r in g.itertuples() if r.d != best_date
-        )
+        keep["losers"] = "; ".join(f"{r.date} ({r.source_title})" for r in g.itertuples() if r.d != best_date)
         out.append(keep)
     return pd.DataFrame(out).sort_values(["iso3", "org", "d"]).reset_index(drop=True)
 
@@ -156,7 +154,9 @@ def level_at(transitions: pd.DataFrame, year: int) -> pd.Series | None:
 
 def build(raw: Path) -> BuilderOutput:
     mem = read_compiled(raw, "memberships_dated.csv").rename(columns={"organisation": "org"})
-    hand = pd.read_csv(Path(__file__).resolve().parent.parent / "hand" / "facts_extra.csv", dtype=str, keep_default_na=False)
+    hand = pd.read_csv(
+        Path(__file__).resolve().parent.parent / "hand" / "facts_extra.csv", dtype=str, keep_default_na=False
+    )
     hand = hand[hand["topic"].isin(list(ORGS))].rename(columns={"topic": "org"})
     hand["iso3"] = hand["country"].map(country_iso3)
     rows = pd.concat([mem, hand], ignore_index=True)
@@ -207,8 +207,15 @@ def build(raw: Path) -> BuilderOutput:
             for year in YEARS:
                 row = level_at(t, year)
                 if row is None:
-                    out.add(iso3, year, ind.id, min(meta["levels"]), "observed", SNAPSHOT_ID,
-                            f"no dated {org} transition: not a member (absent from the 2026 member list)")
+                    out.add(
+                        iso3,
+                        year,
+                        ind.id,
+                        min(meta["levels"]),
+                        "observed",
+                        SNAPSHOT_ID,
+                        f"no dated {org} transition: not a member (absent from the 2026 member list)",
+                    )
                     continue
                 note = f"{row['status']} since {row['date']}"
                 if row["losers"]:
@@ -216,9 +223,14 @@ def build(raw: Path) -> BuilderOutput:
                 out.add(iso3, year, ind.id, status_level[row["status"]], "observed", row["all_ids"], note)
         for r in t_org.itertuples():
             if r.d.year >= YEARS[0] - 1:
-                out.events.append({
-                    "iso3": r.iso3, "date": r.date, "indicator": ind.id, "kind": "membership",
-                    "description": f"{org}: {r.status.replace('_', ' ')}" + (f" ({r.notes})" if r.notes else ""),
-                    "source_id": r.all_ids[0],
-                })
+                out.events.append(
+                    {
+                        "iso3": r.iso3,
+                        "date": r.date,
+                        "indicator": ind.id,
+                        "kind": "membership",
+                        "description": f"{org}: {r.status.replace('_', ' ')}" + (f" ({r.notes})" if r.notes else ""),
+                        "source_id": r.all_ids[0],
+                    }
+                )
     return out

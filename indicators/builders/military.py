@@ -299,27 +299,16 @@ def build(raw: Path) -> BuilderOutput:
     for iso3, ind, y0, y1, val, match, note in SPELLS:
         if match.startswith("russian_base:"):
             topic, status = match.split(":")
-            rows = hand[
-                (hand["iso3"] == iso3)
-                & (hand["topic"] == topic)
-                & (hand["status"] == status)
-            ]
+            rows = hand[(hand["iso3"] == iso3) & (hand["topic"] == topic) & (hand["status"] == status)]
             prefix = "hand"
         else:
-            rows = mil[
-                (mil["iso3"] == iso3)
-                & mil["facility"].str.contains(match, case=False, regex=False)
-            ]
+            rows = mil[(mil["iso3"] == iso3) & mil["facility"].str.contains(match, case=False, regex=False)]
             prefix = "mil"
         if rows.empty:
-            raise ValueError(
-                f"military spell {iso3} {ind} {y0}-{y1}: no source row matches {match!r}"
-            )
+            raise ValueError(f"military spell {iso3} {ind} {y0}-{y1}: no source row matches {match!r}")
         ids = []
         for _, r in rows.iterrows():
-            s = compiled_source(
-                r, prefix, r.get("year") or r.get("date", "")[:4] or "undated"
-            )
+            s = compiled_source(r, prefix, r.get("year") or r.get("date", "")[:4] or "undated")
             out.sources.append(s)
             ids.append(s.source_id)
         spells_src[(iso3, ind, y0)] = ids
@@ -338,9 +327,7 @@ def build(raw: Path) -> BuilderOutput:
             )
     coded = {(r["iso3"], r["indicator"], r["year"]) for r in out.rows}
     for iso3 in NO_TROOPS_FROM_BASE:
-        base_ids = [
-            ids for (i, ind, _), ids in spells_src.items() if i == iso3 and ind == BASE
-        ]
+        base_ids = [ids for (i, ind, _), ids in spells_src.items() if i == iso3 and ind == BASE]
         for year in YEARS:
             if (iso3, TROOPS, year) not in coded:
                 out.add(
@@ -356,18 +343,13 @@ def build(raw: Path) -> BuilderOutput:
         (i, ind)
         for i in PANEL_COUNTRIES
         for ind in (BASE, TROOPS)
-        if not any(
-            (i, ind, y) in {(r["iso3"], r["indicator"], r["year"]) for r in out.rows}
-            for y in YEARS
-        )
+        if not any((i, ind, y) in {(r["iso3"], r["indicator"], r["year"]) for r in out.rows} for y in YEARS)
     ]
     if missing:
         raise ValueError(f"military coding has no spells for {missing}")
     out.sources = list({s.source_id: s for s in out.sources}.values())
     # The catalogue cites the sources of the spells that set a 1 (the facilities themselves).
     for m in META:
-        key_ids = sorted(
-            {ids[0] for (_, name, _), ids in spells_src.items() if name == m["id"]}
-        )
+        key_ids = sorted({ids[0] for (_, name, _), ids in spells_src.items() if name == m["id"]})
         out.indicators.append(Indicator(**m, source_ids=tuple(key_ids)))
     return out

@@ -275,3 +275,59 @@ def test_every_view_renders_without_leaving_localhost(page, ui, request_log):
     # The session so far (every earlier test included) stayed on this machine.
     assert request_log.all, "the recorder saw nothing"
     assert not request_log.external, f"requests left localhost: {request_log.external}"
+
+
+def open_upload_view(page):
+    page.goto("/?view=upload")
+    page.get_by_role("button", name="Add to my model").wait_for(timeout=30_000)
+
+
+JS_TRACE_NAMES = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => (g.data || []).map(t => t.name || ''))"
+)
+
+
+@pytest.fixture
+def second_page(browser, server):
+    """Another tab in a separate browser context: a different person's Streamlit session."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=server.base)
+    p = context.new_page()
+    try:
+        yield p
+    finally:
+        context.close()
+
+
+def test_an_upload_joins_only_the_uploaders_session(page, second_page, ui, artifacts):
+    fixtures = ROOT / "tests" / "fixtures" / "uploads"
+    open_upload_view(page)
+    page.locator("input[type=file]").nth(0).set_input_files(str(fixtures / "good_long.csv"))
+    page.locator("input[type=file]").nth(1).set_input_files(str(fixtures / "good_metadata.json"))
+    ui.act(page, page.get_by_role("button", name="Add to my model").click)
+    page.get_by_text("Added").first.wait_for(timeout=30_000)
+    ui.assert_no_exception(page)
+    page.screenshot(path=str(artifacts / "upload.png"), full_page=True)
+    click_view(page, ui, "Ranking")
+    ui.wait_for_ranking(page)
+    page.locator("label").filter(has_text=re.compile(r"^indicator$")).click()  # split bars by indicator
+    page.wait_for_function(f"() => ({JS_TRACE_NAMES})().some(n => n.includes('(your data)'))", timeout=30_000)
+
+    open_page(second_page)
+    second_page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    second_page.locator("label").filter(has_text=re.compile(r"^indicator$")).click()
+    second_page.wait_for_function(f"() => ({JS_TRACE_NAMES})().length > 14", timeout=30_000)
+    names = second_page.evaluate(JS_TRACE_NAMES)
+    assert not any("(your data)" in n for n in names), names
+
+
+def test_a_malformed_upload_gets_a_message_and_the_page_keeps_working(page, ui):
+    fixtures = ROOT / "tests" / "fixtures" / "uploads"
+    open_upload_view(page)
+    page.locator("input[type=file]").nth(0).set_input_files(str(fixtures / "unknown_code.csv"))
+    page.locator("input[type=file]").nth(1).set_input_files(str(fixtures / "good_metadata.json"))
+    ui.act(page, page.get_by_role("button", name="Add to my model").click)
+    err = page.locator("[data-testid=stAlertContentError]").first
+    err.wait_for(timeout=30_000)
+    assert "unknown_code.csv, row" in err.inner_text() and "did you mean" in err.inner_text()
+    click_view(page, ui, "Ranking")
+    assert len(ui.wait_for_ranking(page)["order"]) == COUNTRIES
