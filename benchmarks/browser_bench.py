@@ -10,7 +10,8 @@
     browser's websocket (rerun request sent -> last message of that rerun received).
 
 Targets: (b) median < 300 ms; (a) < 5 s; (c) median < 150 ms. The server runs on 127.0.0.1 on a
-free port from the project root and is stopped at the end. load_test.py reuses these helpers.
+free port from the project root and is stopped at the end. The server, Chromium and the in-page
+JavaScript come from harness.py, shared with load_test.py and the browser tests.
 """
 
 from __future__ import annotations
@@ -18,154 +19,38 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("ALIGN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+if __package__ in (None, ""):  # run as `python benchmarks/browser_bench.py`: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.harness import (  # noqa: E402
+    CHROMIUM,
+    JS_ARM,
+    JS_SIGNATURE,
+    JS_WS_HOOK,
+    ROOT,
+    VIEWPORT,
+    is_local,
+    launch_chromium,
+    pct,
+    rss_mb,
+    serve,
+    stop_server,
+)
+
 SLIDER = "CSTO membership"
 
-# ---------------------------------------------------------------- in-page JavaScript
-#: The ranking chart's data as a string, or null while it is not drawn with 14 bars.
-JS_SIGNATURE = """() => {
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    const d = gd.data || [];
-    if (d.length && d[0].type === 'bar' && d[0].orientation === 'h' && (d[0].y || []).length === 14) {
-      return JSON.stringify(d.map(t => [t.y, t.x, t.text]));
-    }
-  }
-  return null;
-}"""
 
-#: Arm a watcher: records performance.now() of the next keydown and of the first chart change after it.
-JS_ARM = """(sigSrc) => {
-  const sig = eval(sigSrc);
-  const w = window.__bench = {before: sig(), keydown: null, changed: null};
-  const check = () => {
-    if (w.changed !== null || w.keydown === null) return;
-    const s = sig();
-    if (s !== null && s !== w.before) w.changed = performance.now();
-  };
-  const onKey = (e) => { if (w.keydown === null) w.keydown = performance.now(); };
-  document.addEventListener('keydown', onKey, {capture: true, once: true});
-  const mo = new MutationObserver(check);
-  mo.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-  const tick = () => { check(); if (w.changed === null) requestAnimationFrame(tick); else mo.disconnect(); };
-  requestAnimationFrame(tick);
-}"""
-
-
-#: Installed before the page loads: counts Streamlit's websocket messages, so "the rerun is over" can be
-#: told from "the rerun has not started yet" (the status widget and the stale elements are not enough).
-JS_WS_HOOK = """(() => {
-  const Orig = window.WebSocket;
-  const st = window.__st = {recv: 0, sent: 0, log: []};
-  window.WebSocket = class extends Orig {
-    constructor(...a) {
-      super(...a);
-      this.addEventListener('message', (e) => {
-        st.recv++;
-        st.log.push(['r', e.timeStamp]);
-        if (st.log.length > 4000) st.log.splice(0, 2000);
-      });
-    }
-    send(d) { st.sent++; st.log.push(['s', performance.now()]); return super.send(d); }
-  };
-})();"""
-
-
-# ---------------------------------------------------------------- server and browser helpers
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int | None = None, log_path: Path | None = None, script: Path | None = None):
-    """Start the dashboard on 127.0.0.1 from the project root; returns (proc, base_url). Waits for health."""
-    port = port or free_port()
-    script = script or Path(os.environ.get("ALIGN_BROWSER_SCRIPT") or ROOT / "dashboard.py")
-    streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [
-        str(streamlit),
-        "run",
-        str(script),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    out = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError("streamlit did not become healthy in 60 s")
-
-
-def stop_server(proc) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, MB (VmRSS from /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def launch(pw):
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-
-
+# ---------------------------------------------------------------- browser helpers
 def local_only(context, external: list[str]) -> None:
     """Abort (and record) any request that would leave this machine."""
-    from urllib.parse import urlsplit
 
     def route(r):
-        u = urlsplit(r.request.url)
-        if u.scheme in {"data", "blob", "about"} or (u.hostname or "") in LOCAL_HOSTS:
+        if is_local(r.request.url):
             r.continue_()
         else:
             external.append(r.request.url)
@@ -218,15 +103,6 @@ def press_and_time(page, key: str, timeout_ms: int = 30_000) -> float:
     page.wait_for_function("() => window.__bench && window.__bench.changed !== null", polling="raf", timeout=timeout_ms)
     b = page.evaluate("() => window.__bench")
     return b["changed"] - b["keydown"]
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    if not xs:
-        return float("nan")
-    k = (len(xs) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 # ---------------------------------------------------------------- measurements
@@ -303,10 +179,10 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     external: list[str] = []
-    proc, base = start_server()
+    proc, base = serve()
     try:
         with sync_playwright() as pw:
-            browser = launch(pw)
+            browser = launch_chromium(pw)
             try:
                 # One throw-away load warms the server's caches (model, precomputed cubes) for this process.
                 warm = fresh_tab_loads(browser, base, 1, external)[0]

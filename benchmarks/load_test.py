@@ -9,7 +9,9 @@ check) each session keeps moving the weight sliders with the keyboard and switch
 page, JavaScript errors, failed or >= 400 requests, charts that never updated; target 0), the
 median and 95th percentile of slider key press -> updated ranking chart under load, and the
 server's RSS (VmRSS) at start, every 30 s and at the end. Only 127.0.0.1 is contacted: any other
-request is aborted and counted as an error. It stops by itself and stops the server.
+request is aborted and counted as an error. It stops by itself and stops the server. The server,
+Chromium and the in-page JavaScript come from harness.py (shared with browser_bench.py and the
+browser tests).
 
 Note: the server and every browser tab share this machine's CPUs, so latencies include
 client-side rendering under the same load.
@@ -27,18 +29,23 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_bench import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
+if __package__ in (None, ""):  # run as `python benchmarks/load_test.py`: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.harness import (  # noqa: E402
+    JS_ACTIVITY,
     JS_ARM,
+    JS_RECEIVED,
     JS_SIGNATURE,
     JS_WS_HOOK,
     LOCAL_HOSTS,
     VIEWPORT,
+    QuietWatch,
+    is_local,
+    launch_chromium,
     pct,
     rss_mb,
-    start_server,
+    serve,
     stop_server,
 )
 
@@ -83,7 +90,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def received(page) -> int:
-    return await page.evaluate("() => window.__st ? window.__st.recv : 0")
+    return await page.evaluate(JS_RECEIVED)
 
 
 async def wait_quiet(page, since: int | None = None, quiet_ms: int = 300, timeout_s: float = 60) -> bool:
@@ -94,15 +101,9 @@ async def wait_quiet(page, since: int | None = None, quiet_ms: int = 300, timeou
             if time.monotonic() > deadline:
                 return False
             await page.wait_for_timeout(50)
-    quiet_since, last = None, -1
+    watch = QuietWatch(quiet_ms)
     while time.monotonic() < deadline:
-        n, busy = await page.evaluate(
-            "() => [window.__st.recv, !!document.querySelector('[data-testid=\"stStatusWidget\"]')]"
-        )
-        now = time.monotonic()
-        if busy or n != last:
-            quiet_since, last = now, n
-        elif (now - quiet_since) * 1000 >= quiet_ms:
+        if watch.quiet(*await page.evaluate(JS_ACTIVITY)):
             return True
         await page.wait_for_timeout(100)
     return False
@@ -128,8 +129,7 @@ async def session(idx: int, browser, base: str, deadline: float, stats: Stats, e
     ctx = await browser.new_context(viewport=VIEWPORT)
 
     async def route(r):
-        u = urlsplit(r.request.url)
-        if u.scheme in {"data", "blob", "about"} or (u.hostname or "") in LOCAL_HOSTS:
+        if is_local(r.request.url):
             await r.continue_()
         else:
             external.append(r.request.url)
@@ -218,14 +218,14 @@ async def memory_sampler(pid: int, t0: float, deadline: float, out: list[tuple[f
 async def run(sessions: int, seconds: float) -> int:
     from playwright.async_api import async_playwright
 
-    proc, base = start_server()
+    proc, base = serve()
     stats = Stats()
     external: list[str] = []
     try:
         rss_start = rss_mb(proc.pid)
         cpu_start = cpu_seconds(proc.pid)
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = await launch_chromium(pw)
             try:
                 t0 = time.monotonic()
                 deadline = t0 + seconds

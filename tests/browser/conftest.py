@@ -5,108 +5,41 @@ page the way a person sees it.
 The server is started once per session from the project root (so `.streamlit/config.toml`
 and `static/` apply) on a free 127.0.0.1 port and stopped at teardown. Every request the
 browser makes is recorded; a request to any host other than localhost/127.0.0.1 is aborted
-and fails the test that made it.
+and fails the test that made it. The server, Chromium and the in-page JavaScript come from
+benchmarks/harness.py, which the benchmarks share.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.harness import (
+    CHROMIUM,
+    JS_ACTIVITY,
+    JS_RANKING,
+    JS_RECEIVED,
+    JS_WS_HOOK,
+    ROOT,
+    VIEWPORT,
+    QuietWatch,
+    chromium_available,
+    is_local,
+    launch_chromium,
+    serve,
+    stop_server,
+)
+
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = os.environ.get("ALIGN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-LOCAL_SCHEMES = {"data", "blob", "about"}
-#: The page under test; override (e.g. to try a patched copy whose folder links static/) with ALIGN_BROWSER_SCRIPT.
-SCRIPT = Path(os.environ.get("ALIGN_BROWSER_SCRIPT") or ROOT / "dashboard.py")
-VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 30_000
 
 
 # ---------------------------------------------------------------- server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
-    """Start ``streamlit run dashboard.py`` on 127.0.0.1:port from the project root."""
-    streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [
-        str(streamlit),
-        "run",
-        str(SCRIPT),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    log = open(log_path, "w")  # noqa: SIM115 - closed by stop_server
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    proc._log = log  # type: ignore[attr-defined]
-    return proc
-
-
-def wait_healthy(proc: subprocess.Popen, base: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode} before becoming healthy")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"streamlit not healthy at {base} after {timeout:.0f}s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server we started (its own process group, by pid)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-    log = getattr(proc, "_log", None)
-    if log:
-        log.close()
-
-
 @dataclass
 class Server:
     base: str
@@ -122,14 +55,11 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def server(artifacts) -> Server:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+    if not chromium_available():
         pytest.skip(f"Chromium not found at {CHROMIUM} (make chromium)")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log_path = artifacts / "streamlit-browser-tests.log"
-    proc = start_server(port, log_path)
+    proc, base = serve(log_path=log_path)
     try:
-        wait_healthy(proc, base)
         yield Server(base, proc, log_path)
     finally:
         stop_server(proc)
@@ -145,13 +75,6 @@ class RequestLog:
         return len(self.all), len(self.external)
 
 
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in LOCAL_SCHEMES:
-        return True
-    return parts.scheme in {"http", "https", "ws", "wss"} and (parts.hostname or "") in LOCAL_HOSTS
-
-
 @pytest.fixture(scope="session")
 def request_log() -> RequestLog:
     return RequestLog()
@@ -162,7 +85,7 @@ def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = launch_chromium(pw)
         try:
             yield b
         finally:
@@ -220,37 +143,6 @@ def pytest_runtest_makereport(item, call):
 
 
 # ---------------------------------------------------------------- reading the page
-#: Installed before the page loads: counts Streamlit's websocket messages, so "the rerun is over" can be
-#: told from "the rerun has not started yet" (the status widget and the stale elements are not enough).
-JS_WS_HOOK = """(() => {
-  const Orig = window.WebSocket;
-  const st = window.__st = {recv: 0, sent: 0, log: []};
-  window.WebSocket = class extends Orig {
-    constructor(...a) {
-      super(...a);
-      this.addEventListener('message', (e) => {
-        st.recv++;
-        st.log.push(['r', e.timeStamp]);
-        if (st.log.length > 4000) st.log.splice(0, 2000);
-      });
-    }
-    send(d) { st.sent++; st.log.push(['s', performance.now()]); return super.send(d); }
-  };
-})();"""
-
-#: Ranking chart: the plotly div whose first trace is a horizontal bar.
-JS_RANKING = """() => {
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    const d = gd.data || [];
-    if (d.length && d[0].type === 'bar' && d[0].orientation === 'h') {
-      const text = d.find(t => t.name === 'score');
-      return {y: Array.from(d[0].y), text: text ? Array.from(text.text) : null};
-    }
-  }
-  return null;
-}"""
-
-
 def ranking(page) -> dict | None:
     """{'order': countries best first, 'scores': ['69.9'|None, ...] as labelled} from the ranking chart, or None."""
     r = page.evaluate(JS_RANKING)
@@ -277,7 +169,7 @@ def wait_for_ranking(page, predicate=lambda r: True, timeout: float = 20.0) -> d
 
 def received(page) -> int:
     """How many websocket messages the page has received from the server so far."""
-    return page.evaluate("() => window.__st ? window.__st.recv : 0")
+    return page.evaluate(JS_RECEIVED)
 
 
 def wait_idle(page, since: int | None = None, quiet_ms: int = 400, timeout: float = 30.0) -> None:
@@ -289,15 +181,9 @@ def wait_idle(page, since: int | None = None, quiet_ms: int = 400, timeout: floa
             if time.monotonic() > deadline:
                 raise AssertionError("the server never answered the action")
             page.wait_for_timeout(50)
-    quiet_since, last = None, -1
+    watch = QuietWatch(quiet_ms)
     while time.monotonic() < deadline:
-        n, running = page.evaluate(
-            "() => [window.__st ? window.__st.recv : 0, !!document.querySelector('[data-testid=\"stStatusWidget\"]')]"
-        )
-        now = time.monotonic()
-        if running or n != last:
-            quiet_since, last = now, n
-        elif (now - quiet_since) * 1000 >= quiet_ms:
+        if watch.quiet(*page.evaluate(JS_ACTIVITY)):
             return
         page.wait_for_timeout(50)
     raise AssertionError("the app kept running")

@@ -1,0 +1,1 @@
+"""Benchmark scripts and the headless-browser harness they share with tests/browser."""
