@@ -311,6 +311,15 @@ def raw_value_table(isos: list[str], y: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def new_upload(label: str, key: str):
+    """A JSON file uploader that returns the file only on the run it first arrives (then None)."""
+    f = st.file_uploader(label, type=["json"], key=key)
+    if f is None or ss.get(f"{key}_id") == f.file_id:
+        return None
+    ss[f"{key}_id"] = f.file_id
+    return f
+
+
 LEGEND = (
     "† inputs estimated, imputed or carried forward · ° inputs missing (the missing-data policy decides what "
     "happens) · in tables: ᵉ estimated · ⁱ imputed · ᶜ carried forward"
@@ -490,9 +499,8 @@ def view_scenarios():
     base = examples.get(state.scenario)
     if base is not None:
         st.info(f"**{base.name}** — {base.description}\n\nSource: [{base.citation.source}]({base.citation.url})")
-    upl = st.file_uploader("…or load a scenario JSON", type=["json"], key="scn_upload")
-    if upl is not None and ss.get("scn_upload_id") != upl.file_id:
-        ss["scn_upload_id"] = upl.file_id
+    upl = new_upload("…or load a scenario JSON", "scn_upload")
+    if upl is not None:
         try:
             loaded = uploads.parse_scenario_upload(upl.name, upl.getvalue(), catalog)
         except uploads.UploadError as e:
@@ -536,7 +544,7 @@ def view_scenarios():
     except scoring.ScenarioError as e:
         st.error(f"Scenario not usable: {e}")
         return
-    delta = scoring.compare_scenario(panel, catalog, scen, year_spec)
+    delta = scoring.compare_scenario(panel, catalog, scen, year_spec, before=model)
     d = delta[delta["year"] == year]
     st.plotly_chart(charts.scenario_delta_figure(d, f"Scenario vs baseline, {year} (score 0–100)"), config=PLOT_CONFIG)
     st.dataframe(
@@ -654,9 +662,8 @@ def view_upload():
                 ss.pop(k, None)
             st.rerun()
     st.subheader("Load a spec")
-    spec_file = st.file_uploader("Scoring spec (JSON, as downloaded from the sidebar)", type=["json"], key="spec_up")
-    if spec_file is not None and ss.get("spec_up_id") != spec_file.file_id:
-        ss["spec_up_id"] = spec_file.file_id
+    spec_file = new_upload("Scoring spec (JSON, as downloaded from the sidebar)", "spec_up")
+    if spec_file is not None:
         try:
             loaded = uploads.parse_spec_upload(spec_file.name, spec_file.getvalue(), catalog)
         except uploads.UploadError as e:

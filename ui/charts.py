@@ -358,6 +358,16 @@ def scenario_delta_figure(delta: pd.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, height=max(380, 30 * len(d) + 120), xaxis=dict(title="score (0–100)", range=[0, 100]))
 
 
+def _segments(labels, lo, hi) -> tuple[list, list, list]:
+    """One horizontal segment per label in a single trace (None breaks the line between them)."""
+    x, y, cd = [], [], []
+    for lab, a, b in zip(labels, lo, hi, strict=True):
+        x += [a, b, None]
+        y += [lab, lab, None]
+        cd += [[round(a), round(b)], [round(a), round(b)], [None, None]]
+    return x, y, cd
+
+
 def rank_range_figure(
     table: pd.DataFrame, bands: pd.DataFrame | None, reach: pd.DataFrame | None, year: int
 ) -> go.Figure:
@@ -370,59 +380,32 @@ def rank_range_figure(
     fig = go.Figure()
     if reach is not None:
         r = reach.reindex(t["iso3"])
-        for (_, row), (best, worst) in zip(t.iterrows(), zip(r["best"], r["worst"], strict=True), strict=True):
-            fig.add_trace(
-                go.Scatter(
-                    x=[best, worst],
-                    y=[row["country"]] * 2,
-                    mode="lines",
-                    line=dict(color="#9AA5B1", width=3),
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
+        x, y, cd = _segments(t["country"], r["best"], r["worst"])
         fig.add_trace(
             go.Scatter(
-                x=r["best"],
-                y=t["country"],
-                mode="markers",
+                x=x,
+                y=y,
+                mode="lines+markers",
                 name="reachable range (any admissible weights)",
+                line=dict(color="#9AA5B1", width=3),
                 marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2),
-                customdata=np.stack([r["best"], r["worst"]], axis=-1),
+                customdata=cd,
                 hovertemplate="%{y}: reachable ranks #%{customdata[0]:.0f}–#%{customdata[1]:.0f}<extra></extra>",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=r["worst"],
-                y=t["country"],
-                mode="markers",
-                showlegend=False,
-                hoverinfo="skip",
-                marker=dict(symbol="line-ns-open", size=14, color="#52606D", line_width=2),
             )
         )
     if bands is not None:
         b = bands.reindex(t["iso3"])
-        for (_, row), (lo, hi) in zip(t.iterrows(), zip(b["rank_lo"], b["rank_hi"], strict=True), strict=True):
-            fig.add_trace(
-                go.Scatter(
-                    x=[lo - 0.15, hi + 0.15],
-                    y=[row["country"]] * 2,
-                    mode="lines",
-                    line=dict(color="#56B4E9", width=12),
-                    opacity=0.8,
-                    showlegend=False,
-                    hovertemplate=f"{row['country']}: 90% of draws rank #{lo:.0f}–#{hi:.0f}<extra></extra>",
-                )
-            )
+        x, y, cd = _segments(t["country"], b["rank_lo"] - 0.15, b["rank_hi"] + 0.15)
         fig.add_trace(
             go.Scatter(
-                x=[None],
-                y=[None],
+                x=x,
+                y=y,
                 mode="lines",
-                line=dict(color="#56B4E9", width=12),
                 name="5–95% Monte Carlo rank interval",
+                line=dict(color="#56B4E9", width=12),
+                opacity=0.8,
+                customdata=cd,
+                hovertemplate="%{y}: 90% of draws rank #%{customdata[0]:.0f}–#%{customdata[1]:.0f}<extra></extra>",
             )
         )
     fig.add_trace(
