@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -56,15 +58,20 @@ def url_source_id(prefix: str, url: str, extra: str = "") -> str:
     return f"{prefix}-{digest}"
 
 
-def producer_from_title(title: str) -> str:
-    """Best-effort producer from a compiled title such as 'Headline (Outlet, 2024-01-02)'."""
+def producer_from_title(title: str, url: str = "") -> str:
+    """Best-effort producer from a compiled title such as 'Headline (Outlet, 2024-01-02)' or
+    '[Outlet, date: description]'; failing that, the web site's host name."""
     t = str(title).strip()
     if t.endswith(")") and "(" in t:
-        inner = t[t.rfind("(") + 1 : -1]
-        return inner.split(",")[0].strip() or "see title"
-    if t.startswith("[") and ":" in t:
-        return t[1:].split(":")[0].split(",")[0].strip()
-    return "see title"
+        inner = t[t.rfind("(") + 1 : -1].split(",")[0].strip()
+        if inner:
+            return inner
+    if t.startswith("["):
+        head = re.split(r"[,:(]", t[1:], maxsplit=1)[0].strip()
+        if head:
+            return head
+    host = urlsplit(str(url)).hostname or ""
+    return host.removeprefix("www.") or "see title"
 
 
 def compiled_source(row: pd.Series, prefix: str, figure_year) -> Source:
@@ -73,7 +80,7 @@ def compiled_source(row: pd.Series, prefix: str, figure_year) -> Source:
     quote = str(row.get("quote", "") or "")
     return Source(
         source_id=url_source_id(prefix, url, quote),
-        producer=producer_from_title(row["source_title"]),
+        producer=producer_from_title(row["source_title"], url),
         title=str(row["source_title"]).strip(),
         url=url,
         figure_year=str(figure_year),
