@@ -56,6 +56,9 @@ def test_partial_months(notes, months):
         ("Kyrgyz-side figure (FM Kulubaev); CONFLICT with 'almost 4 bn'", "https://a.kg", "russian_side", False),
         ("lower bound ('exceeded')", "https://a.ge", "bound", True),
         ("PARTIAL YEAR H1 2021; goods AND services (external turnover)", "https://a.ua", "other_concept", True),
+        # "pro-Kremlin" describes an outlet, not a Russian-side statistic.
+        ("figure relayed by a pro-Kremlin aggregator", "https://a.md", "russian_side", False),
+        ("Kremlin readout of the talks", "https://a.md", "russian_side", True),
     ],
 )
 def test_row_flags(notes, url, key, expected):
@@ -112,6 +115,54 @@ def test_rank_key_preferences(better, worse):
 )
 def test_status_of(cand, status):
     assert trade.status_of(cand) == status
+
+
+def _rows(*specs) -> pd.DataFrame:
+    """Minimal loaded rows: (measure, value[, notes]) for country XXX, year 2020."""
+    recs = []
+    for i, (measure, num, *notes) in enumerate(specs):
+        note = notes[0] if notes else ""
+        recs.append(
+            dict(
+                iso3="XXX",
+                year=2020,
+                measure=measure,
+                num=num,
+                notes=note,
+                source_url="https://a.ee",
+                source_id=f"s{i}",
+            )
+            | trade.row_flags(note, "https://a.ee")
+        )
+    return pd.DataFrame(recs)
+
+
+@pytest.mark.parametrize(
+    "specs, expected",
+    [
+        # exports + imports with Russia over exports + imports in total, in EUR
+        (
+            [
+                ("exports_to_russia_eur", 1e9),
+                ("imports_from_russia_eur", 2e9),
+                ("total_exports_eur", 14e9),
+                ("total_imports_eur", 16e9),
+            ],
+            [10.0],
+        ),
+        # a whole figure and a summed one combine; no pairing across currencies
+        ([("turnover_with_russia_usd", 3e9), ("total_exports_usd", 10e9), ("total_imports_usd", 10e9)], [15.0]),
+        ([("turnover_with_russia_usd", 3e9), ("total_turnover_eur", 20e9)], []),
+        # a Russian-side figure for trade with Russia is never divided by the partner's total
+        ([("turnover_with_russia_eur", 3e9, "Russian-side figure"), ("total_turnover_eur", 20e9)], []),
+        # an incomplete pair gives nothing, and a zero total gives nothing
+        ([("exports_to_russia_eur", 1e9), ("total_turnover_eur", 20e9)], []),
+        ([("turnover_with_russia_eur", 1e9), ("total_turnover_eur", 0.0)], []),
+    ],
+)
+def test_computed_candidates(specs, expected):
+    got = [c["value"] for c in trade.candidates(_rows(*specs)) if c["kind"] == "computed"]
+    assert got == pytest.approx(expected)
 
 
 def test_fill_gaps_interpolates_short_gaps():

@@ -60,7 +60,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep O
 _OTHER_ROW = re.compile(r"^(CONFLICT\S*\s.*\bwith\b|compare\b|consistent with|near-agreement)", re.I)
 _RUSSIAN_SIDE = re.compile(
     r"Russian[- ]side|Russian (Federal Customs|customs|FCS|Ambassador|MFA|trade (representative|mission)|"
-    r"Economy Minister|Deputy PM|First Deputy PM)|\bPutin\b|Mishustin|Kremlin|Ushakov|Gryzlov|Lukashevich",
+    r"Economy Minister|Deputy PM|First Deputy PM)|\bPutin\b|Mishustin|(?<!pro-)Kremlin|Ushakov|Gryzlov|Lukashevich",
     re.I,
 )
 _LOW_QUALITY_NOTE = re.compile(r"pro-Kremlin|low[- ]reliability|low-quality|partisan outlet|grokipedia", re.I)
@@ -76,8 +76,8 @@ DEFINITION = (
 
 CODING_RULE = (
     "One value per country-year, chosen among candidates in this order: (1) a full-year figure beats a partial-year "
-    "one; (2) a direct total share beats turnover with Russia divided by total turnover of the same year and period "
-    "(computed only when the turnover with Russia is not a Russian-side figure, since the total is always the "
+    "one; (2) a direct total share beats turnover with Russia divided by total turnover of the same year, period and "
+    "currency (either may be given as exports + imports; computed only when the turnover with Russia is not a Russian-side figure, since the total is always the "
     "country's own statistic), which beats the midpoint of an export share and an import share of the same year and "
     "period (used, status estimated, only when the two differ by at most 5 points: the total share is an "
     "export/import-weighted mean and so lies between them, error at most half the spread; no cited export/import "
@@ -213,13 +213,34 @@ def _period(r) -> str:
     return "full year" if not r["partial"] else f"{r['months']} months"
 
 
+#: Currencies a pair of money amounts may share (the ratio is currency-free, so any one works).
+CURRENCIES = ("usd", "eur")
+
+
+def amounts(by: dict[str, list], cur: str, whole: str, parts: tuple[str, str]) -> list[tuple[float, list, str]]:
+    """Money amounts in one currency: each ``whole`` row, and each pair of ``parts`` rows summed.
+
+    ``amounts(by, "eur", "total_turnover", ("total_exports", "total_imports"))`` gives every
+    total-turnover figure in EUR, stated directly or as exports + imports of the same period.
+    Returns (value, rows, text) triples; the text shows the sum when parts were added.
+    """
+    out = [(r["num"], [r], f"{r['num'] / 1e9:g}") for r in by.get(f"{whole}_{cur}", [])]
+    for a in by.get(f"{parts[0]}_{cur}", []):
+        for b in by.get(f"{parts[1]}_{cur}", []):
+            out.append((a["num"] + b["num"], [a, b], f"({a['num'] / 1e9:g} + {b['num'] / 1e9:g})"))
+    return out
+
+
 def candidates(rows: pd.DataFrame) -> list[dict]:
     """Candidate total shares (percent) for every country-year in the panel years.
 
     * ``direct``: a ``total_trade_share_pct`` row.
-    * ``computed``: 100 * ``turnover_with_russia_usd`` / ``total_turnover_usd`` for rows of the same
-      country, year and period length; Russian-side turnovers are skipped (the total is the
-      country's own figure, so the two would come from different sides).
+    * ``computed``: 100 * trade with Russia / total trade, both in the same currency
+      (:data:`CURRENCIES`) and for the same country, year and period length. Each side is a
+      ``turnover_with_russia_*`` / ``total_turnover_*`` row or the sum of an exports row and an
+      imports row (``exports_to_russia_*`` + ``imports_from_russia_*``; ``total_exports_*`` +
+      ``total_imports_*``). Russian-side figures for trade with Russia are skipped (the total
+      is the country's own figure, so the two would come from different sides).
     * ``exim``: mean of an ``export_share_pct`` and an ``import_share_pct`` row of the same
       country, year and period, only if they differ by at most :data:`MAX_EXIM_SPREAD` points.
 
@@ -234,15 +255,18 @@ def candidates(rows: pd.DataFrame) -> list[dict]:
         by = {m: [r for _, r in g[g["measure"] == m].iterrows()] for m in g["measure"].unique()}
         for r in by.get("total_trade_share_pct", []):
             out.append(_cand(iso3, year, r["num"], "direct", [r], f"{r['num']:g}% reported"))
-        for t in by.get("turnover_with_russia_usd", []):
-            if t["russian_side"]:
-                continue
-            for tot in by.get("total_turnover_usd", []):
-                if not tot["num"] > 0:
+        for cur in CURRENCIES:
+            totals = amounts(by, cur, "total_turnover", ("total_exports", "total_imports"))
+            for t, t_rows, t_text in amounts(
+                by, cur, "turnover_with_russia", ("exports_to_russia", "imports_from_russia")
+            ):
+                if any(r["russian_side"] for r in t_rows):
                     continue
-                v = 100.0 * t["num"] / tot["num"]
-                desc = f"{t['num'] / 1e9:g} bn USD with Russia / {tot['num'] / 1e9:g} bn USD total"
-                out.append(_cand(iso3, year, v, "computed", [t, tot], desc))
+                for tot, tot_rows, tot_text in totals:
+                    if not tot > 0:
+                        continue
+                    desc = f"{t_text} bn {cur.upper()} with Russia / {tot_text} bn {cur.upper()} total"
+                    out.append(_cand(iso3, year, 100.0 * t / tot, "computed", t_rows + tot_rows, desc))
         for e in by.get("export_share_pct", []):
             for i in by.get("import_share_pct", []):
                 spread = abs(e["num"] - i["num"])
