@@ -113,7 +113,7 @@ def reset_all() -> None:
 
 # Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
 # below are drawn only in their view, so keep their values alive across view switches.
-for _k in ("cmp", "hl", "unc", "seed", "floor", "scn", "split"):
+for _k in ("cmp", "hl", "evk", "unc", "seed", "floor", "scn", "split"):
     if _k in ss:
         ss[_k] = ss[_k]
 
@@ -373,16 +373,17 @@ def view_compare():
         )
         c.caption(f"coverage {r['coverage'] * 100:.0f}%")
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
+    ev = chosen_events(sel)
     st.plotly_chart(
         charts.trend_figure(
             result.table[result.table["iso3"].isin(sel)],
             sel,
-            events,
+            ev,
             title="Score by year, with the dated events behind the data (◇, hover for source)",
         ),
         config=PLOT_CONFIG,
     )
-    ev = events[events["iso3"].isin(sel)].assign(country=lambda d: d["iso3"].map(PANEL_COUNTRIES))
+    ev = ev.assign(country=lambda d: d["iso3"].map(PANEL_COUNTRIES))
     with st.expander(f"Dated events behind the data ({len(ev)})"):
         st.dataframe(
             ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
@@ -401,12 +402,22 @@ def view_compare():
     st.caption(LEGEND)
 
 
+def chosen_events(countries) -> pd.DataFrame:
+    """The events of ``countries`` whose kind is picked in the 'Events shown' pills (all by default)."""
+    ev = events[events["iso3"].isin(countries)]
+    kinds = sorted(events["kind"].unique())
+    ss.setdefault("evk", kinds)
+    picked = st.pills("Events shown", kinds, selection_mode="multi", key="evk", help="Event kinds drawn on the lines.")
+    return ev[ev["kind"].isin(picked)]
+
+
 def view_trends():
     st.multiselect("Highlight", list(PANEL_COUNTRIES), format_func=PANEL_COUNTRIES.get, key="hl")
-    st.plotly_chart(charts.trend_figure(result.table, state.highlight, events), config=PLOT_CONFIG)
+    ev = chosen_events(state.highlight)
+    st.plotly_chart(charts.trend_figure(result.table, state.highlight, ev), config=PLOT_CONFIG)
     st.caption(
-        "Each line is a country's score under the current weights. Diamonds mark dated events behind the "
-        "data for highlighted countries (hover for the description and source)."
+        "Each line is a country's score under the current weights. Diamonds mark the years with dated events "
+        "behind the data for highlighted countries, bigger for more events (hover for descriptions and sources)."
     )
 
 

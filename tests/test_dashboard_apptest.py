@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import indicators
 import scoring
-from indicators.countries import PANEL_COUNTRIES
+from indicators.countries import PANEL_COUNTRIES, YEARS
 from ui.methodology import methodology_markdown
 
 APP = "../dashboard.py"  # AppTest resolves paths relative to this file
@@ -181,3 +181,22 @@ def test_switching_views_keeps_every_setting():
         assert not at.exception, (view, [e.value for e in at.exception])
     assert at.session_state["unc"] == "high"
     assert at.session_state["cmp"] == ["ARM", "KAZ", "GEO"]
+
+
+def test_event_kind_filter_thins_the_trend_markers():
+    """Unpicking event kinds removes their markers; the count left matches the shipped events."""
+    at = run({"view": "trends", "hl": "ARM"})
+    assert not at.exception
+
+    def marker_years(at):
+        fig = next(json.loads(el.proto.spec) for el in at.get("plotly_chart"))
+        ev = [t for t in fig["data"] if t.get("name") == "events: ARM"]
+        return sum(len(t["text"]) for t in ev)
+
+    ev = indicators.load_events()
+    arm = ev[(ev["iso3"] == "ARM") & ev["date"].str[:4].astype(int).isin(YEARS)]
+    assert marker_years(at) == arm["date"].str[:4].nunique()
+    at.session_state["evk"] = ["membership"]
+    at.run()
+    only = arm[arm["kind"] == "membership"]
+    assert 0 < marker_years(at) == only["date"].str[:4].nunique() < arm["date"].str[:4].nunique()

@@ -154,6 +154,29 @@ def ranking_figure(
     return fig
 
 
+#: At most this many events are listed in one marker's hover; the rest are counted.
+MAX_HOVER_EVENTS = 6
+
+
+def event_markers(events: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """One row per (iso3, year) with events: y = that year's score, n = event count, hover text.
+
+    Events in years without a score row are dropped; a year whose score is missing keeps
+    y = NaN (plotly leaves the marker out). The text lists events by date, at most
+    :data:`MAX_HOVER_EVENTS` of them, then "… and k more".
+    """
+    ev = events.assign(year=events["date"].str[:4].astype(int))
+    ev = ev[ev["year"].isin(scores["year"].unique())].sort_values(["iso3", "date"])
+    sc = scores.set_index(["iso3", "year"])["score"]
+    rows = []
+    for (iso, year), g in ev.groupby(["iso3", "year"], sort=True):
+        lines = [f"{d}: {t}<br><i>{u}</i>" for d, t, u in zip(g["date"], g["description"], g["url"], strict=True)]
+        if len(lines) > MAX_HOVER_EVENTS:
+            lines = lines[:MAX_HOVER_EVENTS] + [f"… and {len(lines) - MAX_HOVER_EVENTS} more (table below)"]
+        rows.append(dict(iso3=iso, year=year, y=sc.get((iso, year), np.nan), n=len(g), text="<br>".join(lines)))
+    return pd.DataFrame(rows, columns=["iso3", "year", "y", "n", "text"])
+
+
 def trend_figure(
     scores: pd.DataFrame,
     highlight: list[str] | None = None,
@@ -162,8 +185,8 @@ def trend_figure(
 ) -> go.Figure:
     """Score lines per country over the years. Highlighted countries get colours, others grey.
 
-    ``events`` (optional): iso3, date, description, url — drawn as markers on the
-    highlighted countries' lines at the event's year, with the source in the hover.
+    ``events`` (optional): iso3, date, description, url — one marker per highlighted country
+    and year on its line (see :func:`event_markers`), bigger when the year has more events.
     """
     highlight = [h for h in (highlight or []) if h in set(scores["iso3"])]
     fig = go.Figure()
@@ -185,22 +208,20 @@ def trend_figure(
             )
         )
     if events is not None and len(events) and highlight:
-        ev = events[events["iso3"].isin(highlight)].copy()
-        ev["year"] = ev["date"].str[:4].astype(int)
-        sc = scores.set_index(["iso3", "year"])["score"]
-        ev = ev[ev["year"].isin(scores["year"].unique())]
-        ev["y"] = [sc.get((i, y), np.nan) for i, y in zip(ev["iso3"], ev["year"], strict=True)]
-        for iso, g in ev.groupby("iso3"):
+        for iso, g in event_markers(events[events["iso3"].isin(highlight)], scores).groupby("iso3"):
             fig.add_trace(
                 go.Scatter(
                     x=g["year"],
                     y=g["y"],
                     mode="markers",
-                    marker=dict(symbol="diamond-open", size=12, color=colour.get(iso, "#333"), line_width=2),
+                    marker=dict(
+                        symbol="diamond-open",
+                        size=8 + 2 * g["n"].clip(upper=6),
+                        color=colour.get(iso, "#333"),
+                        line_width=2,
+                    ),
                     name=f"events: {iso}",
-                    text=[
-                        f"{d}: {t}<br><i>{u}</i>" for d, t, u in zip(g["date"], g["description"], g["url"], strict=True)
-                    ],
+                    text=g["text"],
                     hovertemplate="%{text}<extra></extra>",
                 )
             )
