@@ -6,6 +6,7 @@ partial-year figures are checked on the built panel and on small hand-made input
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -165,6 +166,26 @@ def test_computed_candidates(specs, expected):
     assert got == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(
+    "start, years",
+    [
+        ("2022-04-09", [2023, 2024, 2025]),  # the start year is mixed and is not coded
+        ("2024-01-01", [2025]),
+        ("2025-06-30", []),
+    ],
+)
+def test_embargo_years(start, years):
+    assert trade.embargo_years(dt.date.fromisoformat(start), years=range(2013, 2026)) == years
+
+
+def test_embargo_rows_are_cited():
+    """Every embargo row parses and quotes a government decision that no trade takes place."""
+    emb = trade.load_embargoes()
+    assert emb, "the embargo table is empty"
+    for iso3, (start, src) in emb.items():
+        assert start.year >= 2014 and str(src.url).startswith("http") and "trade" in src.quote.lower(), iso3
+
+
 def test_fill_gaps_interpolates_short_gaps():
     got = trade.fill_gaps({2013: 10.0, 2016: 16.0}, years=range(2013, 2017))
     assert got == {2014: (12.0, "imputed", 2013, 2016), 2015: (14.0, "imputed", 2013, 2016)}
@@ -243,15 +264,18 @@ def test_direct_share_georgia_2013(built, raw_rows):
 
 
 @needs_raw
-def test_computed_share_azerbaijan_2023(built, raw_rows):
-    """Turnover with Russia (Azerbaijani side) / total turnover, both 2023, recomputed by hand."""
+def test_direct_share_beats_computed_azerbaijan_2023(built, raw_rows):
+    """A reported total share (8.52%) wins over turnover with Russia / total turnover, which is
+    recomputed by hand here and must be named in the note as the losing figure."""
     _, df = built
     with_russia = _raw_value(raw_rows, "Azerbaijan", 2023, "turnover_with_russia_usd", "Deputy Economy Minister")
     total = _raw_value(raw_rows, "Azerbaijan", 2023, "total_turnover_usd")
+    computed = 100 * with_russia / total
+    assert computed == pytest.approx(8.627, abs=1e-3)
     row = df.loc[("AZE", 2023)]
-    assert row["value"] == pytest.approx(100 * with_russia / total) == pytest.approx(8.627, abs=1e-3)
+    assert row["value"] == pytest.approx(_hand_value("Azerbaijan", 2023, "total_trade_share_pct")) == 8.52
     assert row["status"] == "observed"
-    assert len(row["source_ids"].split(";")) == 2, "a computed share cites both rows"
+    assert f"not used: {computed:.4g}% (turnover with Russia / total turnover" in row["note"]
 
 
 @needs_raw
@@ -285,11 +309,25 @@ def test_hand_computed_share_ukraine_2020(built):
     row = df.loc[("UKR", 2020)]
     assert row["value"] == pytest.approx(expected) == pytest.approx(7.0600, abs=1e-4)
     assert row["status"] == "estimated" and "year inferred" in row["note"]
-    # 2017-2019 now lie between the 2016 (8%) and 2020 anchors; 2021-2022 are carried forward.
+    # 2017-2019 lie between the 2016 (8%) and 2020 anchors (2021 onwards: see the embargo test).
     assert df.loc[("UKR", 2018), "status"] == "imputed"
     assert df.loc[("UKR", 2018), "value"] == pytest.approx(8 + (expected - 8) * 2 / 4)
-    assert df.loc[("UKR", 2022), "status"] == "carried_forward"
-    assert ("UKR", 2023) not in df.index
+
+
+@needs_raw
+def test_embargo_codes_ukraine_zero_after_2022_and_stops_filling(built):
+    """Ukraine banned trade in goods with Russia on 9 Apr 2022: 2023 onwards are coded 0 (estimated,
+    citing the ban); 2022 is a mixed year and stays missing; 2021 is carried from 2020 and is not
+    interpolated toward the coded zeros."""
+    out, df = built
+    start, src = trade.load_embargoes()["UKR"]
+    for y in trade.embargo_years(start):
+        row = df.loc[("UKR", y)]
+        assert (row["value"], row["status"], row["source_ids"]) == (0.0, "estimated", src.source_id)
+    assert ("UKR", 2022) not in df.index
+    assert df.loc[("UKR", 2021), "status"] == "carried_forward"
+    assert df.loc[("UKR", 2021), "value"] == df.loc[("UKR", 2020), "value"]
+    assert src.source_id in {s.source_id for s in out.sources}
 
 
 @needs_raw

@@ -53,7 +53,7 @@ def test_panel_countries_years_and_ranges(shipped):
 
 #: States without any sourced trade share near 2024 (see README "Known gaps"). Listed so that a
 #: regression, or a new source that closes a gap, makes this test (and the README) change.
-KNOWN_GAPS_2024 = {"trade_share_russia": {"EST", "TKM", "UKR"}}
+KNOWN_GAPS_2024 = {"trade_share_russia": {"EST", "TKM"}}
 
 
 def test_required_ids_cover_all_states_in_latest_complete_year(shipped):

@@ -17,6 +17,10 @@ The pipeline is four small steps, each a pure function:
    (:func:`rank_key`) and names the others in the note.
 4. :func:`fill_gaps` interpolates or carries values into short gaps, flagged.
 
+A fifth input, ``indicators/hand/trade_embargo.csv``, lists governments' complete bans on trade
+in goods with Russia (date, URL, quote); :func:`embargo_years` codes the full calendar years
+under such a ban as 0 and stops gap filling at the ban (see :data:`CODING_RULE`).
+
 The coding rule in :data:`CODING_RULE` states the same in one paragraph.
 """
 
@@ -36,8 +40,10 @@ from indicators.schema import Indicator, Source
 IND_ID = "trade_share_russia"
 RAW_NAME = "trade_with_russia.csv"
 HAND_PATH = Path(__file__).resolve().parent.parent / "hand" / "trade_extra.csv"
+EMBARGO_PATH = HAND_PATH.with_name("trade_embargo.csv")
 PREFIX_RAW = "trade"
 PREFIX_HAND = "trade-hand"
+PREFIX_EMBARGO = "trade-embargo"
 
 #: A partial-year figure is used only if it covers at least this many months.
 MIN_PARTIAL_MONTHS = 6
@@ -92,17 +98,23 @@ CODING_RULE = (
     "low-quality outlet); otherwise estimated. The note names every figure that lost. Gaps: a year between two "
     "sourced years (observed or estimated) at most 5 years apart is linearly interpolated (imputed, citing both); "
     "otherwise the nearest sourced value is carried forward or backward at most 2 years (status carried_forward, "
-    "the note says which direction); nothing beyond. Filled values never anchor further filling."
+    "the note says which direction); nothing beyond. Filled values never anchor further filling. Embargo: where "
+    "the country's government has banned all trade in goods with Russia (indicators/hand/trade_embargo.csv, with "
+    "the date, the decision and a quote saying that no trade takes place), every full calendar year after the ban's "
+    "start with no sourced figure is coded 0 (status estimated; residual customs paperwork for pre-ban contracts is "
+    "ignored). The year the ban starts is a mixed year and stays missing unless sourced, and no value is "
+    "interpolated or carried into or across it."
 )
 
 YEARS_NOTE = (
     "Coverage is uneven: sourced values (observed or estimated) exist only where the compiled pages give them. "
-    "2013 is sourced for Belarus and Georgia only (Lithuania's 2013 is carried back from 2014). For 2024, six states "
-    "have a sourced value (Armenia, Belarus, Georgia, Kyrgyzstan, Tajikistan, Uzbekistan; partial-year or bounded "
-    "figures are estimated) and five a carried value (Azerbaijan, Kazakhstan, Latvia, Lithuania, Moldova; Moldova's "
-    "from a 2023 ministerial statement relayed by a low-reliability outlet). Estonia and Turkmenistan have no usable "
-    "total share in any year (only export shares, or Russian-side turnover with no matching total), and Ukraine's "
-    "latest sourced year is 2020 (year inferred, carried to 2022); these stay missing."
+    "2013 is sourced for Belarus and Georgia only (Lithuania's 2013 is carried back from 2014). For 2024, seven states "
+    "have a sourced value (Armenia, Azerbaijan, Belarus, Georgia, Kyrgyzstan, Tajikistan, Uzbekistan; partial-year or "
+    "bounded figures are estimated), Ukraine a value coded 0 under its trade embargo, and four a carried value "
+    "(Kazakhstan, Latvia, Lithuania, Moldova). Estonia and Turkmenistan have no usable total share in any year (only "
+    "export or import shares, single months, or Russian-side turnover with no matching total) and stay missing. "
+    "Ukraine's latest sourced year is 2020 (year inferred, carried to 2021); 2022, the year its embargo began, "
+    "stays missing."
 )
 
 
@@ -379,14 +391,42 @@ def fill_gaps(anchors: dict[int, float], years=YEARS) -> dict[int, tuple[float, 
     return out
 
 
+# --------------------------------------------------------------------------- embargoes
+
+
+def load_embargoes(path: Path = EMBARGO_PATH) -> dict[str, tuple[dt.date, Source]]:
+    """iso3 -> (start date, Source) of a complete ban on trade in goods with Russia."""
+    out = {}
+    for _, r in pd.read_csv(path, dtype=str, keep_default_na=False).iterrows():
+        start = dt.date.fromisoformat(r["start_date"])
+        src = compiled_source(r, PREFIX_EMBARGO, f"{start.year + 1}-{YEARS[-1]}")
+        out[country_iso3(r["country"])] = (
+            start,
+            src.model_copy(update={"accessed": dt.date.fromisoformat(r["accessed"])}),
+        )
+    return out
+
+
+def embargo_years(start: dt.date, years=YEARS) -> list[int]:
+    """Panel years wholly under a ban that started on ``start``: the years after the start year.
+
+    A ban from 1 January still leaves its start year out: the rule codes only years for which
+    the ban is known to have held from the first day, and a ban dated 1 January is rare enough
+    that treating it as mixed costs nothing.
+    """
+    return [y for y in years if y > start.year]
+
+
 # --------------------------------------------------------------------------- build
 
 
 def build(raw: Path) -> BuilderOutput:
     rows = load_rows(raw)
     chosen = choose(candidates(rows))
+    embargoes = load_embargoes()
     out = BuilderOutput(indicators=[])
     cited: set[str] = set()
+    extra: list[Source] = []
     for iso3 in PANEL_COUNTRIES:
         picks = {y: chosen[(iso3, y)] for y in YEARS if (iso3, y) in chosen}
         for y, (best, losers) in picks.items():
@@ -395,8 +435,20 @@ def build(raw: Path) -> BuilderOutput:
                 note += "; not used: " + " | ".join(describe(c) for c in losers)
             out.add(iso3, y, IND_ID, best["value"], status_of(best), best["ids"], note)
             cited |= set(best["ids"])
-        anchors = {y: b["value"] for y, (b, _) in picks.items()}
-        for y, (v, status, y0, y1) in sorted(fill_gaps(anchors).items()):
+        years = YEARS
+        if iso3 in embargoes:
+            start, src = embargoes[iso3]
+            years = [y for y in YEARS if y < start.year]
+            coded = [y for y in embargo_years(start) if y not in picks]
+            for y in coded:
+                note = (
+                    f"coded 0: complete ban on trade in goods with Russia since {start.isoformat()} [{src.source_id}]"
+                )
+                out.add(iso3, y, IND_ID, 0.0, "estimated", (src.source_id,), note)
+            if coded:
+                extra.append(src)
+        anchors = {y: b["value"] for y, (b, _) in picks.items() if y in years}
+        for y, (v, status, y0, y1) in sorted(fill_gaps(anchors, years).items()):
             ids = set(picks[y0][0]["ids"]) | (set(picks[y1][0]["ids"]) if y1 else set())
             if status == "imputed":
                 note = f"linear interpolation between {y0} ({anchors[y0]:.4g}%) and {y1} ({anchors[y1]:.4g}%)"
@@ -405,7 +457,7 @@ def build(raw: Path) -> BuilderOutput:
                 note = f"carried {way} from {y0} ({anchors[y0]:.4g}%), {abs(y - y0)} year(s)"
             out.add(iso3, y, IND_ID, v, status, ids, note)
             cited |= ids
-    out.sources = sources_for(rows, cited)
+    out.sources = sources_for(rows, cited) + extra
     out.indicators.append(
         Indicator(
             id=IND_ID,
@@ -419,7 +471,7 @@ def build(raw: Path) -> BuilderOutput:
             definition=DEFINITION,
             coding_rule=CODING_RULE,
             years_note=YEARS_NOTE,
-            source_ids=tuple(sorted(cited)),
+            source_ids=tuple(sorted(cited | {src.source_id for src in extra})),
         )
     )
     return out
