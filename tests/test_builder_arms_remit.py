@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -130,10 +131,69 @@ def test_remittance_special_cases(remit_frame):
             if r["Country Code"] == "UZB" and r["Indicator Code"] == "BX.TRF.PWKR.DT.GD.ZS"
         ]
     assert uzb.loc[2018, "value"] == pytest.approx(0.77 * w)
-    assert set(remit_frame.index.get_level_values("year")) == set(range(2013, 2021))
+    wdi_years = set(range(2013, 2021))
+    assert wdi_years <= set(remit_frame.index.get_level_values("year")) <= wdi_years | set(remittances.RECENT_YEARS)
     assert remit_frame["value"].between(0, 100).all()
 
 
 def test_hand_file_has_a_citation():
     h = remittances.read_share_overrides()
     assert (h["source_url"].str.startswith("http")).all() and (h["quote"].str.len() > 20).all()
+
+
+# --- 2021 onwards: cited World Bank % of GDP x Russia's share (indicators/hand/remittances_extra.csv)
+
+E = [(2018, 12, 0.5, "matrix", ("m",)), (2022, 12, 0.8, "a", ("a",)), (2024, 5, 0.2, "p", ("p",))]
+
+
+@pytest.mark.parametrize(
+    ("entries", "year", "expected"),
+    [
+        (E, 2021, (0.5, "matrix", ("m",), 2018)),  # held before the break
+        (E[:1], 2022, None),  # a pre-2022 share is never held into 2022 or later
+        (E, 2023, (0.8, "a", ("a",), 2022)),  # held within the post-break period
+        (E, 2024, (0.2, "p", ("p",), None)),  # a same-year partial share (>= 5 months) beats a held one
+        ([(2024, 4, 0.2, "p", ("p",))], 2024, None),  # too short a partial year, nothing to hold
+        ([*E, (2022, 6, 0.9, "h", ("h",))], 2022, (0.8, "a", ("a",), None)),  # full year beats partial
+    ],
+)
+def test_share_for_year(entries, year, expected):
+    assert remittances.share_for_year(entries, year) == expected
+
+
+def _extra(country, year, measure):
+    h = remittances.read_extra()
+    (v,) = h[(h["country"] == country) & (h["year"] == year) & (h["measure"] == measure)]["num"]
+    return v
+
+
+@needs_raw
+@pytest.mark.parametrize(
+    ("iso3", "country", "year", "share_year"),
+    [("UZB", "Uzbekistan", 2023, 2023), ("GEO", "Georgia", 2024, 2024), ("KGZ", "Kyrgyzstan", 2024, 2023)],
+)
+def test_recent_remittances_recomputed_by_hand(remit_frame, iso3, country, year, share_year):
+    row = remit_frame.loc[(iso3, year)]
+    pct = _extra(country, year, "remittances_pct_gdp")
+    share = _extra(country, share_year, "share_from_russia_pct")
+    assert row["value"] == pytest.approx(pct * share / 100)
+    assert row["status"] == "estimated" and len(row["source_ids"].split(";")) == 2
+    assert ("held from" in row["note"]) is (share_year != year)
+
+
+@needs_raw
+def test_recent_remittances_do_not_hold_pre_war_shares(remit_frame):
+    """Tajikistan has a 2021 share only, so 2022 onwards stay missing although the World Bank
+    figure exists; Armenia has no cited share at all after 2018, so only 2021 is filled."""
+    assert ("TJK", 2021) in remit_frame.index and ("TJK", 2022) not in remit_frame.index
+    assert ("ARM", 2021) in remit_frame.index and not any(
+        (("ARM", y) in remit_frame.index) for y in remittances.RECENT_YEARS if y >= remittances.SHARE_BREAK_YEAR
+    )
+
+
+def test_recent_remittance_rows_quote_their_number():
+    h = remittances.read_extra()
+    for r in h.itertuples():
+        numbers = [float(n.replace(",", ".")) for n in re.findall(r"\d+(?:[.,]\d+)?", r.quote)]
+        assert r.num in numbers, f"{r.country} {r.year} {r.measure}: {r.value} not in its quote"
+        assert r.source_url.startswith("http") and r.accessed

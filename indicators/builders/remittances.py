@@ -9,17 +9,22 @@ Uzbekistan's matrix share (100%) is an artefact of the World Bank's estimation; 
 by the Central Bank of Uzbekistan's reported share for the first half of 2018 (77%), kept with
 its citation in ``indicators/hand/remittances_russia_share.csv``. Turkmenistan has no matrix
 data (all zeros) and stays missing.
+
+From 2021 the WDI vintage has no data; cited figures in ``indicators/hand/remittances_extra.csv``
+take over (:func:`build_recent`): one World Bank remittances-%-of-GDP figure per country-year,
+times Russia's share for that year where a figure is cited, else the latest earlier share held.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, url_source_id
-from indicators.countries import PANEL_COUNTRIES, iso3_from_name
+from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, url_source_id
+from indicators.countries import PANEL_COUNTRIES, YEARS, iso3_from_name
 from indicators.schema import Indicator, Source
 
 BUILD_DATE = dt.date(2026, 11, 23)
@@ -29,6 +34,14 @@ MATRIX_YEAR = 2018
 REMIT_YEARS: tuple[int, ...] = tuple(range(2013, 2021))
 RUSSIA_ROW = "Russian Federation"
 HAND_FILE = Path(__file__).resolve().parent.parent / "hand" / "remittances_russia_share.csv"
+EXTRA_FILE = HAND_FILE.with_name("remittances_extra.csv")
+#: Years after the WDI vintage, filled from EXTRA_FILE only.
+RECENT_YEARS: tuple[int, ...] = tuple(y for y in YEARS if y > REMIT_YEARS[-1])
+#: A partial-year share of Russia is used for its year (flagged) only if it covers this many months.
+MIN_SHARE_MONTHS = 5
+#: Shares are never held from before this year into it or later: the full-scale invasion of Ukraine
+#: (February 2022) and the sanctions after it cut and rerouted remittance corridors.
+SHARE_BREAK_YEAR = 2022
 
 SRC_WDI = "wdi-2022-05-bx-trf-pwkr"
 SRC_MATRIX = "wb-bilateral-remittance-matrix-2018"
@@ -82,11 +95,20 @@ INDICATOR = Indicator(
         "at its 2018 level. Turkmenistan: missing (matrix column all zeros = no data; WDI near 0). Uzbekistan: "
         "the matrix's 100% share is an artefact of the estimation, so the Central Bank of Uzbekistan's share for "
         "H1 2018 (77%, cited in indicators/hand/remittances_russia_share.csv) is used instead and every "
-        "Uzbekistan value is 'estimated'. 2021-2025 missing (WDI vintage ends in 2020)."
+        "Uzbekistan value is 'estimated'. From 2021 (after the WDI vintage): the World Bank's remittances "
+        "(% of GDP) for the year as cited in indicators/hand/remittances_extra.csv (one figure per country-year; "
+        "where sources differ the hand table keeps the final WDI figure over an earlier brief's estimate and names "
+        "the others in its note) x Russia's share of inflows for the same year where one is cited (central-bank "
+        "money-transfer data; a partial year of at least 5 months is used when no full-year figure exists), "
+        "otherwise the latest earlier share (cited, or the 2018 matrix) held. All such values are 'estimated' "
+        "(two sources of different scope combined); a year without a cited remittances figure stays missing. No "
+        "share from before 2022 is held into 2022 or later: the invasion of Ukraine and the sanctions after it cut "
+        "and rerouted remittance corridors (e.g. Georgia: Russia 47% of transfers in 2022, 20% in Jan-May 2024)."
     ),
     years_note=(
         "2013-2020: WDI 2022-05 remittances (% GDP); Russia's share from the 2018 matrix for all years "
-        "(observed in 2018, held constant otherwise). 2021-2025: missing."
+        "(observed in 2018, held constant otherwise). 2021 onwards: cited World Bank figures and central-bank "
+        "shares (indicators/hand/remittances_extra.csv), where found; see the coverage table for gaps."
     ),
     source_ids=(SRC_WDI, SRC_MATRIX),
 )
@@ -151,13 +173,113 @@ def override_source(row: pd.Series) -> Source:
     )
 
 
+def read_extra(path: Path = EXTRA_FILE) -> pd.DataFrame:
+    """Cited recent rows: iso3, year, measure (remittances_pct_gdp | share_from_russia_pct), num,
+    months (12 unless the note says PARTIAL YEAR Jan-XXX), and the row's Source."""
+    h = pd.read_csv(path, dtype=str, keep_default_na=False)
+    need = {"country", "year", "measure", "value", "source_title", "source_url", "quote", "notes", "accessed"}
+    if not need <= set(h.columns):
+        raise ValueError(f"{path.name}: missing columns {sorted(need - set(h.columns))}")
+    bad = set(h["measure"]) - {"remittances_pct_gdp", "share_from_russia_pct"}
+    if bad:
+        raise ValueError(f"{path.name}: unknown measures {sorted(bad)}")
+    h["iso3"] = h["country"].map(country_iso3)
+    h["year"] = h["year"].astype(int)
+    h["num"] = h["value"].astype(float)
+    h["months"] = [_months(n) for n in h["notes"]]
+    h["source"] = [
+        compiled_source(r, "remit-hand", r["year"]).model_copy(
+            update={"accessed": dt.date.fromisoformat(r["accessed"])}
+        )
+        for _, r in h.iterrows()
+    ]
+    dup = h[h["months"] == 12].duplicated(["iso3", "year", "measure"], keep=False)
+    if dup.any():
+        raise ValueError(
+            f"{path.name}: more than one full-year figure for {h.loc[dup[dup].index, ['iso3', 'year', 'measure']].values.tolist()}"
+        )
+    return h
+
+
+def _months(notes: str) -> int:
+    """12, or the months of a ``PARTIAL YEAR Jan-XXX`` note (0 if the span cannot be read)."""
+    if "PARTIAL YEAR" not in notes:
+        return 12
+    m = re.search(r"PARTIAL YEAR Jan-(\w{3})", notes)
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    return months.index(m.group(1)) + 1 if m and m.group(1) in months else 0
+
+
+def _tags(notes: str) -> str:
+    """Qualifiers of a hand row, for the value's note: ', approximate, lower bound' or ''."""
+    found = [
+        t
+        for k, t in (("approximate", "approximate"), ("lower bound", "lower bound"), ("YEAR INFERRED", "year inferred"))
+        if k in notes
+    ]
+    return "".join(f", {t}" for t in found)
+
+
+def share_for_year(shares: list[tuple[int, int, float, str, tuple[str, ...]]], year: int):
+    """Russia's share (0-1) for ``year`` from (year, months, share, label, source ids) entries.
+
+    Same-year entries win: a full year over the longest partial year of at least
+    :data:`MIN_SHARE_MONTHS` months. Otherwise the latest earlier full-year entry is held, but
+    never from before :data:`SHARE_BREAK_YEAR` into it or later (then there is no share).
+    Returns (share, label, source ids, held_from) or None; held_from is None for a same-year share.
+    """
+    same = [e for e in shares if e[0] == year and e[1] >= MIN_SHARE_MONTHS]
+    if same:
+        y, _, share, label, ids = max(same, key=lambda e: e[1])
+        return share, label, ids, None
+    earlier = [
+        e for e in shares if e[0] < year and e[1] == 12 and (year < SHARE_BREAK_YEAR or e[0] >= SHARE_BREAK_YEAR)
+    ]
+    if not earlier:
+        return None
+    y, _, share, label, ids = max(earlier, key=lambda e: e[0])
+    return share, label, ids, y
+
+
+def build_recent(out: BuilderOutput, base_shares: dict[str, tuple[float, str, tuple[str, ...]]]) -> None:
+    """Add 2021+ values from :data:`EXTRA_FILE` to ``out`` (see the coding rule).
+
+    ``base_shares``: iso3 -> (2018 share, label, source ids), the share used for 2013-2020.
+    """
+    extra = read_extra()
+    used: set[str] = set()
+    for iso3 in sorted(PANEL_COUNTRIES):
+        rows = extra[extra["iso3"] == iso3]
+        shares = [(2018, 12, *base_shares[iso3])] if iso3 in base_shares else []
+        for r in rows[rows["measure"] == "share_from_russia_pct"].itertuples():
+            label = f"{r.num:g}% ({r.year}{'' if r.months == 12 else f', {r.months} months'}{_tags(r.notes)}; {r.source_title})"
+            shares.append((r.year, r.months, r.num / 100.0, label, (r.source.source_id,)))
+        pct = rows[(rows["measure"] == "remittances_pct_gdp") & (rows["months"] == 12)]
+        for r in pct[pct["year"].isin(RECENT_YEARS)].itertuples():
+            got = share_for_year(shares, r.year)
+            if got is None:
+                continue
+            share, label, ids, held_from = got
+            held = "" if held_from is None else f", held from {held_from}"
+            note = f"remittances {r.num:g}% of GDP ({r.year}{_tags(r.notes)}; {r.source_title}) x Russia's share {label}{held}"
+            out.add(iso3, r.year, INDICATOR.id, r.num * share, "estimated", (r.source.source_id, *ids), note)
+            used |= {r.source.source_id, *ids}
+    extra["sid"] = [src.source_id for src in extra["source"]]
+    for _sid, g in extra[extra["sid"].isin(used)].groupby("sid", sort=True):
+        lo, hi = g["year"].min(), g["year"].max()
+        out.sources.append(
+            g["source"].iloc[0].model_copy(update={"figure_year": str(lo) if lo == hi else f"{lo}-{hi}"})
+        )
+
+
 def build(raw: Path) -> BuilderOutput:
-    """Build ``remittances_russia_gdp`` for 2013-2020."""
+    """Build ``remittances_russia_gdp``: 2013-2020 from WDI x the 2018 matrix, then cited figures."""
     raw = Path(raw)
     wdi = read_wdi_remittances(raw)
     shares = russia_shares(raw).set_index("iso3")
     overrides = read_share_overrides().set_index("iso3")
     out = BuilderOutput(indicators=[INDICATOR], sources=list(SOURCES.values()))
+    base_shares: dict[str, tuple[float, str, tuple[str, ...]]] = {}
     for iso3 in sorted(PANEL_COUNTRIES):
         if iso3 in overrides.index:
             o = overrides.loc[iso3]
@@ -179,10 +301,12 @@ def build(raw: Path) -> BuilderOutput:
                 f"Russia's share {100 * share:.1f}% = {m['from_russia']:.0f} of {m['total']:.0f} US$ m (2018 matrix)"
             )
             observed_year = MATRIX_YEAR
+        base_shares[iso3] = (share, share_note.removeprefix("Russia's share "), tuple(share_ids[1:]))
         w = wdi[(wdi["iso3"] == iso3) & wdi["year"].isin(REMIT_YEARS)]
         for r in w.itertuples():
             status = "observed" if r.year == observed_year else "estimated"
             held = "" if r.year == MATRIX_YEAR else "; share held at its 2018 level"
             note = f"remittances {r.value:.2f}% of GDP x {share_note}{held}"
             out.add(iso3, r.year, INDICATOR.id, r.value * share, status, share_ids, note)
+    build_recent(out, base_shares)
     return out
