@@ -42,6 +42,8 @@ MIN_SHARE_MONTHS = 5
 #: Shares are never held from before this year into it or later: the full-scale invasion of Ukraine
 #: (February 2022) and the sanctions after it cut and rerouted remittance corridors.
 SHARE_BREAK_YEAR = 2022
+#: Measures of EXTRA_FILE: % of GDP, Russia's share, and the two US$ amounts a share can be computed from.
+EXTRA_MEASURES = ("remittances_pct_gdp", "share_from_russia_pct", "from_russia_usd", "total_remittances_usd")
 
 SRC_WDI = "wdi-2022-05-bx-trf-pwkr"
 SRC_MATRIX = "wb-bilateral-remittance-matrix-2018"
@@ -99,7 +101,8 @@ INDICATOR = Indicator(
         "(% of GDP) for the year as cited in indicators/hand/remittances_extra.csv (one figure per country-year; "
         "where sources differ the hand table keeps the final WDI figure over an earlier brief's estimate and names "
         "the others in its note) x Russia's share of inflows for the same year where one is cited (central-bank "
-        "money-transfer data; a partial year of at least 5 months is used when no full-year figure exists), "
+        "money-transfer data, stated as a share or as the amount from Russia over the total on the same page; a "
+        "partial year of at least 5 months is used when no full-year figure exists), "
         "otherwise the latest earlier share (cited, or the 2018 matrix) held. All such values are 'estimated' "
         "(two sources of different scope combined); a year without a cited remittances figure stays missing. No "
         "share from before 2022 is held into 2022 or later: the invasion of Ukraine and the sanctions after it cut "
@@ -174,13 +177,13 @@ def override_source(row: pd.Series) -> Source:
 
 
 def read_extra(path: Path = EXTRA_FILE) -> pd.DataFrame:
-    """Cited recent rows: iso3, year, measure (remittances_pct_gdp | share_from_russia_pct), num,
+    """Cited recent rows: iso3, year, measure (one of :data:`EXTRA_MEASURES`), num,
     months (12 unless the note says PARTIAL YEAR Jan-XXX), and the row's Source."""
     h = pd.read_csv(path, dtype=str, keep_default_na=False)
     need = {"country", "year", "measure", "value", "source_title", "source_url", "quote", "notes", "accessed"}
     if not need <= set(h.columns):
         raise ValueError(f"{path.name}: missing columns {sorted(need - set(h.columns))}")
-    bad = set(h["measure"]) - {"remittances_pct_gdp", "share_from_russia_pct"}
+    bad = set(h["measure"]) - set(EXTRA_MEASURES)
     if bad:
         raise ValueError(f"{path.name}: unknown measures {sorted(bad)}")
     h["iso3"] = h["country"].map(country_iso3)
@@ -241,6 +244,37 @@ def share_for_year(shares: list[tuple[int, int, float, str, tuple[str, ...]]], y
     return share, label, ids, y
 
 
+def cited_shares(rows: pd.DataFrame) -> list[tuple[int, int, float, str, tuple[str, ...]]]:
+    """Russia's shares (year, months, share 0-1, label, source ids) from one country's extra rows.
+
+    A ``share_from_russia_pct`` row gives one directly. A ``from_russia_usd`` row over a
+    ``total_remittances_usd`` row gives another, but only when both come from the same page
+    (same URL), year and period, so that the two amounts share one statistical concept.
+    Where two entries tie for a year in :func:`share_for_year`, the first wins: direct shares
+    come first, then computed ones, each in the hand table's order.
+    """
+    out = []
+    for r in rows[rows["measure"] == "share_from_russia_pct"].itertuples():
+        out.append(
+            (r.year, r.months, r.num / 100.0, f"{r.num:g}% ({_when(r)}; {r.source_title})", (r.source.source_id,))
+        )
+    ru = rows[rows["measure"] == "from_russia_usd"]
+    tot = rows[rows["measure"] == "total_remittances_usd"]
+    for r, t in ((r, t) for r in ru.itertuples() for t in tot.itertuples()):
+        if (r.source_url, r.year, r.months) == (t.source_url, t.year, t.months) and t.num > 0:
+            label = (
+                f"{100 * r.num / t.num:.1f}% = {r.num / 1e9:g} of {t.num / 1e9:g} bn US$ ({_when(r)}; {r.source_title})"
+            )
+            ids = tuple(sorted({r.source.source_id, t.source.source_id}))
+            out.append((r.year, r.months, r.num / t.num, label, ids))
+    return out
+
+
+def _when(r) -> str:
+    """'2023', or '2024, 6 months', plus the row's qualifiers."""
+    return f"{r.year}{'' if r.months == 12 else f', {r.months} months'}{_tags(r.notes)}"
+
+
 def build_recent(out: BuilderOutput, base_shares: dict[str, tuple[float, str, tuple[str, ...]]]) -> None:
     """Add 2021+ values from :data:`EXTRA_FILE` to ``out`` (see the coding rule).
 
@@ -251,9 +285,7 @@ def build_recent(out: BuilderOutput, base_shares: dict[str, tuple[float, str, tu
     for iso3 in sorted(PANEL_COUNTRIES):
         rows = extra[extra["iso3"] == iso3]
         shares = [(2018, 12, *base_shares[iso3])] if iso3 in base_shares else []
-        for r in rows[rows["measure"] == "share_from_russia_pct"].itertuples():
-            label = f"{r.num:g}% ({r.year}{'' if r.months == 12 else f', {r.months} months'}{_tags(r.notes)}; {r.source_title})"
-            shares.append((r.year, r.months, r.num / 100.0, label, (r.source.source_id,)))
+        shares += cited_shares(rows)
         pct = rows[(rows["measure"] == "remittances_pct_gdp") & (rows["months"] == 12)]
         for r in pct[pct["year"].isin(RECENT_YEARS)].itertuples():
             got = share_for_year(shares, r.year)
@@ -261,7 +293,7 @@ def build_recent(out: BuilderOutput, base_shares: dict[str, tuple[float, str, tu
                 continue
             share, label, ids, held_from = got
             held = "" if held_from is None else f", held from {held_from}"
-            note = f"remittances {r.num:g}% of GDP ({r.year}{_tags(r.notes)}; {r.source_title}) x Russia's share {label}{held}"
+            note = f"remittances {r.num:g}% of GDP ({_when(r)}; {r.source_title}) x Russia's share {label}{held}"
             out.add(iso3, r.year, INDICATOR.id, r.num * share, "estimated", (r.source.source_id, *ids), note)
             used |= {r.source.source_id, *ids}
     extra["sid"] = [src.source_id for src in extra["source"]]
