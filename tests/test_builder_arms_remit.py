@@ -228,11 +228,17 @@ def test_cited_shares(specs, shares):
 
 
 @needs_raw
-def test_recent_remittances_do_not_hold_pre_war_shares(remit_frame):
-    """Tajikistan's only cited share is for 2021, so its 2024 World Bank figure, though in the
-    hand table, gives no value: a pre-2022 share is never held into the war years."""
+def test_a_directly_stated_share_of_gdp_wins(remit_frame):
+    """Tajikistan 2024: a source states remittances from Russia as % of GDP (17, Russian-side), so
+    that is used rather than the World Bank total (45%) times a share; and Tajikistan's only other
+    share (2021) could not be held into 2024 anyway."""
+    row = remit_frame.loc[("TJK", 2024)]
     assert _extra("Tajikistan", 2024, "remittances_pct_gdp") > 0
-    assert ("TJK", 2021) in remit_frame.index and ("TJK", 2024) not in remit_frame.index
+    assert row["value"] == _extra("Tajikistan", 2024, "from_russia_pct_gdp")
+    assert "stated directly" in row["note"] and "Russian-side" in row["note"]
+    h = remittances.read_extra()
+    tjk = remittances.cited_shares(h[h["iso3"] == "TJK"])
+    assert remittances.share_for_year(tjk, 2024) is None
 
 
 def test_recent_remittance_rows_quote_their_number():

@@ -42,8 +42,15 @@ MIN_SHARE_MONTHS = 5
 #: Shares are never held from before this year into it or later: the full-scale invasion of Ukraine
 #: (February 2022) and the sanctions after it cut and rerouted remittance corridors.
 SHARE_BREAK_YEAR = 2022
-#: Measures of EXTRA_FILE: % of GDP, Russia's share, and the two US$ amounts a share can be computed from.
-EXTRA_MEASURES = ("remittances_pct_gdp", "share_from_russia_pct", "from_russia_usd", "total_remittances_usd")
+#: Measures of EXTRA_FILE: % of GDP, Russia's share, the two US$ amounts a share can be computed from,
+#: and remittances from Russia as % of GDP where a source states that figure itself.
+EXTRA_MEASURES = (
+    "remittances_pct_gdp",
+    "share_from_russia_pct",
+    "from_russia_usd",
+    "total_remittances_usd",
+    "from_russia_pct_gdp",
+)
 
 SRC_WDI = "wdi-2022-05-bx-trf-pwkr"
 SRC_MATRIX = "wb-bilateral-remittance-matrix-2018"
@@ -104,7 +111,8 @@ INDICATOR = Indicator(
         "money-transfer data, stated as a share or as the amount from Russia over the total on the same page; a "
         "partial year of at least 5 months is used when no full-year figure exists), "
         "otherwise the latest earlier share (cited, or the 2018 matrix) held. All such values are 'estimated' "
-        "(two sources of different scope combined); a year without a cited remittances figure stays missing. No "
+        "(two sources of different scope combined); a year without a cited remittances figure stays missing. A "
+        "source that states remittances from Russia as a share of GDP itself is used as stated instead. No "
         "share from before 2022 is held into 2022 or later: the invasion of Ukraine and the sanctions after it cut "
         "and rerouted remittance corridors (e.g. Georgia: Russia 47% of transfers in 2022, 20% in Jan-May 2024)."
     ),
@@ -213,14 +221,18 @@ def _months(notes: str) -> int:
     return months.index(m.group(1)) + 1 if m and m.group(1) in months else 0
 
 
+#: (text in a hand row's notes, tag shown in the value's note)
+_TAGS = (
+    ("approximate", "approximate"),
+    ("lower bound", "lower bound"),
+    ("YEAR INFERRED", "year inferred"),
+    ("Russian-side", "Russian-side"),
+)
+
+
 def _tags(notes: str) -> str:
     """Qualifiers of a hand row, for the value's note: ', approximate, lower bound' or ''."""
-    found = [
-        t
-        for k, t in (("approximate", "approximate"), ("lower bound", "lower bound"), ("YEAR INFERRED", "year inferred"))
-        if k in notes
-    ]
-    return "".join(f", {t}" for t in found)
+    return "".join(f", {tag}" for key, tag in _TAGS if key in notes)
 
 
 def share_for_year(shares: list[tuple[int, int, float, str, tuple[str, ...]]], year: int):
@@ -286,8 +298,14 @@ def build_recent(out: BuilderOutput, base_shares: dict[str, tuple[float, str, tu
         rows = extra[extra["iso3"] == iso3]
         shares = [(2018, 12, *base_shares[iso3])] if iso3 in base_shares else []
         shares += cited_shares(rows)
-        pct = rows[(rows["measure"] == "remittances_pct_gdp") & (rows["months"] == 12)]
-        for r in pct[pct["year"].isin(RECENT_YEARS)].itertuples():
+        full = rows[(rows["months"] == 12) & rows["year"].isin(RECENT_YEARS)]
+        direct = full[full["measure"] == "from_russia_pct_gdp"].set_index("year")
+        for r in direct.itertuples():
+            note = f"remittances from Russia {r.num:g}% of GDP, stated directly ({r.Index}{_tags(r.notes)}; {r.source_title})"
+            out.add(iso3, r.Index, INDICATOR.id, r.num, "estimated", (r.source.source_id,), note)
+            used.add(r.source.source_id)
+        pct = full[(full["measure"] == "remittances_pct_gdp") & ~full["year"].isin(direct.index)]
+        for r in pct.itertuples():
             got = share_for_year(shares, r.year)
             if got is None:
                 continue
