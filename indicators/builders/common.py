@@ -102,3 +102,28 @@ def read_compiled(raw: Path, name: str) -> pd.DataFrame:
     df = pd.read_csv(raw / "compiled_cited" / name, dtype=str, keep_default_na=False)
     df["iso3"] = df["country"].map(country_iso3)
     return df
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+
+
+def partial_months(notes: str) -> int | None:
+    """Months covered by a PARTIAL YEAR row, parsed from its note; None if not partial or unparseable.
+
+    ``Jan-Aug`` -> 8, ``H1`` -> 6, ``Q1`` -> 3, ``single month`` -> 1. A partial row whose
+    length cannot be read returns 0 (so it never passes the minimum-months test).
+    """
+    if "PARTIAL YEAR" not in notes:
+        return None
+    m = re.search(r"PARTIAL YEAR[^;]*", notes)
+    text = m.group(0) if m else notes
+    span = re.search(r"\bJan[-\u2013](\w{3})", text)
+    if span and span.group(1) in _MONTHS:
+        return _MONTHS[span.group(1)]
+    if re.search(r"\bH1\b", text):
+        return 6
+    if re.search(r"\bQ1\b", text):
+        return 3
+    if "single month" in text:
+        return 1
+    return 0

@@ -18,12 +18,11 @@ times Russia's share for that year where a figure is cited, else the latest earl
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, url_source_id
+from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, partial_months, url_source_id
 from indicators.countries import PANEL_COUNTRIES, YEARS, iso3_from_name
 from indicators.schema import Indicator, Source
 
@@ -186,7 +185,7 @@ def override_source(row: pd.Series) -> Source:
 
 def read_extra(path: Path = EXTRA_FILE) -> pd.DataFrame:
     """Cited recent rows: iso3, year, measure (one of :data:`EXTRA_MEASURES`), num,
-    months (12 unless the note says PARTIAL YEAR Jan-XXX), and the row's Source."""
+    months (12 unless the note says PARTIAL YEAR, see :func:`partial_months`), and the row's Source."""
     h = pd.read_csv(path, dtype=str, keep_default_na=False)
     need = {"country", "year", "measure", "value", "source_title", "source_url", "quote", "notes", "accessed"}
     if not need <= set(h.columns):
@@ -197,7 +196,7 @@ def read_extra(path: Path = EXTRA_FILE) -> pd.DataFrame:
     h["iso3"] = h["country"].map(country_iso3)
     h["year"] = h["year"].astype(int)
     h["num"] = h["value"].astype(float)
-    h["months"] = [_months(n) for n in h["notes"]]
+    h["months"] = [12 if (m := partial_months(n)) is None else m for n in h["notes"]]
     h["source"] = [
         compiled_source(r, "remit-hand", r["year"]).model_copy(
             update={"accessed": dt.date.fromisoformat(r["accessed"])}
@@ -210,15 +209,6 @@ def read_extra(path: Path = EXTRA_FILE) -> pd.DataFrame:
             f"{path.name}: more than one full-year figure for {h.loc[dup[dup].index, ['iso3', 'year', 'measure']].values.tolist()}"
         )
     return h
-
-
-def _months(notes: str) -> int:
-    """12, or the months of a ``PARTIAL YEAR Jan-XXX`` note (0 if the span cannot be read)."""
-    if "PARTIAL YEAR" not in notes:
-        return 12
-    m = re.search(r"PARTIAL YEAR Jan-(\w{3})", notes)
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-    return months.index(m.group(1)) + 1 if m and m.group(1) in months else 0
 
 
 #: (text in a hand row's notes, tag shown in the value's note)
@@ -245,7 +235,7 @@ def share_for_year(shares: list[tuple[int, int, float, str, tuple[str, ...]]], y
     """
     same = [e for e in shares if e[0] == year and e[1] >= MIN_SHARE_MONTHS]
     if same:
-        y, _, share, label, ids = max(same, key=lambda e: e[1])
+        _, _, share, label, ids = max(same, key=lambda e: e[1])
         return share, label, ids, None
     earlier = [
         e for e in shares if e[0] < year and e[1] == 12 and (year < SHARE_BREAK_YEAR or e[0] >= SHARE_BREAK_YEAR)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, read_compiled
+from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, partial_months, read_compiled
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
@@ -61,7 +61,6 @@ KIND_LABEL = {
     "exim": "midpoint of export and import shares",
 }
 
-_MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
 # Clauses of a note that describe *another* row (and so must not flag this one).
 _OTHER_ROW = re.compile(r"^(CONFLICT\S*\s.*\bwith\b|compare\b|consistent with|near-agreement)", re.I)
 _RUSSIAN_SIDE = re.compile(
@@ -119,28 +118,6 @@ YEARS_NOTE = (
 
 
 # --------------------------------------------------------------------------- rows
-
-
-def partial_months(notes: str) -> int | None:
-    """Months covered by a PARTIAL YEAR row, parsed from its note; None if not partial or unparseable.
-
-    ``Jan-Aug`` -> 8, ``H1`` -> 6, ``Q1`` -> 3, ``single month`` -> 1. A partial row whose
-    length cannot be read returns 0 (so it never passes the minimum-months test).
-    """
-    if "PARTIAL YEAR" not in notes:
-        return None
-    m = re.search(r"PARTIAL YEAR[^;]*", notes)
-    text = m.group(0) if m else notes
-    span = re.search(r"\bJan[-\u2013](\w{3})", text)
-    if span and span.group(1) in _MONTHS:
-        return _MONTHS[span.group(1)]
-    if re.search(r"\bH1\b", text):
-        return 6
-    if re.search(r"\bQ1\b", text):
-        return 3
-    if "single month" in text:
-        return 1
-    return 0
 
 
 def own_clauses(notes: str) -> str:
