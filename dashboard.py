@@ -327,16 +327,22 @@ LEGEND = (
 
 
 # ---------------------------------------------------------------- views
+def uncertainty_controls(c_unc, c_seed, label: str) -> None:
+    """The Monte Carlo strength and seed widgets (shared by the ranking and robustness views)."""
+    c_unc.selectbox(
+        label,
+        list(UNCERTAINTY),
+        key="unc",
+        help="Monte Carlo: weights are redrawn around yours (Dirichlet); 'off' gives zero-width bands, 'high' "
+        "perturbs most.",
+    )
+    c_seed.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands: shared links reproduce them.")
+
+
 def view_ranking():
     c1, c2, c3 = st.columns([2, 2, 2])
     by = c1.radio("Split bars by", ["pillar", "indicator"], horizontal=True, key="split")
-    c2.selectbox(
-        "Uncertainty bands (weight perturbation)",
-        list(UNCERTAINTY),
-        key="unc",
-        help="Monte Carlo: weights are redrawn around yours (Dirichlet); 'high' perturbs most.",
-    )
-    c3.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands: shared links reproduce them.")
+    uncertainty_controls(c2, c3, "Uncertainty bands (weight perturbation)")
     bands = mc_bands(MODEL_KEY, model, spec.to_json(), year, state.uncertainty, state.seed)
     t = with_pillar_contribs(year_table)
     fig = charts.ranking_figure(t, contribution_parts(by), flags=country_flags(year), bands=bands, year=year)
@@ -433,13 +439,7 @@ def view_map():
 def view_robustness():
     st.markdown("**How far to trust a rank.** Ranks move when the weights move. Three views of how much:")
     c1, c2, c3 = st.columns(3)
-    c1.selectbox(
-        "Perturbation strength",
-        list(UNCERTAINTY),
-        key="unc",
-        help="Monte Carlo: weights redrawn around yours (Dirichlet); 'off' gives zero-width bands.",
-    )
-    c2.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands.")
+    uncertainty_controls(c1, c2, "Perturbation strength")
     c3.slider(
         "Weight floor for reachable ranks (% per indicator)",
         0.0,

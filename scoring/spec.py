@@ -47,6 +47,14 @@ def _check_weights(kind: str, weights: dict[str, float]) -> dict[str, float]:
     return out
 
 
+#: spec field -> (name used in messages, registry of valid choices)
+_METHOD_REGISTRIES = {
+    "normalisation": ("normalisation", NORMALISERS),
+    "aggregation": ("aggregation", AGGREGATORS),
+    "missing": ("missing-data policy", MISSING_POLICIES),
+}
+
+
 class ScoringSpec(BaseModel):
     """Every choice behind a score. Frozen; build a changed copy with :meth:`replace`.
 
@@ -103,25 +111,13 @@ class ScoringSpec(BaseModel):
             raise ValueError("all pillar weights are zero; give at least one pillar a positive weight")
         return v
 
-    @field_validator("normalisation")
+    @field_validator("normalisation", "aggregation", "missing")
     @classmethod
-    def _norm(cls, v):
-        if v not in NORMALISERS:
-            raise ValueError(f"unknown normalisation {v!r}; choose one of: {', '.join(NORMALISERS)}")
-        return v
-
-    @field_validator("aggregation")
-    @classmethod
-    def _agg(cls, v):
-        if v not in AGGREGATORS:
-            raise ValueError(f"unknown aggregation {v!r}; choose one of: {', '.join(AGGREGATORS)}")
-        return v
-
-    @field_validator("missing")
-    @classmethod
-    def _missing(cls, v):
-        if v not in MISSING_POLICIES:
-            raise ValueError(f"unknown missing-data policy {v!r}; choose one of: {', '.join(MISSING_POLICIES)}")
+    def _registered(cls, v, info):
+        """The method names must be keys of their registry (same message shape for all three)."""
+        label, registry = _METHOD_REGISTRIES[info.field_name]
+        if v not in registry:
+            raise ValueError(f"unknown {label} {v!r}; choose one of: {', '.join(registry)}")
         return v
 
     def __init__(self, **fields):
