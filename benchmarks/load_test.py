@@ -53,7 +53,7 @@ SLIDERS = [
     "CSTO membership",
     "Share of arms imports from Russia",
     "Russian base hosted by agreement",
-    "Russian troops without consent",
+    "Alliance alignment with NATO",
 ]
 VIEW_TOUR = ["Compare", "Trends", "Map"]
 CHART_TIMEOUT_MS = 20_000

@@ -21,7 +21,8 @@ import pandas as pd
 
 from indicators.builders import BUILDER_MODULES, load_builder
 from indicators.loader import DATA_DIR, MANIFEST, TABLES, file_sha256, parse_catalog, validate_events, validate_panel
-from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, SOURCE_COLUMNS
+from indicators.schema import EVENT_COLUMNS, INTERESTED_PARTY_MARK, PANEL_COLUMNS, SOURCE_COLUMNS
+from indicators.tiers import UnknownHostError, tier_of, url_host
 
 RAW_ENV = "ALIGN_RAW_DIR"
 
@@ -39,12 +40,16 @@ def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
             sources[s.source_id] = s
         events.append(out.events_frame())
     catalog = parse_catalog([i.model_dump(mode="json") for i in indicators])
-    panel = pd.concat(rows, ignore_index=True)
+    # Tier every source by its URL's host (an unknown host raises, naming it).
+    sources = tier_sources(sources)
+    panel = apply_tier_rules(pd.concat(rows, ignore_index=True), sources)
     order = {k: i for i, k in enumerate(catalog)}
     panel = panel.sort_values(["indicator", "iso3", "year"], key=lambda s: s.map(order) if s.name == "indicator" else s)
     panel = validate_panel(panel.reset_index(drop=True), catalog, sources)
     panel["value"] = panel["value"].round(4)
     ev = pd.concat(events, ignore_index=True).sort_values(["iso3", "date", "indicator", "description"])
+    # An event is a citation like any other: one resting on an unusable source is not shown.
+    ev = ev[ev["source_id"].map(lambda k: sources[k].tier != "unusable")]
     ev = validate_events(ev.drop_duplicates().reset_index(drop=True), sources)
     # Keep only sources that something cites, so sources.csv has no orphans.
     cited = set(";".join(panel["source_ids"]).split(";")) | set(ev["source_id"])
@@ -55,6 +60,44 @@ def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
         raise ValueError(f"catalogue cites unknown source ids: {sorted(unknown)}")
     src = pd.DataFrame([sources[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
     return [catalog[k].model_dump(mode="json") for k in catalog], panel, src, ev
+
+
+def tier_sources(sources: dict) -> dict:
+    """Every source with its tier; all hosts missing from the tier table are named in one error."""
+    out, unknown = {}, set()
+    for k, s in sources.items():
+        try:
+            out[k] = s.model_copy(update={"tier": tier_of(str(s.url))})
+        except UnknownHostError:
+            unknown.add(url_host(str(s.url)))
+    if unknown:
+        raise UnknownHostError(
+            f"source hosts without a tier (add them to indicators/hand/source_tiers.csv): {sorted(unknown)}"
+        )
+    return out
+
+
+def apply_tier_rules(panel: pd.DataFrame, sources: dict) -> pd.DataFrame:
+    """Enforce the source-tier rule on built values (README "Source tiers").
+
+    Unusable sources are dropped from every value's citations; a value left with no
+    source is not written (it becomes missing, as any unsourced value). A value resting
+    only on interested-party sources gets :data:`INTERESTED_PARTY_MARK` in its note.
+    """
+    keep, ids_out, notes = [], [], []
+    for ids, note in zip(panel["source_ids"], panel["note"].fillna(""), strict=True):
+        usable = [x for x in str(ids).split(";") if sources[x].tier != "unusable"]
+        keep.append(bool(usable))
+        ids_out.append(";".join(usable))
+        if usable and all(sources[x].tier == "interested-party" for x in usable) and INTERESTED_PARTY_MARK not in note:
+            note = f"{note} {INTERESTED_PARTY_MARK}".strip()
+        notes.append(note)
+    panel = panel.assign(source_ids=ids_out, note=notes)
+    dropped = panel[[not k for k in keep]]
+    if len(dropped):
+        by = dropped.groupby("indicator").size().to_dict()
+        print(f"dropped {len(dropped)} values resting only on unusable sources: {by}", file=sys.stderr)
+    return panel[keep].reset_index(drop=True)
 
 
 def write_tables(out_dir: Path, catalog, panel: pd.DataFrame, sources: pd.DataFrame, events: pd.DataFrame) -> None:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from indicators.countries import ALL_COUNTRIES, YEARS
 from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, SOURCE_COLUMNS, STATUSES, Indicator, Source
+from indicators.tiers import value_tier_problem
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "MANIFEST.sha256"
@@ -47,19 +48,23 @@ def parse_catalog(records: list[dict], path: Path | str = "catalog.json") -> dic
     return out
 
 
-def parse_sources(df: pd.DataFrame, path: Path | str = "sources.csv") -> dict[str, Source]:
+def parse_sources(df: pd.DataFrame, path: Path | str = "sources.csv", require_tier: bool = True) -> dict[str, Source]:
     missing = [c for c in SOURCE_COLUMNS if c not in df.columns]
     if missing:
         raise _err(path, None, f"missing columns {missing}")
     out: dict[str, Source] = {}
     for i, rec in enumerate(df[SOURCE_COLUMNS].to_dict("records")):
         try:
-            src = Source.model_validate({k: ("" if v is None or v != v else v) for k, v in rec.items()})
+            clean = {k: ("" if v is None or v != v else v) for k, v in rec.items()}
+            clean["tier"] = clean["tier"] or None
+            src = Source.model_validate(clean)
         except ValidationError as e:
             first = e.errors()[0]
             raise _err(path, i + 2, f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
         if src.source_id in out:
             raise _err(path, i + 2, f"source_id {src.source_id!r} appears twice")
+        if require_tier and src.tier is None:
+            raise _err(path, i + 2, f"source {src.source_id!r} has no tier")
         out[src.source_id] = src
     return out
 
@@ -76,12 +81,14 @@ def validate_panel(
     Fails on: missing columns, unknown country codes, unknown indicator ids, years
     outside the panel, non-numeric values, values outside the indicator's bounds or
     not one of its levels, unknown statuses, values without a source or citing an
-    unknown source, and duplicate (iso3, year, indicator) rows.
+    unknown source, values resting only on ``unusable`` sources or only on
+    ``interested-party`` sources without saying so in the note (:mod:`indicators.tiers`),
+    and duplicate (iso3, year, indicator) rows.
     """
     missing = [c for c in PANEL_COLUMNS if c not in df.columns]
     if missing:
         raise _err(path, None, f"missing columns {missing}")
-    df = df[PANEL_COLUMNS].copy()
+    df = df[PANEL_COLUMNS].copy().reset_index(drop=True)
     df["note"] = df["note"].fillna("").astype(str)
     df["source_ids"] = df["source_ids"].fillna("").astype(str)
     rownum = np.arange(len(df)) + 2
@@ -119,6 +126,14 @@ def validate_panel(
     known = set(sources)
     unknown = df["source_ids"].map(lambda s: any(x not in known for x in s.split(";")))
     fail(unknown, lambda r: f"source id(s) {r['source_ids']!r} not found in sources.csv")
+    tier_problem = [
+        value_tier_problem([sources[x].tier for x in ids.split(";")], note)
+        for ids, note in zip(df["source_ids"], df["note"], strict=True)
+    ]
+    fail(
+        pd.Series([p is not None for p in tier_problem], index=df.index),
+        lambda r: f"{r['indicator']} {r['iso3']} {r['year']} {tier_problem[int(r.name)]}",
+    )
     dup = df.duplicated(["iso3", "year", "indicator"], keep="first")
     fail(dup, lambda r: f"duplicate row for {r['iso3']} {r['year']} {r['indicator']}")
     return df.reset_index(drop=True)

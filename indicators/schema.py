@@ -16,6 +16,11 @@ Scale = Literal["binary", "ordinal", "percent", "ratio", "index"]
 #: How a value came about. Anything but ``observed`` is marked in the UI.
 Status = Literal["observed", "estimated", "imputed", "carried_forward"]
 STATUSES: tuple[str, ...] = ("observed", "estimated", "imputed", "carried_forward")
+#: How far a source can be trusted for the figure it supports (see README "Source tiers").
+Tier = Literal["official", "reference", "press", "interested-party", "unusable"]
+TIERS: tuple[str, ...] = ("official", "reference", "press", "interested-party", "unusable")
+#: Written into the note of a value whose every source is ``interested-party``; the loader checks it.
+INTERESTED_PARTY_MARK = "[interested-party sources only]"
 
 #: Pillars in display order, with a one-line description.
 PILLARS: dict[str, str] = {
@@ -29,7 +34,7 @@ PILLARS: dict[str, str] = {
 #: Columns of ``data/panel.csv``, in order.
 PANEL_COLUMNS = ["iso3", "year", "indicator", "value", "status", "source_ids", "note"]
 #: Columns of ``data/sources.csv``, in order.
-SOURCE_COLUMNS = ["source_id", "producer", "title", "url", "figure_year", "accessed", "licence", "quote"]
+SOURCE_COLUMNS = ["source_id", "producer", "title", "url", "figure_year", "accessed", "licence", "quote", "tier"]
 #: Columns of ``data/events.csv``, in order.
 EVENT_COLUMNS = ["iso3", "date", "indicator", "kind", "description", "source_id"]
 
@@ -49,6 +54,9 @@ class Source(BaseModel):
     accessed: dt.date
     licence: str = ""
     quote: str = ""
+    #: Assigned at build time from ``indicators/hand/source_tiers.csv`` (by the URL's host); the
+    #: loader requires it. Builders create sources without it.
+    tier: Tier | None = None
 
 
 class Indicator(BaseModel):

@@ -118,6 +118,7 @@ def write_data_dir(path: Path, catalog: dict[str, Indicator] | None = None, pane
                 "accessed": "2025-01-01",
                 "licence": "",
                 "quote": "",
+                "tier": "official",
             }
         ],
         columns=SOURCE_COLUMNS,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from indicators.builders import western as w
 from indicators.builders.common import read_compiled
 from indicators.countries import PANEL_COUNTRIES, YEARS
+from indicators.tiers import tier_of
 
 RAW = Path(os.environ.get("ALIGN_RAW_DIR", Path(__file__).parent.parent.parent / "shared" / "raw"))
 NEEDED = [
@@ -281,9 +282,11 @@ def test_ladder_moves(facts):
 @needs_raw
 def test_full_panel_observed_within_bounds(built):
     f = built.frame()
-    assert len(f) == len(PANEL_COUNTRIES) * len(YEARS)
-    assert set(zip(f["iso3"], f["year"], strict=True)) == {(c, y) for c in PANEL_COUNTRIES for y in YEARS}
-    assert (f["status"] == "observed").all()
+    # A state-year with no usable dated tie and no event has no source, so no value.
+    assert set(zip(f["iso3"], f["year"], strict=True)) <= {(c, y) for c in PANEL_COUNTRIES for y in YEARS}
+    assert len(f) >= 0.9 * len(PANEL_COUNTRIES) * len(YEARS)
+    thin = f["note"].str.contains("thin event record")
+    assert (f.loc[thin, "status"] == "estimated").all() and (f.loc[~thin, "status"] == "observed").all()
     assert f["value"].between(0, 100).all()
     assert (f["source_ids"].str.count(";") + 1).max() <= 6
 
@@ -294,14 +297,18 @@ def test_negative_events_do_not_raise_the_index(built):
     evr = read_compiled(RAW, "western_engagement_events.csv")
     evr["source_id"] = evr["source_url"]
     ties = read_compiled(RAW, "western_structural_ties.csv")
+    # the build leaves out rows resting on unusable sources
+    evr = evr[evr["source_url"].map(lambda u: tier_of(u) != "unusable")]
+    ties = ties[ties["source_url"].map(lambda u: tier_of(u) != "unusable")]
     with_neg = w.event_weights(evr, ties)
     without = with_neg[~with_neg["notes"].map(w.is_negative)]
     assert (with_neg.loc[with_neg["notes"].map(w.is_negative) & with_neg["counted"], "weight"] < 0).all()
     f = built.frame()
     for r in f.itertuples():
         level = int(re.match(r"ladder (\d)/", r.note)[1])
+        scale = float(re.search(r"the year's scale ([0-9.]+) ", r.note)[1])
         s = w.window_events(without, r.iso3, r.year)["weight"].sum()
-        assert r.value <= round(w.index_value(level, s), 4), (r.iso3, r.year)
+        assert r.value <= round(w.index_value(level, s, scale), 4) + 0.01, (r.iso3, r.year)
 
 
 @needs_raw

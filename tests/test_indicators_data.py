@@ -53,7 +53,9 @@ def test_panel_countries_years_and_ranges(shipped):
 
 #: States without any sourced trade share near 2024 (see README "Known gaps"). Listed so that a
 #: regression, or a new source that closes a gap, makes this test (and the README) change.
-KNOWN_GAPS_2024 = {"trade_share_russia": {"EST", "TKM"}}
+# KGZ 2024 rested only on copies of other outlets (open.kg, vch.ru), which the tier rule drops.
+# AZE, KAZ and UKR energy 2024 rested only on copies (UrduPoint/Sputnik, MENAFN), likewise dropped.
+KNOWN_GAPS_2024 = {"trade_share_russia": {"EST", "KGZ", "TKM"}, "pipeline_dependence": {"AZE", "KAZ", "UKR"}}
 
 
 def test_required_ids_cover_all_states_in_latest_complete_year(shipped):
@@ -64,14 +66,16 @@ def test_required_ids_cover_all_states_in_latest_complete_year(shipped):
         assert set(PANEL_COUNTRIES) - got == KNOWN_GAPS_2024.get(ind, set()), ind
 
 
-def test_panel_reaches_2013_for_at_least_four_required_ids(shipped):
+def test_panel_reaches_2013_for_at_least_three_required_ids(shipped):
     panel, _, _ = shipped
     full2013 = [
         i
         for i in REQUIRED
         if set(panel[(panel["indicator"] == i) & (panel["year"] == 2013)]["iso3"]) >= set(PANEL_COUNTRIES)
     ]
-    assert len(full2013) >= 4, full2013
+    # Three since the source-tier rule: western_engagement has no usable dated tie or event for
+    # some states in 2013 (their Partnership for Peace dates rest on wiki copies).
+    assert len(full2013) >= 3, full2013
 
 
 @pytest.mark.parametrize(
@@ -93,7 +97,11 @@ def test_panel_reaches_2013_for_at_least_four_required_ids(shipped):
         ("MDA", 2023, "cis_membership", 1),  # began leaving, Feb 2023
         ("TKM", 2020, "cis_membership", 1),  # associate since 2005
         ("UKR", 2013, "russian_base_by_agreement", 1),
-        ("UKR", 2014, "russian_troops_without_consent", 1),
+        ("UKR", 2014, "russian_base_by_agreement", 0),  # basing agreements ended 31 Mar 2014
+        ("EST", 2013, "nato_alignment", 3),
+        ("MDA", 2013, "nato_alignment", 2),  # IPAP 2006
+        ("ARM", 2013, "csto_membership", 2),
+        ("BLR", 2013, "csto_membership", 2),
         ("AZE", 2021, "russian_base_by_agreement", 1),  # Karabakh peacekeepers, 2020-2024
         ("AZE", 2024, "russian_base_by_agreement", 0),
     ],

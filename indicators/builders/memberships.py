@@ -8,9 +8,19 @@ Coding rule shared by all four: the level in year *t* is the status in force on
 the Eurasian Customs Union of 2010). Where two rows date the same transition
 differently, a row flagged CONFLICT loses to an unflagged one; among unflagged rows
 the earliest date counts (later rows of the same status confirm a spell already begun);
-if every row is flagged, the later date wins (the conservative reading). A state with no transition at all is coded
-"not a member" and cites the 2026 membership snapshot (``country_groups_treaties``),
-which lists current members only.
+if every row is flagged, the later date wins (the conservative reading). A row whose only
+source is ``unusable`` (README "Source tiers": wikis, mirrors, copies) dates nothing and is
+left out before this resolution.
+
+Years with no transition in force are coded only where a source supports it:
+
+* before a state's first transition, when that transition is an accession (joining, observer
+  or partner status): 0, citing the accession source, which dates the start;
+* a state with no usable dated transition at all: the build reads the 2026 membership
+  snapshot (``country_groups_treaties/group_memberships_15countries.csv``). Absent from the
+  organisation's list -> 0, ``estimated`` (the list states non-membership in 2026 only and no
+  accession or exit is on record, so that status is carried back; the note says so). On the
+  list -> missing: membership without a dated start is not coded.
 """
 
 from __future__ import annotations
@@ -23,6 +33,20 @@ import pandas as pd
 from indicators.builders.common import COMPILED_ACCESSED, BuilderOutput, compiled_source, country_iso3, read_compiled
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
+from indicators.tiers import tier_of
+
+SNAPSHOT_FILE = Path("country_groups_treaties") / "group_memberships_15countries.csv"
+#: Organisation -> its ``gid`` in the snapshot.
+SNAPSHOT_GID = {"CSTO": "csto", "EAEU": "eaeu", "CIS": "cis", "SCO": "sco"}
+#: Status words that start a membership (an accession): the years before them are "none".
+ACCESSION_STATUSES = {"founding_member", "member", "customs_union_member", "observer", "partner", "associate"}
+
+
+def snapshot_members(raw: Path) -> dict[str, set[str]]:
+    """Organisation -> iso3 codes on its 2026 member list (the snapshot read by the build)."""
+    snap = pd.read_csv(raw / SNAPSHOT_FILE, dtype=str, keep_default_na=False)
+    return {org: set(snap.loc[snap["gid"] == gid, "iso3"]) for org, gid in SNAPSHOT_GID.items()}
+
 
 SNAPSHOT_ID = "wcg-groups-2026"
 
@@ -37,6 +61,13 @@ def snapshot_source() -> Source:
         accessed=COMPILED_ACCESSED,
         licence="MIT",
         quote="",
+    )
+
+
+def not_listed_note(org: str) -> str:
+    return (
+        f"not on the {org} member list of the 2026 snapshot, and no accession or exit is on record in the "
+        "sources: the 2026 status is carried back (estimated)"
     )
 
 
@@ -173,6 +204,9 @@ def build(raw: Path) -> BuilderOutput:
         src_by_row[i] = s.source_id
         out.sources.append(s)
     rows["source_id"] = pd.Series(src_by_row)
+    # A transition dated only by an unusable source (wiki, mirror, copy) is not a transition.
+    rows = rows[rows["source_url"].map(lambda u: tier_of(u) != "unusable")].copy()
+    listed = snapshot_members(raw)
     out.sources.append(snapshot_source())
     out.sources = list({s.source_id: s for s in out.sources}.values())
 
@@ -193,8 +227,10 @@ def build(raw: Path) -> BuilderOutput:
                 + ", ".join(f"{k} -> {v}" for k, v in status_level.items())
                 + ". Where sources date a transition differently, a row flagged CONFLICT loses to an unflagged "
                 "one; among unflagged rows the earliest date of the spell counts; if all are flagged, the later "
-                "date. A state with no dated transition is coded at the lowest level "
-                "and cites the 2026 membership snapshot."
+                "date; a row whose only source is unusable (wiki, mirror, copy) is left out. Before a state's "
+                "first transition, if that is an accession, the lowest level (citing the accession). A state "
+                "with no dated transition: the lowest level, estimated, if the 2026 member list (snapshot, read "
+                "by the build) does not include it; missing if it does."
             ),
             years_note="All years 2013-2025 are coded from dated facts; 2025 is the status on 31 December 2025 "
             "as known from sources compiled on 2026-11-23.",
@@ -207,15 +243,12 @@ def build(raw: Path) -> BuilderOutput:
             for year in YEARS:
                 row = level_at(t, year)
                 if row is None:
-                    out.add(
-                        iso3,
-                        year,
-                        ind.id,
-                        min(meta["levels"]),
-                        "observed",
-                        SNAPSHOT_ID,
-                        f"no dated {org} transition: not a member (absent from the 2026 member list)",
-                    )
+                    first = t.iloc[0] if len(t) else None
+                    if first is not None and first["status"] in ACCESSION_STATUSES:
+                        note = f"not yet: {first['status'].replace('_', ' ')} from {first['date']}"
+                        out.add(iso3, year, ind.id, min(meta["levels"]), "observed", first["all_ids"], note)
+                    elif first is None and iso3 not in listed[org]:
+                        out.add(iso3, year, ind.id, min(meta["levels"]), "estimated", SNAPSHOT_ID, not_listed_note(org))
                     continue
                 note = f"{row['status']} since {row['date']}"
                 if row["losers"]:

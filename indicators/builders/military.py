@@ -1,17 +1,24 @@
-"""Russian military presence: hosted by agreement vs present without the host's consent.
+"""Security alignment: Russian bases by agreement, and alliance alignment with NATO.
 
-Indicators: ``russian_base_by_agreement`` (+1) and ``russian_troops_without_consent`` (-1).
+Indicators: ``russian_base_by_agreement`` (+1) and ``nato_alignment`` (-1).
 
-The two are kept apart on purpose: a base a government invites signals alignment with
-Moscow; Russian troops on a state's territory against its will (occupied regions,
-Transnistria, Crimea) signal the opposite. Each is coded per year from dated spells in
-``SPELLS`` below; every spell names the rows of
+A base a government invites signals alignment with Moscow. Russian troops on a state's
+territory against its will (occupied regions, Transnistria, Crimea) are *not* an indicator:
+coded as a pointer away from Moscow, every state Russia does not occupy gained points toward
+Moscow (the Baltic states scored closer to Moscow than Moldova). Occupation is a fact about
+Russia's conduct, not the host's alignment, so those spells are timeline events only. The
+security pillar's pointer away from Moscow is alliance alignment instead: NATO member (3),
+an individual NATO partnership programme (2), Partnership for Peace (1), from dated rows.
+
+Bases are coded per year from dated spells in ``SPELLS`` below; every spell names the rows of
 ``compiled_cited/russian_military_presence.csv`` (or ``indicators/hand/facts_extra.csv``)
-that support it.
+that support it. Rows whose only source is ``unusable`` (README "Source tiers") are left out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -24,9 +31,25 @@ from indicators.builders.common import (
 )
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator
+from indicators.tiers import tier_of
 
 BASE = "russian_base_by_agreement"
+#: Occupation spells: timeline events only (see the module docstring), never a value.
 TROOPS = "russian_troops_without_consent"
+NATO = "nato_alignment"
+
+#: NATO ties that set a level: (regex on the tie's name, regex on its status, level).
+NATO_RULES: tuple[tuple[str, str, int], ...] = (
+    (r"Partnership for Peace", r"^joined$", 1),
+    (r"Individual Partnership Action Plan", r"^agreed$", 2),
+    (r"NATO Annual National Programme|NATO-Ukraine Action Plan", r".", 2),
+    (
+        r"Substantial NATO-Georgia Package|Enhanced Opportunities Partner|NATO-Ukraine Council",
+        r"^(agreed|granted|established)$",
+        2,
+    ),
+)
+NATO_LEVELS = {0: "none", 1: "Partnership for Peace", 2: "individual partnership programme", 3: "NATO member"}
 
 #: (iso3, indicator, first year, last year, value, match on facility text (case-insensitive) or hand topic, note)
 #: The year range is inclusive; status is as on 31 December of each year.
@@ -154,8 +177,8 @@ SPELLS: list[tuple[str, str, int, int, int, str, str]] = [
         2013,
         2013,
         1,
-        "Black Sea Fleet, Crimea",
-        "Black Sea Fleet at Sevastopol under the 1997 and 2010 agreements",
+        "russian_base:by_agreement",
+        "Black Sea Fleet at Sevastopol under the 1997 agreements, extended by the 2010 Kharkiv agreement",
     ),
     (
         "UKR",
@@ -163,8 +186,8 @@ SPELLS: list[tuple[str, str, int, int, int, str, str]] = [
         2014,
         2025,
         0,
-        "basing agreements terminated",
-        "Russia terminated the basing agreements on 2 Apr 2014 after annexing Crimea",
+        "russian_base:agreements_terminated",
+        "Russia terminated the basing agreements on 31 Mar 2014 after annexing Crimea",
     ),
     (
         "GEO",
@@ -205,37 +228,13 @@ SPELLS: list[tuple[str, str, int, int, int, str, str]] = [
     (
         "UKR",
         TROOPS,
-        2013,
-        2013,
-        0,
-        "Black Sea Fleet, Crimea",
-        "2013: Black Sea Fleet present by agreement",
-    ),
-    (
-        "UKR",
-        TROOPS,
         2014,
         2025,
         1,
-        "basing agreements terminated",
+        "russian_base:agreements_terminated",
         "Crimea annexed in 2014; Russian forces present against Ukraine's will",
     ),
 ]
-#: States coded 0 on ``TROOPS`` because the same rows show only consented (or no) presence.
-NO_TROOPS_FROM_BASE = (
-    "ARM",
-    "AZE",
-    "BLR",
-    "KAZ",
-    "KGZ",
-    "TJK",
-    "TKM",
-    "UZB",
-    "EST",
-    "LVA",
-    "LTU",
-)
-
 
 META: list[dict] = [
     dict(
@@ -262,32 +261,71 @@ META: list[dict] = [
         years_note="Every year 2013-2025 is coded from the spells.",
     ),
     dict(
-        id=TROOPS,
-        name="Russian troops without consent",
+        id=NATO,
+        name="Alliance alignment with NATO",
         pillar="security",
-        unit="yes/no",
+        unit="level (0-3)",
         direction=-1,
-        scale="binary",
-        levels={0: "no", 1: "yes"},
-        bounds=(0, 1),
-        goalposts=(0, 1),
+        scale="ordinal",
+        levels=NATO_LEVELS,
+        bounds=(0, 3),
+        goalposts=(0, 3),
         definition=(
-            "Whether Russian forces are stationed on the state's internationally recognised territory against its "
-            "government's will (Abkhazia and South Ossetia in Georgia, Transnistria in Moldova, Crimea and the "
-            "occupied regions of Ukraine from 2014). A state in that position is pushed away from Moscow, so the "
-            "indicator points away (direction -1)."
+            "The state's tie to NATO, the alliance opposed to Russia, on 31 December: 3 = NATO member, 2 = an "
+            "individual partnership programme (Individual Partnership Action Plan, Annual National Programme, "
+            "NATO-Ukraine Action Plan or Council, Substantial NATO-Georgia Package, Enhanced Opportunities "
+            "Partner), 1 = Partnership for Peace, 0 = none. A pointer away from Moscow (direction -1)."
         ),
         coding_rule=(
-            "1 if on 31 December of the year Russian forces were present on the territory without the host "
-            "government's consent; 0 otherwise (no Russian forces, or only by agreement)."
+            "Highest level among the dated NATO rows on or before 31 December (structural-ties rows and the NATO "
+            "rows of the memberships file and indicators/hand/facts_extra.csv); a tie stays in force once reached. "
+            "Rows whose only source is unusable (wiki, mirror, copy) are left out; a state with no usable dated "
+            "NATO row in a year is missing that year (no state is coded 0 without a source)."
         ),
-        years_note="Every year 2013-2025 is coded from the spells.",
+        years_note="Every year 2013-2025 where a usable dated row exists; several Partnership for Peace "
+        "accessions (1994-95) are dated only by wiki copies and are missing.",
     ),
 ]
 
 
+def _usable(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["source_url"].map(lambda u: tier_of(u) != "unusable")]
+
+
+def _date(s: str) -> dt.date:
+    parts = [int(p) for p in str(s).split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def nato_facts(raw: Path, hand: pd.DataFrame) -> pd.DataFrame:
+    """Dated NATO rows that set a level: iso3, date, d, level, label, and the row (for its source)."""
+    ties = _usable(read_compiled(raw, "western_structural_ties.csv"))
+    mem = read_compiled(raw, "memberships_dated.csv")
+    mem = pd.concat(
+        [mem[mem["organisation"] == "NATO"], hand[hand["topic"] == "NATO"].rename(columns={"topic": "organisation"})],
+        ignore_index=True,
+    )
+    mem = _usable(mem)
+    rows = []
+    for _, r in ties.iterrows():
+        if "ANNOUNCED" in r["notes"]:
+            continue
+        for tie_re, status_re, level in NATO_RULES:
+            if re.search(tie_re, r["tie"]) and re.search(status_re, r["status"]):
+                rows.append(
+                    dict(iso3=r["iso3"], date=r["date"], level=level, label=f"{r['tie']}: {r['status']}", row=r)
+                )
+                break
+    for _, r in mem.iterrows():
+        if r["status"] == "member":
+            rows.append(dict(iso3=r["iso3"], date=r["date"], level=3, label="NATO member", row=r))
+    f = pd.DataFrame(rows, columns=["iso3", "date", "level", "label", "row"])
+    f["d"] = f["date"].map(_date)
+    return f
+
+
 def build(raw: Path) -> BuilderOutput:
-    mil = read_compiled(raw, "russian_military_presence.csv")
+    mil = _usable(read_compiled(raw, "russian_military_presence.csv"))
     hand = pd.read_csv(
         Path(__file__).resolve().parent.parent / "hand" / "facts_extra.csv",
         dtype=str,
@@ -299,57 +337,68 @@ def build(raw: Path) -> BuilderOutput:
     for iso3, ind, y0, y1, val, match, note in SPELLS:
         if match.startswith("russian_base:"):
             topic, status = match.split(":")
-            rows = hand[(hand["iso3"] == iso3) & (hand["topic"] == topic) & (hand["status"] == status)]
+            rows = _usable(hand[(hand["iso3"] == iso3) & (hand["topic"] == topic) & (hand["status"] == status)])
             prefix = "hand"
         else:
             rows = mil[(mil["iso3"] == iso3) & mil["facility"].str.contains(match, case=False, regex=False)]
             prefix = "mil"
         if rows.empty:
-            raise ValueError(f"military spell {iso3} {ind} {y0}-{y1}: no source row matches {match!r}")
+            raise ValueError(f"military spell {iso3} {ind} {y0}-{y1}: no usable source row matches {match!r}")
         ids = []
         for _, r in rows.iterrows():
             s = compiled_source(r, prefix, r.get("year") or r.get("date", "")[:4] or "undated")
             out.sources.append(s)
             ids.append(s.source_id)
         spells_src[(iso3, ind, y0)] = ids
-        for year in range(max(y0, YEARS[0]), min(y1, YEARS[-1]) + 1):
-            out.add(iso3, year, ind, val, "observed", ids, note)
-        if y0 > YEARS[0]:
+        if ind == BASE:
+            for year in range(max(y0, YEARS[0]), min(y1, YEARS[-1]) + 1):
+                out.add(iso3, year, ind, val, "observed", ids, note)
+        if y0 > YEARS[0] or ind == TROOPS:
             out.events.append(
                 {
                     "iso3": iso3,
-                    "date": str(y0),
-                    "indicator": ind,
+                    "date": str(max(y0, YEARS[0])),
+                    "indicator": BASE,
                     "kind": "military",
-                    "description": note,
+                    "description": ("Russian forces without the host's consent: " if ind == TROOPS else "") + note,
                     "source_id": ids[0],
                 }
             )
-    coded = {(r["iso3"], r["indicator"], r["year"]) for r in out.rows}
-    for iso3 in NO_TROOPS_FROM_BASE:
-        base_ids = [ids for (i, ind, _), ids in spells_src.items() if i == iso3 and ind == BASE]
-        for year in YEARS:
-            if (iso3, TROOPS, year) not in coded:
-                out.add(
-                    iso3,
-                    year,
-                    TROOPS,
-                    0,
-                    "observed",
-                    sorted({x for ids in base_ids for x in ids}),
-                    "no Russian forces without consent: presence, if any, is by agreement",
-                )
-    missing = [
-        (i, ind)
-        for i in PANEL_COUNTRIES
-        for ind in (BASE, TROOPS)
-        if not any((i, ind, y) in {(r["iso3"], r["indicator"], r["year"]) for r in out.rows} for y in YEARS)
-    ]
+    coded = {(r["iso3"], r["year"]) for r in out.rows}
+    missing = [i for i in PANEL_COUNTRIES if not any((i, y) in coded for y in YEARS)]
     if missing:
-        raise ValueError(f"military coding has no spells for {missing}")
+        raise ValueError(f"military coding has no base spells for {missing}")
+
+    facts = nato_facts(raw, hand)
+    nato_ids: set[str] = set()
+    for iso3 in PANEL_COUNTRIES:
+        f = facts[facts["iso3"] == iso3]
+        for year in YEARS:
+            g = f[f["d"] <= dt.date(year, 12, 31)]
+            if g.empty:
+                continue
+            level = int(g["level"].max())
+            top = g[g["level"] == level].sort_values("d", kind="stable")
+            srcs = [compiled_source(r, "nato", r["date"][:4]) for r in top["row"]]
+            out.sources += srcs
+            ids = sorted({s.source_id for s in srcs})
+            nato_ids.add(ids[0])
+            first = top.iloc[0]
+            out.add(iso3, year, NATO, level, "observed", ids, f"{first['label']} since {first['date']}")
+    for r in facts[facts["d"] >= dt.date(YEARS[0], 1, 1)].itertuples():
+        out.events.append(
+            {
+                "iso3": r.iso3,
+                "date": r.date,
+                "indicator": NATO,
+                "kind": "membership",
+                "description": f"NATO: {r.label} (level {r.level})",
+                "source_id": compiled_source(r.row, "nato", r.date[:4]).source_id,
+            }
+        )
     out.sources = list({s.source_id: s for s in out.sources}.values())
     # The catalogue cites the sources of the spells that set a 1 (the facilities themselves).
-    for m in META:
-        key_ids = sorted({ids[0] for (_, name, _), ids in spells_src.items() if name == m["id"]})
-        out.indicators.append(Indicator(**m, source_ids=tuple(key_ids)))
+    key_ids = sorted({ids[0] for (_, name, _), ids in spells_src.items() if name == BASE})
+    out.indicators.append(Indicator(**META[0], source_ids=tuple(key_ids)))
+    out.indicators.append(Indicator(**META[1], source_ids=tuple(sorted(nato_ids))))
     return out

@@ -32,9 +32,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, compiled_source, read_compiled
+from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, read_compiled
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
+from indicators.tiers import tier_of
+
+HAND_FACTS = Path(__file__).resolve().parent.parent / "hand" / "facts_extra.csv"
 
 INDICATOR_ID = "western_engagement"
 
@@ -150,6 +153,15 @@ WINDOW_YEARS = 3
 #: Weighted event sum that saturates the engagement term (about one head-of-state visit and one
 #: ministerial visit a year over the window).
 EVENT_CAP = 15.0
+#: The events term is comparable across years by normalising within the year: a state's weighted
+#: sum is divided by the largest sum of any state below the top rung in the same window (the most
+#: engaged non-member that year gets the full term), never by less than :data:`MIN_EVENT_SCALE`.
+#: The compiled event record grows from 8 rows in 2013 to 35 in 2024, so a fixed cap made the
+#: whole panel drift away from Moscow by construction.
+MIN_EVENT_SCALE = 3.0
+#: A window with fewer counted events than this (over the states below the top rung) is a thin
+#: record: its values are marked ``estimated``.
+THIN_WINDOW_EVENTS = 20
 #: Weights of the two terms; they sum to 1.
 LADDER_WEIGHT = 0.8
 EVENTS_WEIGHT = 0.2
@@ -252,8 +264,10 @@ def classify_downgrade(tie: str, status: str) -> tuple[str, ...] | None:
     return None
 
 
-def index_value(ladder: int, event_sum: float) -> float:
-    """100 * (LADDER_WEIGHT * ladder / LADDER_TOP + EVENTS_WEIGHT * min(1, max(0, event_sum) / EVENT_CAP)).
+def index_value(ladder: int, event_sum: float, scale: float = EVENT_CAP) -> float:
+    """100 * (LADDER_WEIGHT * ladder / LADDER_TOP + EVENTS_WEIGHT * min(1, max(0, event_sum) / scale)).
+
+    ``scale`` is the year's normaliser (:func:`year_scales`); the default is the fixed cap.
 
     ``ladder`` must be a rung of :data:`LADDER`; a negative event sum counts as 0 (negative
     events can cancel positive ones but never push the ladder term down). At the top rung
@@ -265,8 +279,8 @@ def index_value(ladder: int, event_sum: float) -> float:
     if ladder == LADDER_TOP:
         # Members of both the EU and NATO are inside the institutions the events term measures
         # engagement with; their (thinly recorded) visit count must not rank them below candidates.
-        event_sum = EVENT_CAP
-    v = 100.0 * (LADDER_WEIGHT * ladder / LADDER_TOP + EVENTS_WEIGHT * min(1.0, max(0.0, event_sum) / EVENT_CAP))
+        event_sum = scale
+    v = 100.0 * (LADDER_WEIGHT * ladder / LADDER_TOP + EVENTS_WEIGHT * min(1.0, max(0.0, event_sum) / scale))
     return min(100.0, v)  # 0.8 + 0.2 can exceed 1 by a rounding ulp
 
 
@@ -352,6 +366,15 @@ def event_weights(ev: pd.DataFrame, ties: pd.DataFrame | None = None) -> pd.Data
     ev["weight"] = (ev["base"] / ev["n_regional"] * sign).where(ev["counted"], 0.0)
     ev["year"] = ev["date"].str[:4].astype(int)
     return ev
+
+
+def year_scales(sums: dict[tuple[str, int], float], levels: dict[tuple[str, int], int]) -> dict[int, float]:
+    """Per year: the largest windowed event sum of a state below the top rung (floor :data:`MIN_EVENT_SCALE`)."""
+    out: dict[int, float] = {}
+    for (iso3, year), v in sums.items():
+        if levels[(iso3, year)] < LADDER_TOP:
+            out[year] = max(out.get(year, MIN_EVENT_SCALE), v)
+    return {y: out.get(y, MIN_EVENT_SCALE) for y in {y for _, y in sums}}
 
 
 def window_events(ev: pd.DataFrame, iso3: str, year: int) -> pd.DataFrame:
@@ -659,7 +682,9 @@ def _structural_timeline_rows(ties: pd.DataFrame, mem: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(rows, columns=["iso3", "date", "kind", "description", "source_id"])
 
 
-def _note(level: int, rung: int, deciding: list[dict], down_rows: list[dict], w: pd.DataFrame, year: int) -> str:
+def _note(
+    level: int, rung: int, deciding: list[dict], down_rows: list[dict], w: pd.DataFrame, year: int, scale: float
+) -> str:
     lo = year - WINDOW_YEARS + 1
     what = "; ".join(f"{d['label']} {d['date']}" for d in deciding) or "no tie in force"
     if down_rows:
@@ -672,7 +697,10 @@ def _note(level: int, rung: int, deciding: list[dict], down_rows: list[dict], w:
         parts = [f"ladder {level}/{LADDER_TOP} ({what})"]
     neg = int((w["weight"] < 0).sum())
     s = float(w["weight"].sum())
-    parts.append(f"{len(w)} events counted {lo}–{year} ({neg} negative), weighted sum {s:.2f} of cap {EVENT_CAP:g}")
+    parts.append(
+        f"{len(w)} events counted {lo}–{year} ({neg} negative), weighted sum {s:.2f} of the year's scale "
+        f"{scale:.2f} (largest sum of a state below the top rung)"
+    )
     if lo < FIRST_EVENT_YEAR:
         parts.append(f"window truncated (events compiled from {FIRST_EVENT_YEAR})")
     if year == YEARS[-1]:
@@ -685,6 +713,12 @@ def build(raw: Path) -> BuilderOutput:
     evr = read_compiled(raw, "western_engagement_events.csv")
     mem = read_compiled(raw, "memberships_dated.csv")
     mem = mem[mem["organisation"].isin(["EU", "NATO"])].copy()
+    hand = pd.read_csv(HAND_FACTS, dtype=str, keep_default_na=False)
+    hand = hand[hand["topic"].isin(["EU", "NATO"])].rename(columns={"topic": "organisation"})
+    hand["iso3"] = hand["country"].map(country_iso3)
+    mem = pd.concat([mem, hand[[c for c in hand.columns if c in mem.columns]]], ignore_index=True)
+    # A fact or event resting only on an unusable source (wiki, mirror, copy) is left out.
+    ties, evr, mem = (df[df["source_url"].map(lambda u: tier_of(u) != "unusable")].copy() for df in (ties, evr, mem))
 
     ties["source_id"], s1 = _sources(ties, "west")
     evr["source_id"], s2 = _sources(evr, "west")
@@ -703,23 +737,30 @@ def build(raw: Path) -> BuilderOutput:
 
     out = BuilderOutput(indicators=[])
     ladder_ids: set[str] = set()
+    cells = {}
     for iso3 in PANEL_COUNTRIES:
         for year in YEARS:
             level, rung, deciding, down_rows = ladder_at(facts, downs, iso3, year)
-            w = window_events(ev, iso3, year)
-            value = index_value(level, float(w["weight"].sum()))
-            ids = [d["source_id"] for d in deciding] + [d["source_id"] for d in down_rows[-2:]]
-            ladder_ids.update(ids)
-            ids += list(top_events(w)["source_id"]) if len(w) else []
-            out.add(
-                iso3,
-                year,
-                INDICATOR_ID,
-                round(value, 4),
-                "observed",
-                ids,
-                _note(level, rung, deciding, down_rows, w, year),
+            cells[(iso3, year)] = (level, rung, deciding, down_rows, window_events(ev, iso3, year))
+    sums = {k: float(c[4]["weight"].sum()) for k, c in cells.items()}
+    levels = {k: c[0] for k, c in cells.items()}
+    scales = year_scales(sums, levels)
+    n_window = {y: int(sum(len(c[4]) for (i, yy), c in cells.items() if yy == y and c[0] < LADDER_TOP)) for y in YEARS}
+    for (iso3, year), (level, rung, deciding, down_rows, w) in cells.items():
+        value = index_value(level, sums[(iso3, year)], scales[year])
+        ids = [d["source_id"] for d in deciding] + [d["source_id"] for d in down_rows[-2:]]
+        ladder_ids.update(ids)
+        ids += list(top_events(w)["source_id"]) if len(w) else []
+        if not ids:
+            continue  # no dated tie and no event on record: nothing cites a value, so it is missing
+        thin = n_window[year] < THIN_WINDOW_EVENTS and level < LADDER_TOP
+        note = _note(level, rung, deciding, down_rows, w, year, scales[year])
+        if thin:
+            note += (
+                f"; thin event record: {n_window[year]} events counted in the window over the states below the "
+                f"top rung (< {THIN_WINDOW_EVENTS}), so the events term is estimated"
             )
+        out.add(iso3, year, INDICATOR_ID, round(value, 4), "estimated" if thin else "observed", ids, note)
 
     out.indicators.append(indicator(tuple(sorted(ladder_ids))))
     out.events = _timeline(_structural_timeline_rows(ties, mem), ev)
