@@ -21,6 +21,7 @@ import pandas as pd
 
 from indicators.builders import BUILDER_MODULES, load_builder
 from indicators.loader import DATA_DIR, MANIFEST, TABLES, file_sha256, parse_catalog, validate_events, validate_panel
+from indicators.quotes import date_supported
 from indicators.schema import EVENT_COLUMNS, INTERESTED_PARTY_MARK, PANEL_COLUMNS, SOURCE_COLUMNS
 from indicators.tiers import UnknownHostError, tier_of, url_host
 
@@ -50,7 +51,15 @@ def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
     ev = pd.concat(events, ignore_index=True).sort_values(["iso3", "date", "indicator", "description"])
     # An event is a citation like any other: one resting on an unusable source is not shown.
     ev = ev[ev["source_id"].map(lambda k: sources[k].tier != "unusable")]
+    # ... and one whose quote does not state the event's date (the quote test) is not shown either.
+    ev = ev[[event_date_supported(d, sources[k]) for d, k in zip(ev["date"], ev["source_id"], strict=True)]]
     ev = validate_events(ev.drop_duplicates().reset_index(drop=True), sources)
+    # The catalogue cites no unusable source either (one usable source at least remains).
+    for k, ind in list(catalog.items()):
+        keep = tuple(x for x in ind.source_ids if sources[x].tier != "unusable")
+        if not keep:
+            raise ValueError(f"indicator {k}: every catalogue source is unusable; cite a usable one")
+        catalog[k] = ind.model_copy(update={"source_ids": keep})
     # Keep only sources that something cites, so sources.csv has no orphans.
     cited = set(";".join(panel["source_ids"]).split(";")) | set(ev["source_id"])
     for ind in catalog.values():
@@ -60,6 +69,11 @@ def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
         raise ValueError(f"catalogue cites unknown source ids: {sorted(unknown)}")
     src = pd.DataFrame([sources[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
     return [catalog[k].model_dump(mode="json") for k in catalog], panel, src, ev
+
+
+def event_date_supported(date: str, src) -> bool:
+    """An event's source states its date (in the quote or the page's dateline); no quote: not judged."""
+    return not src.quote or date_supported(date, src.quote, src.title, str(src.url))
 
 
 def tier_sources(sources: dict) -> dict:

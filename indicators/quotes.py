@@ -33,8 +33,43 @@ MONTHS: dict[int, tuple[str, ...]] = {
 }
 
 
+#: Small numbers written in words (English, German, Russian), replaced by digits before parsing.
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "fünf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zehn": 10,
+    "двух": 2,
+    "два": 2,
+    "трёх": 3,
+    "трех": 3,
+    "трëх": 3,
+    "три": 3,
+    "четырёх": 4,
+    "четыре": 4,
+    "пяти": 5,
+    "пять": 5,
+}
+
+
 def _norm(text: str) -> str:
     t = str(text).lower().replace("\u00a0", " ").replace("\u202f", " ")
+    t = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
     # thousands separators between digit groups: 613,029 / 613 029 / 613.029 -> 613029
     t = re.sub(r"(?<=\d)[ ,.'](?=\d{3}(?!\d))", "", t)
     return t.replace(",", ".")
@@ -43,6 +78,44 @@ def _norm(text: str) -> str:
 def _numbers(text: str) -> list[float]:
     return [float(x) for x in re.findall(r"\d+(?:\.\d+)?", _norm(text))]
 
+
+#: Figures stated in words: value -> phrases (any language of the quotes) that state it.
+WORDS: dict[float, tuple[str, ...]] = {
+    0.0: (
+        "no longer",
+        "stopped",
+        "stop ",
+        "halted",
+        "suspended",
+        "ceased",
+        "ban ",
+        "banned",
+        "not a single",
+        "completely stopped",
+        "kein",
+        "nem vásárol",
+        "не ",
+        "no russian",
+        "none",
+        "zero",
+        "transferred to the transnistria",
+    ),
+    100.0: (
+        "all ",
+        "only from russia",
+        "exclusively",
+        "entire",
+        "монополист",
+        "баары",
+        "depend on russia for all",
+        "all their",
+        "100%",
+        "100 per",
+    ),
+    50.0: ("half", "половин"),
+    66.7: ("two-thirds", "two thirds", "две трети"),
+    25.0: ("a quarter", "one quarter", "четверть"),
+}
 
 _SCALE = {
     "bn": 1e9,
@@ -79,20 +152,37 @@ def _scaled_numbers(text: str) -> list[float]:
 def figure_in_quote(figure: str | float, quote: str, rel_tol: float = 0.005) -> bool:
     """True if the quote states the figure (a number, or both ends of a range 'a-b')."""
     s = str(figure).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?\s+of\s+\d+(?:\.\d+)?", s):  # a ratio kept as written: '5.7 of 8.06'
+        return all(figure_in_quote(p, quote, rel_tol) for p in s.split(" of "))
     if re.fullmatch(r"\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?", s):
         return all(figure_in_quote(p, quote, rel_tol) for p in re.split(r"\s*-\s*", s))
     try:
         x = float(s)
     except ValueError:
         return s.lower() in str(quote).lower()
+    q = " " + str(quote).lower() + " "
+    for v, phrases in WORDS.items():
+        if abs(x - v) < 0.05 and any(p in q for p in phrases):
+            return True
     cands = _numbers(quote) + _scaled_numbers(quote)
+    # a figure kept in another unit of the same quantity (tonnes vs million tonnes, mcm vs bcm)
+    cands += [c * f for c in _numbers(quote) for f in (1e-9, 1e-6, 1e-3, 1e3, 1e6, 1e9)]
     tol = max(abs(x) * rel_tol, 1e-9)
-    return any(abs(c - x) <= tol or (x >= 1e5 and abs(c - x) <= abs(x) * 0.05 and _is_rounded(c)) for c in cands)
+    return any(abs(c - x) <= tol for c in cands)
 
 
-def _is_rounded(c: float) -> bool:
-    """A stated amount rounded in words ('$45 bn' for 45,312,000,000)."""
-    return c >= 1e5
+def date_supported(date: str, quote: str, title: str = "", url: str = "") -> bool:
+    """The date of a cited row is stated by its quote or by the page's own dateline.
+
+    The dateline is the date in the title, e.g. "(RFE/RL, 2013-11-29)", or a dated URL path
+    such as ``/2014/06/`` or ``/2024-09-17/`` (a quote saying "on 27 June" gets its year
+    there). Every part the row claims (year; month; day) must be stated somewhere in them.
+    """
+    url_dates = " ".join(
+        "-".join(p for p in m if p)
+        for m in re.findall(r"[/-]((?:19|20)\d\d)[/-](?:(\d\d)[/-])?(?:(\d\d)\b)?", str(url))
+    )
+    return date_in_quote(str(date), f"{quote} {title} {url_dates}")
 
 
 def date_in_quote(date: str, quote: str) -> bool:

@@ -14,6 +14,10 @@ a plain weights file sets indicator weights on top of the preset; ``--normalise`
 The default year is the latest year with adequate coverage (see
 ``Model.default_year``). Any bad input exits with status 2 and a one-line message on
 stderr saying what to fix; nothing is written then (``--out`` is written atomically).
+
+Columns: ``iso3, country, year, score, rank, coverage, coverage_observed``, then
+``pillar_<name>`` and ``contrib_<id>``. ``coverage`` is the share of the weight with a value;
+``coverage_observed`` the share with an *observed* value (not estimated, imputed or carried).
 """
 
 from __future__ import annotations

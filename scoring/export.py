@@ -32,7 +32,8 @@ def _num(v: object, decimals: int = DECIMALS) -> str:
 
 
 def scores_csv(result: ScoreResult) -> str:
-    """CSV text of ``result.table``: iso3, country, year, score, rank, coverage, pillar_*, contrib_*.
+    """CSV text of ``result.table``: iso3, country, year, score, rank, coverage, coverage_observed,
+    pillar_*, contrib_*.
 
     Rows sorted by year then ISO3; numbers as plain decimals with 4 decimals, ranks and
     years as integers, missing values as empty cells; text cells neutralised against

@@ -70,6 +70,9 @@ class ScoreResult:
     pillar_scores: np.ndarray  # (Y, C, P)
     contributions: np.ndarray  # (Y, C, I)
     diagnostics: tuple[str, ...] = field(default=())
+    #: Share of the effective weight whose value is ``observed`` (not estimated, imputed or
+    #: carried forward); ``coverage`` counts every value. (Y, C); None -> same as coverage.
+    coverage_observed: np.ndarray | None = None
 
     @property
     def weights(self) -> pd.Series:
@@ -78,7 +81,8 @@ class ScoreResult:
 
     @cached_property
     def table(self) -> pd.DataFrame:
-        """One row per (year, country): iso3, country, year, score, rank, coverage, pillar_*, contrib_*."""
+        """One row per (year, country): iso3, country, year, score, rank, coverage, coverage_observed,
+        pillar_*, contrib_*."""
         ny, nc = self.score.shape
         cols: dict[str, object] = {
             "iso3": np.tile(np.array(self.countries, dtype=object), ny),
@@ -87,6 +91,7 @@ class ScoreResult:
             "score": self.score.ravel(),
             "rank": pd.array(np.where(np.isnan(self.rank), -1, self.rank).ravel().astype(int), dtype="Int64"),
             "coverage": self.coverage.ravel(),
+            "coverage_observed": (self.coverage if self.coverage_observed is None else self.coverage_observed).ravel(),
         }
         for k, p in enumerate(self.pillars):
             cols[f"pillar_{p}"] = self.pillar_scores[:, :, k].ravel()
@@ -114,8 +119,12 @@ class Model:
         countries: Sequence[str],
         years: Sequence[int],
         country_names: Mapping[str, str] | None = None,
+        observed: np.ndarray | None = None,
     ):
         self.raw = np.asarray(raw, dtype=float)  # (Y, C, I), NaN = missing
+        #: (Y, C, I) True where the value's status is ``observed``. A cube built without statuses
+        #: counts every present value as observed (``from_panel`` always passes the statuses).
+        self.observed = ~np.isnan(self.raw) if observed is None else np.asarray(observed, dtype=bool)
         self.catalog = dict(catalog)
         self.indicators: tuple[str, ...] = tuple(self.catalog)
         self.countries: tuple[str, ...] = tuple(countries)
@@ -160,7 +169,10 @@ class Model:
         ci = df["iso3"].map(c_index).to_numpy()
         ii = df["indicator"].map(ind_index).to_numpy()
         cube[yi, ci, ii] = pd.to_numeric(df["value"]).to_numpy(dtype=float)
-        return cls(cube, catalog, countries, years)
+        obs = np.zeros(cube.shape, dtype=bool)
+        status = df["status"].to_numpy() if "status" in df.columns else np.full(len(df), "observed")
+        obs[yi, ci, ii] = status == "observed"
+        return cls(cube, catalog, countries, years, observed=obs)
 
     # -- normalisation ------------------------------------------------------------------------
     def normalised(self, method: str) -> Normalised:
@@ -202,6 +214,11 @@ class Model:
         """Coverage ``[year, country]``: share of the effective weight whose indicator has a normalised value."""
         x = self.normalised(spec.normalisation).values
         return (~np.isnan(x) * self.weights(spec)).sum(axis=-1)
+
+    def coverage_observed(self, spec: ScoringSpec) -> np.ndarray:
+        """Like :meth:`coverage`, counting only values whose status is ``observed``."""
+        x = self.normalised(spec.normalisation).values
+        return ((~np.isnan(x) & self.observed) * self.weights(spec)).sum(axis=-1)
 
     def default_year(self, spec: ScoringSpec | None = None) -> int:
         """The latest year with adequate coverage.
@@ -277,4 +294,5 @@ class Model:
             pillar_scores=pillars,
             contributions=contrib,
             diagnostics=tuple(notes),
+            coverage_observed=self.coverage_observed(spec)[yidx],
         )

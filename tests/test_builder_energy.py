@@ -108,7 +108,6 @@ def test_output_validates(out):
     [
         ("KAZ", 2023, 80.0, "observed"),  # CPC row: 80% of Kazakh oil exports
         ("KAZ", 2022, 80.0, "observed"),  # compiled row + Bloomberg/Charter97 seed
-        ("ARM", 2022, 100 * 2600 / 2966, "observed"),  # two cited volumes of the same year
         ("ARM", 2023, 82.5, "observed"),  # midpoint of the range 80-85
         ("UKR", 2015, 100 * 6.1 / (6.1 + 10.3), "observed"),  # Russia over Russia + Europe
         ("UKR", 2016, 0.0, "observed"),
@@ -138,6 +137,7 @@ def test_partial_year_rows_never_observed(out):
         s
         for s in energy.PARTS
         if s.year in energy.YEARS  # anchors outside the panel years (TJK 2012) are not written
+        and all(k in rows for k in s.rows)  # rows whose quote does not state their figure are left out
         and any(f in str(rows[k].get("notes", "")) for k in s.rows for f in energy.NOT_OBSERVED_FLAGS)
     ]
     assert flagged, "expected some partial-year inputs"
@@ -188,8 +188,6 @@ def test_missing_stays_missing(panel):
         ("AZE", 2023, 0.0, "estimated"),  # YEAR INFERRED row
         ("AZE", 2024, 0.0, "carried_forward"),
         ("UKR", 2019, 0.0, "observed"),
-        ("UKR", 2023, 0.0, "observed"),
-        ("UKR", 2024, 0.0, "carried_forward"),
         ("BLR", 2017, 100.0, "estimated"),  # YEAR INFERRED row
         ("BLR", 2025, 100.0, "estimated"),  # 'almost exclusively', coded at 100
         ("BLR", 2024, 100.0, "carried_forward"),  # carried back from 2025
@@ -205,7 +203,8 @@ def test_second_pass_values(panel, iso3, year, value, status):
 def test_every_state_has_2024(panel):
     from indicators.countries import PANEL_COUNTRIES
 
-    assert {iso for iso in PANEL_COUNTRIES if (iso, 2024) in panel.index} == set(PANEL_COUNTRIES)
+    # UKR 2023 rested on a MENAFN copy whose quote does not state the figure: left out (issue 14)
+    assert {iso for iso in PANEL_COUNTRIES if (iso, 2024) in panel.index} == set(PANEL_COUNTRIES) - {"UKR"}
 
 
 def test_p_part_only_for_eligible_states():

@@ -339,3 +339,41 @@ def test_deterministic():
     pd.testing.assert_frame_equal(a.frame(), b.frame())
     pd.testing.assert_frame_equal(a.events_frame(), b.events_frame())
     assert a.sources == b.sources
+
+
+# ---------------------------------------------------------------- comparable engagement across years
+def _values(sums, levels):
+    scales = w.year_scales(sums, levels)
+    return {k: w.index_value(levels[k], s, scales[k[1]]) for k, s in sums.items()}
+
+
+def test_events_term_ignores_how_many_events_were_compiled_that_year():
+    """Compiling twice as many events for a year (every sum doubled) leaves that year's values unchanged."""
+    levels = {("ARM", 2020): 2, ("GEO", 2020): 3, ("EST", 2020): 6, ("ARM", 2021): 2, ("GEO", 2021): 3}
+    sums = {("ARM", 2020): 4.0, ("GEO", 2020): 8.0, ("EST", 2020): 1.0, ("ARM", 2021): 2.0, ("GEO", 2021): 6.0}
+    before = _values(sums, levels)
+    doubled = {k: (2 * v if k[1] == 2021 else v) for k, v in sums.items()}
+    after = _values(doubled, levels)
+    assert after == pytest.approx(before)
+    # the most engaged state below the top rung gets the full events term; members of both get it too
+    assert before[("GEO", 2020)] == pytest.approx(100 * (w.LADDER_WEIGHT * 3 / 6 + w.EVENTS_WEIGHT))
+    assert before[("ARM", 2020)] == pytest.approx(100 * (w.LADDER_WEIGHT * 2 / 6 + w.EVENTS_WEIGHT * 0.5))
+
+
+def test_year_scale_has_a_floor():
+    scales = w.year_scales({("ARM", 2013): 0.5}, {("ARM", 2013): 1})
+    assert scales[2013] == w.MIN_EVENT_SCALE
+
+
+@needs_raw
+def test_panel_no_longer_drifts_with_the_event_record(built):
+    """Mean events points of the states below the top rung, per well-recorded year, stay within a factor 2
+    (with a fixed cap they rose from 0.5 in 2013 to 13.6 in 2024, following the compilation)."""
+    f = built.frame()
+    f["ladder"] = f["note"].str.extract(r"ladder (\d)/6", expand=False).astype(int)
+    f = f[f["ladder"] < w.LADDER_TOP]
+    f["events"] = f["value"] - 100 * w.LADDER_WEIGHT * f["ladder"] / w.LADDER_TOP
+    good = f[f["status"] == "observed"].groupby("year")["events"].mean()
+    assert len(good) >= 6 and good.max() <= 2 * good.min(), good.round(1).to_dict()
+    thin = f[f["note"].str.contains("thin event record")]
+    assert (thin["status"] == "estimated").all() and set(thin["year"]) >= {2013, 2014}

@@ -33,7 +33,8 @@ def test_default_run_writes_one_year_csv(capsys, data_dir):
     rc, out, err = run(capsys, data_dir)
     assert rc == 0 and err == ""
     df = pd.read_csv(io.StringIO(out))
-    assert list(df.columns[:6]) == ["iso3", "country", "year", "score", "rank", "coverage"]
+    assert list(df.columns[:7]) == ["iso3", "country", "year", "score", "rank", "coverage", "coverage_observed"]
+    assert (df["coverage_observed"] <= df["coverage"] + 1e-9).all()
     assert any(c.startswith("pillar_") for c in df) and any(c.startswith("contrib_") for c in df)
     assert df["year"].nunique() == 1 and len(df) == 14
     assert "e-" not in out and "e+" not in out
@@ -81,7 +82,11 @@ def test_weights_file_of_indicator_weights(capsys, data_dir, tmp_path):
 def test_out_file(capsys, data_dir, tmp_path):
     target = tmp_path / "scores.csv"
     rc, out, _ = run(capsys, data_dir, "--out", str(target))
-    assert rc == 0 and out == "" and target.read_text().startswith("iso3,country,year,score,rank,coverage")
+    assert (
+        rc == 0
+        and out == ""
+        and target.read_text().startswith("iso3,country,year,score,rank,coverage,coverage_observed")
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]  # no temporary file left behind
 
 
@@ -171,7 +176,7 @@ def test_module_entry_point(data_dir):
         timeout=120,
     )
     assert res.returncode == 0, res.stderr
-    assert res.stdout.startswith("iso3,country,year,score,rank,coverage")
+    assert res.stdout.startswith("iso3,country,year,score,rank,coverage,coverage_observed")
     bad = subprocess.run(
         [sys.executable, "-m", "scoring", "--data", str(data_dir), "--preset", "nope"],
         cwd=ROOT,

@@ -351,10 +351,41 @@ def test_scores_csv_format_and_formula_injection():
     m = Model(cube, cat, ("ARM", "AZE"), (2020,), country_names={"ARM": "=HYPERLINK(1)", "AZE": '+cmd, "x"'})
     text = scores_csv(m.score(ScoringSpec(normalisation="goalposts", missing="renormalise")))
     lines = text.splitlines()
-    assert lines[0] == "iso3,country,year,score,rank,coverage,pillar_security,pillar_economy,contrib_a,contrib_b"
-    assert lines[1].startswith("ARM,'=HYPERLINK(1),2020,25.0000,2,1.0000,0.0000,50.0000,0.0000,25.0000")
-    assert lines[2].startswith('AZE,"\'+cmd, ""x""",2020,100.0000,1,0.5000,100.0000,,100.0000,')
+    assert lines[0] == (
+        "iso3,country,year,score,rank,coverage,coverage_observed,pillar_security,pillar_economy,contrib_a,contrib_b"
+    )
+    # a cube built without statuses counts every present value as observed
+    assert lines[1].startswith("ARM,'=HYPERLINK(1),2020,25.0000,2,1.0000,1.0000,0.0000,50.0000,0.0000,25.0000")
+    assert lines[2].startswith('AZE,"\'+cmd, ""x""",2020,100.0000,1,0.5000,0.5000,100.0000,,100.0000,')
     assert "e-" not in text and "e+" not in text
     assert text.endswith("\n")
     df = pd.read_csv(__import__("io").StringIO(text))
     assert df["country"].tolist() == ["'=HYPERLINK(1)", '\'+cmd, "x"']
+
+
+# ------------------------------------------------------------------ two coverages
+def test_coverage_observed_counts_only_observed_values():
+    cat = {"a": make_indicator("a"), "b": make_indicator("b", "economy"), "c": make_indicator("c", "economy")}
+    rows = []
+    for iso, vals, sts in (
+        ("ARM", (10.0, 20.0, 30.0), ("observed", "estimated", "observed")),
+        ("AZE", (20.0, 40.0, 60.0), ("imputed", "observed", "carried_forward")),
+    ):
+        for ind, v, st in zip("abc", vals, sts, strict=True):
+            rows.append({"iso3": iso, "year": 2020, "indicator": ind, "value": v, "status": st})
+    m = Model.from_panel(pd.DataFrame(rows), cat, countries=("ARM", "AZE"), years=(2020,))
+    r = m.score(ScoringSpec(missing="renormalise"))
+    # equal pillars: a = 1/2, b = c = 1/4
+    np.testing.assert_allclose(r.coverage[0], [1.0, 1.0])
+    np.testing.assert_allclose(r.coverage_observed[0], [0.75, 0.25])
+    t = r.table
+    assert list(t.columns[5:7]) == ["coverage", "coverage_observed"]
+    assert (t["coverage_observed"] <= t["coverage"]).all()
+
+
+def test_shipped_scores_report_lower_observed_coverage(shipped):
+    panel, catalog, _ = shipped
+    r = Model.from_panel(panel, catalog).score(ScoringSpec(years=(2024,)))
+    t = r.table.set_index("iso3")
+    assert (t["coverage_observed"] <= t["coverage"] + 1e-12).all()
+    assert t.loc["ARM", "coverage"] == pytest.approx(1.0) and t.loc["ARM", "coverage_observed"] < 0.9

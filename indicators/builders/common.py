@@ -74,6 +74,12 @@ def producer_from_title(title: str, url: str = "") -> str:
     return host.removeprefix("www.") or "see title"
 
 
+def _accessed(row: pd.Series):
+    """The row's own access date (hand tables and corrections) or the compiled_cited date."""
+    a = str(row.get("accessed", "") or "")
+    return dt.date.fromisoformat(a) if a else COMPILED_ACCESSED
+
+
 def compiled_source(row: pd.Series, prefix: str, figure_year) -> Source:
     """A Source for one row of ``compiled_cited/*.csv`` (URL, title, quote as compiled)."""
     url = str(row["source_url"]).strip()
@@ -84,7 +90,7 @@ def compiled_source(row: pd.Series, prefix: str, figure_year) -> Source:
         title=str(row["source_title"]).strip(),
         url=url,
         figure_year=str(figure_year),
-        accessed=COMPILED_ACCESSED,
+        accessed=_accessed(row),
         licence="quoted for citation; see the page",
         quote=quote,
     )
@@ -97,9 +103,63 @@ def country_iso3(name: str) -> str:
     return iso
 
 
+CORRECTIONS = Path(__file__).resolve().parent.parent / "hand" / "corrections.csv"
+#: compiled_cited files whose rows state a date (checked as dates) or a figure (``value``).
+DATED_FILES = ("memberships_dated.csv", "western_structural_ties.csv", "western_engagement_events.csv")
+FIGURE_FILES = ("trade_with_russia.csv", "energy_dependence.csv")
+#: Columns whose text a correction's ``match`` is looked for in.
+_MATCH_COLUMNS = ("status", "tie", "organisation", "event_type", "description", "measure", "facility")
+
+
+def apply_corrections(df: pd.DataFrame, name: str, path: Path = CORRECTIONS) -> pd.DataFrame:
+    """Apply ``indicators/hand/corrections.csv`` to one compiled table.
+
+    A correction row names the file, country, date and a text found in the row (status, tie,
+    description ...); it gives a new date and, optionally, a replacing source (title, URL,
+    quote). The reason goes into the row's notes. A correction that matches no row is an error.
+    """
+    cor = pd.read_csv(path, dtype=str, keep_default_na=False)
+    cor = cor[cor["file"] == name]
+    df = df.copy()
+    text = df[[c for c in _MATCH_COLUMNS if c in df.columns]].agg(" ".join, axis=1)
+    for c in cor.itertuples():
+        m = (df["country"] == c.country) & (df["date"] == c.date) & text.str.contains(c.match, regex=False)
+        if not m.any():
+            raise ValueError(f"corrections.csv: no row of {name} matches {c.country} {c.date} {c.match!r}")
+        df.loc[m, "date"] = c.new_date
+        if c.source_url:
+            if "accessed" not in df.columns:
+                df["accessed"] = ""
+            df.loc[m, ["source_title", "source_url", "quote", "accessed"]] = [
+                c.source_title,
+                c.source_url,
+                c.quote,
+                c.accessed,
+            ]
+        df.loc[m, "notes"] = (df.loc[m, "notes"] + f"; corrected: {c.reason}").str.lstrip("; ")
+    return df
+
+
+def quote_supports_row(row: pd.Series, name: str) -> bool:
+    """The row's quote (with the page's dateline) states the date or figure the row claims."""
+    from indicators.quotes import date_supported, figure_in_quote
+
+    if name in DATED_FILES:
+        return date_supported(row["date"], row["quote"], row["source_title"], row["source_url"])
+    if name in FIGURE_FILES:
+        return figure_in_quote(row["value"], row["quote"])
+    return True
+
+
 def read_compiled(raw: Path, name: str) -> pd.DataFrame:
-    """Read one ``compiled_cited`` table with an ``iso3`` column added."""
+    """Read one ``compiled_cited`` table with an ``iso3`` column added.
+
+    Corrections (``indicators/hand/corrections.csv``) are applied, and rows whose quote does not
+    state the date or figure they claim are left out (the quote test; README "Source tiers").
+    """
     df = pd.read_csv(raw / "compiled_cited" / name, dtype=str, keep_default_na=False)
+    df = apply_corrections(df, name)
+    df = df[[quote_supports_row(r, name) for _, r in df.iterrows()]].reset_index(drop=True)
     df["iso3"] = df["country"].map(country_iso3)
     return df
 

@@ -44,6 +44,7 @@ import pandas as pd
 
 from indicators.builders.common import COMPILED_ACCESSED, BuilderOutput, compiled_source, country_iso3
 from indicators.countries import PANEL_COUNTRIES, YEARS
+from indicators.quotes import figure_in_quote
 from indicators.schema import Indicator, Source
 
 INDICATOR_ID = "pipeline_dependence"
@@ -406,6 +407,8 @@ def read_rows(raw: Path, hand_csv: Path = HAND_CSV) -> dict[RowKey, pd.Series]:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
         df["iso3"] = df["country"].map(country_iso3)
         for _, row in df.iterrows():
+            if not figure_in_quote(row["value"], row["quote"]):
+                continue  # the quote test: a row whose quote does not state its figure is not used
             key = (table, row["country"], int(row["year"]), row["measure"])
             if key in out:
                 raise ValueError(f"{path.name}: two rows for {key[1:]}; make (country, year, measure) unique")
@@ -624,8 +627,10 @@ def build(raw: Path) -> BuilderOutput:
     if unknown:
         raise ValueError(f"PARTS uses unknown part(s) {unknown}; use one of {sorted(PART_LABELS)}")
 
+    # A part whose input row was left out (quote does not state its figure) is not computed.
+    parts_used = [s for s in PARTS if all(k in rows for k in s.rows)]
     used: dict[RowKey, set[int]] = {}
-    for s in PARTS:
+    for s in parts_used:
         for k in s.rows:
             used.setdefault(k, set()).add(s.year)
     sources = build_sources(rows, used)
@@ -633,7 +638,7 @@ def build(raw: Path) -> BuilderOutput:
     # 1. Parts -> sourced values per country-year.
     per_cy: dict[tuple[str, int], dict[str, tuple[float, str, str]]] = {}
     src_cy: dict[tuple[str, int], set[str]] = {}
-    for s in PARTS:
+    for s in parts_used:
         v, how = compute_part(s, rows)
         status = part_status(s, rows)
         flags = sorted({f for k in s.rows for f in NOT_OBSERVED_FLAGS if f in str(rows[k].get("notes", ""))})

@@ -1,0 +1,53 @@
+"""Security that means what it says: being left unoccupied by Russia never moves a state toward Moscow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scoring import PRESETS, Model, spec_from_preset
+
+BALTIC = ("EST", "LVA", "LTU")
+YEARS = tuple(range(2013, 2025))
+
+
+@pytest.fixture(scope="module")
+def model(shipped):
+    panel, catalog, _ = shipped
+    return Model.from_panel(panel, catalog)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_baltic_security_never_above_moldova(model, preset):
+    spec = spec_from_preset(preset, model.catalog, years=YEARS)
+    res = model.score(spec)
+    k = res.pillars.index("security")
+    c = {iso: res.countries.index(iso) for iso in (*BALTIC, "MDA")}
+    for yi, year in enumerate(res.years):
+        mda = res.pillar_scores[yi, c["MDA"], k]
+        assert not np.isnan(mda), (preset, year)
+        for iso in BALTIC:
+            assert res.pillar_scores[yi, c[iso], k] <= mda + 1e-9, (preset, year, iso)
+
+
+def test_no_security_indicator_codes_occupation(shipped):
+    _, catalog, _ = shipped
+    security = {k for k, ind in catalog.items() if ind.pillar == "security"}
+    assert "russian_troops_without_consent" not in catalog
+    assert {"csto_membership", "arms_imports_russia", "russian_base_by_agreement", "nato_alignment"} == security
+    assert catalog["nato_alignment"].direction == -1
+
+
+def test_occupation_is_on_the_timeline(shipped):
+    from indicators import load_events
+
+    ev = load_events()
+    occ = ev[ev["description"].str.contains("without the host's consent")]
+    assert {"UKR"} <= set(occ["iso3"])
+
+
+def test_occupied_and_unoccupied_non_members_score_alike_on_bases(shipped):
+    """Georgia (occupied) and Turkmenistan (no Russian forces) both host no base by agreement: same value."""
+    panel, _, _ = shipped
+    b = panel[(panel["indicator"] == "russian_base_by_agreement") & (panel["year"] == 2020)].set_index("iso3")["value"]
+    assert b["GEO"] == b["TKM"] == b["MDA"] == b["EST"] == 0
