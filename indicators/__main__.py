@@ -2,7 +2,8 @@
 
 Each cell is the share of the 14 states with an *observed* value; a second table
 counts every value (observed, estimated, imputed, carried forward). ``--check`` only
-validates the shipped tables (checksums, schema) and exits 0/1.
+validates the shipped tables (checksums, schema) and exits 0/1. ``--tiers`` prints the
+number of values per source tier (a value counts under the best tier among its sources).
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ import sys
 import pandas as pd
 
 from indicators.countries import PANEL_COUNTRIES, YEARS
-from indicators.loader import DataError, load_catalog, load_events, load_panel
+from indicators.loader import DataError, load_catalog, load_events, load_panel, load_sources
+from indicators.schema import TIERS
+from indicators.tiers import best_tier
+
+
+def tier_counts(panel: pd.DataFrame, sources: dict) -> pd.Series:
+    """Number of values per tier: each value under the best (most trustworthy) tier among its sources."""
+    best = panel["source_ids"].map(lambda ids: best_tier([sources[x].tier for x in ids.split(";")]))
+    return best.value_counts().reindex(list(TIERS), fill_value=0)
 
 
 def coverage_table(panel: pd.DataFrame, catalog: dict, observed_only: bool = True) -> pd.DataFrame:
@@ -29,6 +38,7 @@ def coverage_table(panel: pd.DataFrame, catalog: dict, observed_only: bool = Tru
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="validate the shipped tables and exit")
+    ap.add_argument("--tiers", action="store_true", help="print the number of values per source tier and exit")
     a = ap.parse_args(argv)
     try:
         panel, catalog = load_panel(), load_catalog()
@@ -36,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    if a.tiers:
+        counts = tier_counts(panel, load_sources())
+        only_ip = panel["note"].str.contains("[interested-party sources only]", regex=False).sum()
+        print("Values per source tier (best tier among each value's sources):")
+        for t, n in counts.items():
+            print(f"  {t:<17} {n:>5}")
+        print(f"  {'total':<17} {int(counts.sum()):>5}   ({only_ip} rest only on interested-party sources, flagged)")
+        return 0
     if a.check:
         print(f"data OK: {len(catalog)} indicators, {len(panel)} values, {len(events)} events")
         return 0
