@@ -161,7 +161,7 @@ UNGA_ALIGNMENT = Indicator(
         "Ideal points (Bailey-Strezhnev-Voeten, July 2025) are a cross-check only, never a value."
     ),
     years_note="",  # filled in build() with the source counts and the ideal-point correlations
-    source_ids=(SRC_VOTES, SRC_UNDL_VOTES, SRC_SCRAPE),
+    source_ids=(SRC_VOTES, SRC_UNDL_VOTES, SRC_SCRAPE, SRC_IDEAL),  # ideal points: the cross-check in years_note
 )
 
 #: Ordinal coding of the key Ukraine votes.
