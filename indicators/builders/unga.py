@@ -156,8 +156,9 @@ UNGA_ALIGNMENT = Indicator(
         f"A country-year with fewer than {MIN_SHARED_VOTES} roll calls voted on by both is left missing (none "
         "is). The 9 recorded ES-11 votes of 2022-2025 (UNDL per-session counts; Russia voted no on each) are "
         "excluded because the 2020-2025 source has no emergency-session record: adding k such votes to n regular "
-        "ones could move a year's value by at most 100 x k / (n + k) points (at most about 10 points in 2022, "
-        "the year with most of them). The 2020-2025 source has no votes from January to May 2022. "
+        "ones could move a year's value by at most 100 x k / (n + k) points (k <= 9: at most about 10 points in "
+        "a year of about 85 regular votes such as 2022). The 2020-2025 source has no votes from January to May "
+        "2022. "
         "Ideal points (Bailey-Strezhnev-Voeten, July 2025) are a cross-check only, never a value."
     ),
     years_note="",  # filled in build() with the source counts and the ideal-point correlations
