@@ -179,12 +179,27 @@ result = model.score(spec)
 year = state.year
 year_spec = spec.replace(years=(year,))
 
+
 # ---------------------------------------------------------------- header and downloads
+def header_basis(p, srcs) -> str:
+    """What the numbers rest on, counted from the panel in use (never more than the data say)."""
+    good = {k for k, s in srcs.items() if getattr(s, "tier", None) in ("official", "reference", "press")}
+    ids = p["source_ids"].str.split(";")
+    obs_good = int(((p["status"] == "observed") & ids.map(lambda xs: any(x in good for x in xs))).sum())
+    ip = int(ids.map(lambda xs: all(getattr(srcs.get(x), "tier", None) == "interested-party" for x in xs)).sum())
+    return (
+        f"Of its {len(p):,} values, {obs_good / len(p):.0%} are observed figures with an official, reference or "
+        f"press source; the rest are estimated, imputed or carried forward (marked), or rest only on "
+        f"interested-party sources (‡, {ip} values). Each score shows its coverage and the share that is observed."
+    )
+
+
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
     "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025. "
-    "Slide the weights on the left; every number below is recomputed from cited data. "
-    "100 = closest to Moscow in the panel's range, 0 = farthest."
+    "Slide the weights on the left: the scores are recomputed from the values in the data tables. "
+    + header_basis(panel, sources)
+    + " 100 = closest to Moscow in the panel's range, 0 = farthest."
 )
 with st.sidebar:
     st.divider()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -200,3 +201,19 @@ def test_event_kind_filter_thins_the_trend_markers():
     at.run()
     only = arm[arm["kind"] == "membership"]
     assert 0 < marker_years(at) == only["date"].str[:4].nunique() < arm["date"].str[:4].nunique()
+
+
+def test_page_states_what_the_numbers_rest_on_and_shows_tiers_and_both_coverages():
+    at = run({"view": "data"})
+    assert not at.exception, [e.value for e in at.exception]
+    header = " ".join(c.value for c in at.caption)
+    assert "recomputed from cited data" not in header
+    assert "are observed figures with an official, reference or press source" in header
+    frames = [df.value for df in at.dataframe]
+    sources = next(f for f in frames if "source_id" in f.columns)
+    assert list(sources.columns[:2]) == ["source_id", "tier"] and sources["tier"].notna().all()
+    values = next(f for f in frames if "source tier" in f.columns)
+    assert (values["mark"] == "‡").any()  # interested-party-only values are marked
+    at = run({"view": "compare", "cmp": "ARM,EST"})
+    caps = " ".join(c.value for c in at.caption)
+    assert len(re.findall(r"coverage \d+% · observed \d+%", caps)) == 2

@@ -100,6 +100,8 @@ def ranking_figure(
         if reach is not None and r["iso3"] in reach.index:
             s += f" · reach #{int(reach.loc[r['iso3'], 'best'])}–{int(reach.loc[r['iso3'], 'worst'])}"
         s += f" · cov {r['coverage'] * 100:.0f}%"
+        if "coverage_observed" in r and not pd.isna(r["coverage_observed"]):
+            s += f" (obs {r['coverage_observed'] * 100:.0f}%)"
         if flags.get(r["iso3"]):
             s += f" · {flags[r['iso3']]}"
         text.append(s)
@@ -284,9 +286,16 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
             colorscale=MAP_SCALE,
             reversescale=True,
             text=t["country"],
-            customdata=np.stack([t["rank"].to_numpy(), t["coverage"].to_numpy() * 100], axis=-1),
+            customdata=np.stack(
+                [
+                    t["rank"].to_numpy(),
+                    t["coverage"].to_numpy() * 100,
+                    t.get("coverage_observed", t["coverage"]).to_numpy() * 100,
+                ],
+                axis=-1,
+            ),
             hovertemplate="<b>%{text}</b><br>score %{z:.1f} · rank #%{customdata[0]:.0f}"
-            "<br>coverage %{customdata[1]:.0f}%<extra></extra>",
+            "<br>coverage %{customdata[1]:.0f}% (observed %{customdata[2]:.0f}%)<extra></extra>",
             marker_line_color="white",
             marker_line_width=0.8,
             colorbar=dict(title=dict(text="score"), len=0.8),

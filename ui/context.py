@@ -18,10 +18,21 @@ from ui.state import PageConfig, UIState
 
 #: Superscript marks for values that are not observed (tables and labels).
 STATUS_MARK = {"observed": "", "estimated": "ᵉ", "imputed": "ⁱ", "carried_forward": "ᶜ"}
+#: Mark for a value resting only on interested-party sources (README "Source tiers").
+IP_MARK = "‡"
 LEGEND = (
     "† inputs estimated, imputed or carried forward · ° inputs missing (the missing-data policy decides what "
-    "happens) · in tables: ᵉ estimated · ⁱ imputed · ᶜ carried forward"
+    "happens) · in tables: ᵉ estimated · ⁱ imputed · ᶜ carried forward · ‡ rests only on interested-party "
+    "sources (state media or a government with a stake: that government's own statement)"
 )
+#: Order in which tiers are listed, most trustworthy first; None = a source uploaded by the user.
+TIER_ORDER = ("official", "reference", "press", "interested-party", "unusable")
+
+
+def best_tier(tiers: list[str | None]) -> str:
+    """The most trustworthy tier among a value's sources ("your upload" for untiered user sources)."""
+    known = [t for t in tiers if t in TIER_ORDER]
+    return min(known, key=TIER_ORDER.index) if known else "your upload"
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,8 @@ class ViewContext:
         return self.result.for_year(self.year)
 
     def country_flags(self, y: int) -> dict[str, str]:
-        """iso3 -> how many weighted inputs are not observed (†) or missing (°) in year ``y``."""
+        """iso3 -> how many weighted inputs are not observed (†), missing (°) or rest only on
+        interested-party sources (‡) in year ``y``."""
         used = [k for k, w in self.result.weights.items() if w > 0]
         p = self.panel[(self.panel["year"] == y) & self.panel["indicator"].isin(used)]
         flags = {}
@@ -62,6 +74,8 @@ class ViewContext:
                 parts.append(f"{n}†")
             if m := len(used) - len(rows):
                 parts.append(f"{m}°")
+            if k := int(rows["source_ids"].map(self.interested_only).sum()):
+                parts.append(f"{k}{IP_MARK}")
             flags[iso] = " ".join(parts)
         return flags
 
@@ -89,6 +103,15 @@ class ViewContext:
     def source_links(self, ids: str) -> str:
         return " ".join(str(self.sources[i].url) for i in ids.split(";") if i in self.sources)
 
+    def value_tier(self, ids: str) -> str:
+        """Best tier among the sources of one value (``source_ids`` as in the panel)."""
+        return best_tier([getattr(self.sources.get(i), "tier", None) for i in ids.split(";")])
+
+    def interested_only(self, ids: str) -> bool:
+        """True if every source of the value is ``interested-party``."""
+        tiers = [getattr(self.sources.get(i), "tier", None) for i in ids.split(";")]
+        return bool(tiers) and all(t == "interested-party" for t in tiers)
+
     def raw_value_table(self, isos: list[str], y: int) -> pd.DataFrame:
         """Indicator × country table of raw values with unit, status and source for the compare view."""
         p = self.panel[(self.panel["year"] == y) & self.panel["iso3"].isin(isos)].set_index(["indicator", "iso3"])
@@ -100,7 +123,8 @@ class ViewContext:
                     r = p.loc[(ind.id, iso)]
                     label = ind.level_label(r["value"])
                     v = f"{r['value']:g}" + (f" ({label})" if label else "")
-                    row[PANEL_COUNTRIES[iso]] = v + STATUS_MARK[r["status"]]
+                    ip = IP_MARK if self.interested_only(r["source_ids"]) else ""
+                    row[PANEL_COUNTRIES[iso]] = v + STATUS_MARK[r["status"]] + ip
                     row[f"source: {iso}"] = self.source_links(r["source_ids"]).split(" ")[0]
                 else:
                     row[PANEL_COUNTRIES[iso]] = "missing"

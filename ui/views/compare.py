@@ -37,7 +37,10 @@ def render(ctx: ViewContext) -> None:
             chart_data=trend.dropna().round(1).tolist(),
             help=f"Score in {year}; the sparkline shows {years[0]}–{years[-1]}.",
         )
-        c.caption(f"coverage {r['coverage'] * 100:.0f}%")
+        c.caption(
+            f"coverage {r['coverage'] * 100:.0f}% · observed {r.get('coverage_observed', r['coverage']) * 100:.0f}%",
+            help="Share of the weight with a value, and with an observed value (not estimated, imputed or carried).",
+        )
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
     ev = chosen_events(ctx.events, sel)
     st.plotly_chart(
