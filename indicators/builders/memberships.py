@@ -156,12 +156,22 @@ def resolve_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
     """
     out = []
     for _, g in rows.groupby(["iso3", "org", "status", "episode"], sort=True):
+        # A state medium of an interested government dates a transition only when no independent
+        # (official, reference or press) row dates the same spell (README "Source tiers").
+        g_all = g
+        independent = g["source_url"].map(lambda u: tier_of(u) != "interested-party")
+        if independent.any():
+            g = g[independent]
         clean = g[~g["notes"].str.contains("CONFLICT", na=False)]
         best_date = clean["d"].min() if len(clean) else g["d"].max()
         pool = clean if len(clean) else g
         keep = pool[pool["d"] == best_date].iloc[0].copy()
         keep["all_ids"] = tuple(sorted(pool.loc[pool["d"] == best_date, "source_id"]))
-        keep["losers"] = "; ".join(f"{r.date} ({r.source_title})" for r in g.itertuples() if r.d != best_date)
+        keep["losers"] = "; ".join(
+            f"{r.date} ({r.source_title})"
+            for r in g_all.itertuples()
+            if r.d != best_date or r.source_id not in keep["all_ids"]
+        )
         out.append(keep)
     return pd.DataFrame(out).sort_values(["iso3", "org", "d"]).reset_index(drop=True)
 
