@@ -157,11 +157,11 @@ def resolve_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
     out = []
     for _, g in rows.groupby(["iso3", "org", "status", "episode"], sort=True):
         # A state medium of an interested government dates a transition only when no independent
-        # (official, reference or press) row dates the same spell (README "Source tiers").
+        # (official, reference or press) row dates the same spell in the same year (README "Source tiers").
         g_all = g
         independent = g["source_url"].map(lambda u: tier_of(u) != "interested-party")
-        if independent.any():
-            g = g[independent]
+        ind_years = {d.year for d in g.loc[independent, "d"]}
+        g = g[independent | ~g["d"].map(lambda d, ys=ind_years: d.year in ys)]
         clean = g[~g["notes"].str.contains("CONFLICT", na=False)]
         best_date = clean["d"].min() if len(clean) else g["d"].max()
         pool = clean if len(clean) else g
