@@ -50,9 +50,9 @@ def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
     panel["value"] = panel["value"].round(4)
     ev = pd.concat(events, ignore_index=True).sort_values(["iso3", "date", "indicator", "description"])
     # An event is a citation like any other: one resting on an unusable source is not shown.
-    ev = ev[ev["source_id"].map(lambda k: sources[k].tier != "unusable")]
+    ev = ev.loc[[sources[k].tier != "unusable" for k in ev["source_id"]]]
     # ... and one whose quote does not state the event's date (the quote test) is not shown either.
-    ev = ev[[event_date_supported(d, sources[k]) for d, k in zip(ev["date"], ev["source_id"], strict=True)]]
+    ev = ev.loc[[event_date_supported(d, sources[k]) for d, k in zip(ev["date"], ev["source_id"], strict=True)]]
     ev = validate_events(ev.drop_duplicates().reset_index(drop=True), sources)
     # The catalogue cites no unusable source either (one usable source at least remains).
     for k, ind in list(catalog.items()):
