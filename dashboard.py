@@ -56,6 +56,7 @@ def push_state(s: UIState) -> None:
         ss[f"pw_{k}"] = v
     ss["cmp"], ss["hl"] = list(s.compare), list(s.highlight)
     ss["unc"], ss["seed"], ss["floor"], ss["scn"] = s.uncertainty, s.seed, s.floor, s.scenario
+    ss["dunc"] = s.data_uncertainty
     base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
     ss["edits"] = ss["edit_base"] = base
     ss["edit_ver"] = ss.get("edit_ver", 0) + 1
@@ -76,6 +77,7 @@ def pull_state() -> UIState:
         highlight=tuple(ss["hl"]),
         uncertainty=ss["unc"],
         seed=int(ss["seed"]),
+        data_uncertainty=ss["dunc"],
         floor=float(ss["floor"]),
         scenario=ss["scn"] or "",
         edits=tuple(ss["edits"]),
@@ -97,7 +99,7 @@ def reset_all() -> None:
 
 # Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
 # below are drawn only in their view, so keep their values alive across view switches.
-for _k in ("cmp", "hl", "evk", "unc", "seed", "floor", "scn", "split"):
+for _k in ("cmp", "hl", "evk", "unc", "seed", "dunc", "floor", "scn", "split"):
     if _k in ss:
         ss[_k] = ss[_k]
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.countries import PANEL_COUNTRIES, YEARS
-from indicators.schema import PILLARS, Indicator
+from indicators.schema import PILLARS, STATUSES, Indicator
 from scoring.aggregate import aggregate
 from scoring.normalise import NORMALISERS, ZeroRangeError, orient
 from scoring.spec import ScoringSpec, SpecError
@@ -125,6 +125,9 @@ class Model:
         #: (Y, C, I) True where the value's status is ``observed``. A cube built without statuses
         #: counts every present value as observed (``from_panel`` always passes the statuses).
         self.observed = ~np.isnan(self.raw) if observed is None else np.asarray(observed, dtype=bool)
+        #: (Y, C, I) status of each value: an index into ``STATUSES``, -1 where missing. Without
+        #: statuses, present values count as observed and absent ones as missing.
+        self.status_code = np.where(np.isnan(self.raw), -1, np.where(self.observed, 0, 1)).astype(np.int8)
         self.catalog = dict(catalog)
         self.indicators: tuple[str, ...] = tuple(self.catalog)
         self.countries: tuple[str, ...] = tuple(countries)
@@ -172,7 +175,10 @@ class Model:
         obs = np.zeros(cube.shape, dtype=bool)
         status = df["status"].to_numpy() if "status" in df.columns else np.full(len(df), "observed")
         obs[yi, ci, ii] = status == "observed"
-        return cls(cube, catalog, countries, years, observed=obs)
+        m = cls(cube, catalog, countries, years, observed=obs)
+        code = {s: k for k, s in enumerate(STATUSES)}
+        m.status_code[yi, ci, ii] = np.array([code.get(s, 1) for s in status], dtype=np.int8)
+        return m
 
     # -- normalisation ------------------------------------------------------------------------
     def normalised(self, method: str) -> Normalised:

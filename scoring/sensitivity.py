@@ -23,6 +23,23 @@ from scoring.model import Model, min_rank
 from scoring.normalise import NORMALISERS
 from scoring.spec import ScoringSpec, SpecError
 
+#: Data uncertainty (optional): half-width, in points of the 0-100 normalised scale, of the
+#: uniform band within which each draw moves a value of that status. Observed values stay put.
+#: Estimated values come from a related measure by a stated rule, imputed ones are interpolated
+#: between sourced years, and carried-forward ones are older figures held: the last is least sure.
+DATA_BANDS: dict[str, float] = {"estimated": 10.0, "imputed": 10.0, "carried_forward": 15.0}
+
+
+def data_band_cube(model: Model, year_index: int) -> np.ndarray:
+    """(C, I) half-widths of the data bands for one year (0 for observed and missing values)."""
+    from indicators.schema import STATUSES
+
+    code = model.status_code[year_index]
+    band = np.zeros(code.shape)
+    for k, st in enumerate(STATUSES):
+        band[code == k] = DATA_BANDS.get(st, 0.0)
+    return band
+
 
 @dataclass(eq=False)
 class MonteCarloResult:
@@ -46,6 +63,7 @@ class MonteCarloResult:
     weights: np.ndarray  # (draw, indicator) effective weights of each draw
     combos: tuple[tuple[str, str], ...]  # (normalisation, aggregation) pairs drawn from
     method_pick: np.ndarray  # (draw,) index into ``combos`` of each draw
+    data_uncertainty: bool = False  # were estimated/imputed/carried values perturbed (DATA_BANDS)?
 
 
 def dirichlet_weights(w: np.ndarray, draws: int, concentration: float, rng: np.random.Generator) -> np.ndarray:
@@ -84,6 +102,7 @@ def monte_carlo(
     seed: int | None = 0,
     vary_methods: bool = False,
     year: int | None = None,
+    data_uncertainty: bool = False,
 ) -> MonteCarloResult:
     """Monte Carlo uncertainty of ranks and scores at the user's weights.
 
@@ -92,7 +111,10 @@ def monte_carlo(
     zero-width bands). With ``vary_methods`` every draw also picks a normalisation and an
     aggregation uniformly at random from the registries. The same ``seed`` gives the same
     draws. Returns per-country median rank, the 5-95% rank interval (nearest-rank
-    quantiles, widened to contain the nominal rank) and score quantiles.
+    quantiles, widened to contain the nominal rank) and score quantiles. With
+    ``data_uncertainty`` every draw also moves each estimated, imputed or carried-forward
+    value uniformly within its band (:data:`DATA_BANDS`, normalised points, clipped to 0-100),
+    so the bands show how much the ranking depends on estimates, not only on weights.
     """
     if draws < 1:
         raise SpecError(f"draws must be at least 1, got {draws}")
@@ -116,6 +138,10 @@ def monte_carlo(
         if not sel.any():
             continue
         x = model.normalised(norm).values[yi]
+        if data_uncertainty:
+            band = data_band_cube(model, yi)
+            noise = rng.uniform(-1.0, 1.0, size=(int(sel.sum()), *x.shape)) * band
+            x = np.clip(x + noise, 0.0, 100.0)
         scores[sel] = aggregate(x, w[sel], model.membership, agg, details=False).score
     scores[:, ~keep] = np.nan
     ranks = min_rank(scores)
@@ -152,6 +178,7 @@ def monte_carlo(
         weights=w,
         combos=tuple(combos),
         method_pick=pick,
+        data_uncertainty=data_uncertainty,
     )
 
 

@@ -217,3 +217,13 @@ def test_page_states_what_the_numbers_rest_on_and_shows_tiers_and_both_coverages
     at = run({"view": "compare", "cmp": "ARM,EST"})
     caps = " ".join(c.value for c in at.caption)
     assert len(re.findall(r"coverage \d+% · observed \d+%", caps)) == 2
+
+
+def test_data_uncertainty_switch_travels_in_the_url_and_the_caption_says_it_is_on():
+    at = run({"view": "robustness", "dunc": "on"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["dunc"] == "on"
+    caps = " ".join(c.value for c in at.caption)
+    assert "estimated values varied (estimated ±10" in caps
+    at = run({"view": "ranking"})
+    assert "data values held fixed" in " ".join(c.value for c in at.caption)

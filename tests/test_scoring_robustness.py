@@ -216,3 +216,49 @@ def test_effective_weights_by_hand():
     ew2 = effective_weights(m2, ScoringSpec(normalisation="goalposts")).set_index("indicator")
     assert ew2.loc["b", "flag"] == "n/a"  # no spread that year
     assert ew2.loc["a", "correlation_weight"] == pytest.approx(1.0) and ew2.loc["a", "flag"] == ""  # ratio exactly 2
+
+
+# ------------------------------------------------------------------ data uncertainty (optional bands)
+def test_data_uncertainty_moves_only_non_observed_values():
+    import pandas as pd
+
+    from indicators.schema import Indicator
+    from scoring import Model, ScoringSpec, monte_carlo
+    from scoring.sensitivity import DATA_BANDS
+
+    def ind(i, pillar):
+        return Indicator(
+            id=i,
+            name=i,
+            pillar=pillar,
+            unit="%",
+            direction=1,
+            scale="percent",
+            bounds=(0, 100),
+            definition="x" * 40,
+            coding_rule="y" * 20,
+            source_ids=("s",),
+        )
+
+    cat = {"a": ind("a", "security"), "b": ind("b", "economy")}
+    rows = [
+        ("ARM", "a", 10.0, "observed"),
+        ("ARM", "b", 50.0, "estimated"),
+        ("AZE", "a", 90.0, "observed"),
+        ("AZE", "b", 52.0, "observed"),
+        ("BLR", "a", 50.0, "observed"),
+        ("BLR", "b", 0.0, "observed"),
+        ("GEO", "a", 0.0, "observed"),
+        ("GEO", "b", 100.0, "observed"),
+    ]
+    panel = pd.DataFrame([{"iso3": c, "year": 2020, "indicator": i, "value": v, "status": s} for c, i, v, s in rows])
+    m = Model.from_panel(panel, cat, countries=("ARM", "AZE", "BLR", "GEO"), years=(2020,))
+    spec = ScoringSpec(missing="renormalise")
+    fixed = monte_carlo(m, spec, draws=400, concentration=math.inf, seed=3)
+    noisy = monte_carlo(m, spec, draws=400, concentration=math.inf, seed=3, data_uncertainty=True)
+    assert noisy.data_uncertainty and not fixed.data_uncertainty
+    # with weights fixed, only ARM (one estimated input) moves: within half its band (weight 1/2)
+    assert np.ptp(fixed.scores, axis=0) == pytest.approx([0, 0, 0, 0])
+    spread = np.ptp(noisy.scores, axis=0)
+    assert spread[0] > 1 and spread[1:] == pytest.approx([0, 0, 0])
+    assert spread[0] <= DATA_BANDS["estimated"] + 1e-9

@@ -14,6 +14,7 @@ Parameters (all optional)::
     hl      ISO3 codes highlighted on trends   unc    perturbation strength (UNCERTAINTY key)
     seed    Monte Carlo seed (0-99999)         floor  reachable-rank weight floor, % (0-5)
     scn     example scenario (slug)          ed     scenario edits ISO3:year:indicator:value~... (at most MAX_URL_EDITS)
+    dunc    data uncertainty in the bands: off / on (perturb estimated, imputed, carried values)
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ VIEWS: dict[str, str] = {
 }
 #: Perturbation strength -> Dirichlet concentration (higher = tighter around the chosen weights).
 UNCERTAINTY: dict[str, float] = {"off": float("inf"), "low": 200.0, "medium": 50.0, "high": 12.0}
+#: Whether the Monte Carlo bands also move non-observed values (scoring.sensitivity.DATA_BANDS).
+DATA_UNC: tuple[str, ...] = ("off", "on")
 WEIGHT_MAX = 10.0
 WEIGHT_STEP = 0.25
 #: Scenario edits travel in the URL only while there are at most this many.
@@ -55,6 +58,7 @@ class UIState:
     highlight: tuple[str, ...]
     uncertainty: str = "medium"
     seed: int = 1
+    data_uncertainty: str = "off"
     floor: float = 2.0
     scenario: str = ""
     edits: tuple[tuple[str, int, str, float], ...] = ()
@@ -198,6 +202,7 @@ def parse_query(
         highlight=codes("hl", s.highlight, 0, 14),
         uncertainty=choice("unc", tuple(UNCERTAINTY), s.uncertainty),
         seed=integer("seed", s.seed, 0, 99999),
+        data_uncertainty=choice("dunc", DATA_UNC, s.data_uncertainty),
         floor=integer("floor", s.floor, 0, 5),
         scenario=choice("scn", scenarios, s.scenario) if scenarios else s.scenario,
         notices=tuple(notices),
@@ -221,6 +226,7 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         "min_coverage": "cov",
         "uncertainty": "unc",
         "seed": "seed",
+        "data_uncertainty": "dunc",
         "floor": "floor",
         "scenario": "scn",
     }

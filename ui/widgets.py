@@ -6,20 +6,25 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.sensitivity import DATA_BANDS
 from ui import charts
-from ui.state import UNCERTAINTY
+from ui.state import DATA_UNC, UNCERTAINTY
 
 PLOT_CONFIG = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False}
 MC_DRAWS = 1000
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def mc_bands(model_key: str, _model, spec_json: str, y: int, unc: str, seed: int) -> pd.DataFrame | None:
-    """Monte Carlo rank/score bands (cached per model, spec, year, strength and seed)."""
-    if unc == "off":
+def mc_bands(
+    model_key: str, _model, spec_json: str, y: int, unc: str, seed: int, dunc: str = "off"
+) -> pd.DataFrame | None:
+    """Monte Carlo rank/score bands (cached per model, spec, year, strength, seed and data-uncertainty switch)."""
+    if unc == "off" and dunc == "off":
         return None
     s = scoring.ScoringSpec.from_json(spec_json)
-    mc = scoring.monte_carlo(_model, s, draws=MC_DRAWS, concentration=UNCERTAINTY[unc], seed=seed, year=y)
+    mc = scoring.monte_carlo(
+        _model, s, draws=MC_DRAWS, concentration=UNCERTAINTY[unc], seed=seed, year=y, data_uncertainty=dunc == "on"
+    )
     t = mc.table.set_index("iso3")
     return t.rename(
         columns={"rank_p05": "rank_lo", "rank_p95": "rank_hi", "score_p05": "score_lo", "score_p95": "score_hi"}
@@ -43,6 +48,24 @@ def uncertainty_controls(c_unc, c_seed, label: str) -> None:
         "perturbs most.",
     )
     c_seed.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands: shared links reproduce them.")
+    c_unc.selectbox(
+        "Also vary estimated values",
+        DATA_UNC,
+        key="dunc",
+        help="On: every draw also moves each estimated, imputed or carried-forward value within a band "
+        f"({band_text()} points of the 0-100 scale), so the bands show how much a rank rests on estimates.",
+    )
+
+
+def band_text() -> str:
+    return ", ".join(f"{k.replace('_', ' ')} ±{v:g}" for k, v in DATA_BANDS.items())
+
+
+def bands_caption(unc: str, dunc: str, seed: int) -> str:
+    """Which perturbations the bands include (the caption says which is on)."""
+    w = "weights fixed" if unc == "off" else f"weights redrawn (strength '{unc}')"
+    d = f"estimated values varied ({band_text()} points)" if dunc == "on" else "data values held fixed"
+    return f"Bands: {w}; {d}; seed {seed}."
 
 
 def new_upload(label: str, key: str):

@@ -7,7 +7,7 @@ import streamlit as st
 import scoring
 from ui import charts
 from ui.context import ViewContext
-from ui.widgets import MC_DRAWS, PLOT_CONFIG, mc_bands, reach_table, uncertainty_controls
+from ui.widgets import MC_DRAWS, PLOT_CONFIG, bands_caption, mc_bands, reach_table, uncertainty_controls
 
 
 def render(ctx: ViewContext) -> None:
@@ -23,13 +23,13 @@ def render(ctx: ViewContext) -> None:
         key="floor",
         help="Every indicator keeps at least this share of the weight, so none is silently dropped.",
     )
-    bands = mc_bands(ctx.model_key, model, spec.to_json(), year, state.uncertainty, state.seed)
+    bands = mc_bands(ctx.model_key, model, spec.to_json(), year, state.uncertainty, state.seed, state.data_uncertainty)
     with st.spinner("Solving for the best and worst reachable rank of every country…"):
         reach, note = reach_table(ctx.model_key, model, ctx.year_spec.to_json(), year, state.floor)
     st.plotly_chart(charts.rank_range_figure(ctx.year_table, bands, reach, year), config=PLOT_CONFIG)
     st.caption(
-        f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo weight draws "
-        f"(strength '{state.uncertainty}', seed {state.seed}). Grey line: the best and worst rank reachable "
+        f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo draws. "
+        f"{bands_caption(state.uncertainty, state.data_uncertainty, state.seed)} Grey line: the best and worst rank reachable "
         f"with any weights that give every indicator at least {state.floor:g}%. {note}"
     )
     st.subheader("Effective weights")
