@@ -725,18 +725,29 @@ def compute_part(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> tuple[float, 
 
 
 def part_reasons(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> set[str]:
-    """Status reasons of one part (see ``common.ESTIMATE_REASONS``): the qualifiers in its input rows' notes
-    (partial year, year inferred, bound, approximate) plus the reasons declared for the part in ``energy_parts.csv`` (e.g. ``assumption``).
+    """Status reasons of one part (see ``common.ESTIMATE_REASONS``): the qualifiers in the notes of the rows the
+    method uses (:func:`used_rows`; partial year, year inferred, bound, approximate), ``cross_source`` when those
+    rows come from more than one page (a share computed across two sources is never observed), plus the reasons
+    declared for the part in ``energy_parts.csv`` (e.g. ``assumption``).
 
-    Raises ValueError if an input row is a partial year shorter than the rule's ``min_partial_months``.
+    Raises ValueError if a used row is a partial year shorter than the rule's ``min_partial_months``.
     """
-    reasons = set().union(*(reasons_from_notes(rows[k].get("notes", "")) for k in spec.rows))
-    for k in spec.rows:
+    needed = used_rows(spec)
+    reasons = set().union(*(reasons_from_notes(rows[k].get("notes", "")) for k in needed))
+    if len({str(rows[k]["source_url"]).strip() for k in needed}) > 1:
+        reasons.add("cross_source")
+    for k in needed:
         if not partial_ok(partial_months(str(rows[k].get("notes", ""))), RULE):
             raise ValueError(
                 f"{spec.iso3} {spec.year} {spec.part}: row {k[1:]} covers fewer than {RULE.min_partial_months} months"
             )
     return reasons | set(spec.reasons)
+
+
+def used_rows(spec: PartSpec) -> tuple[RowKey, ...]:
+    """The rows a part's method computes with (the others are cited as corroboration)."""
+    n = {"value": 1, "zero_volume": 1, "ratio": 2, "complement": 2, "relative": 2}.get(spec.method, len(spec.rows))
+    return spec.rows[:n]
 
 
 def part_status(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> str:
