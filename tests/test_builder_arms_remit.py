@@ -163,6 +163,28 @@ def test_share_for_year(entries, year, expected):
     assert remittances.share_for_year(entries, year) == expected
 
 
+# precedence among same-year shares: entries come in precedence order (CBA, matrix, cited); a full year beats
+# a partial one whatever its rank, a partial year shorter than rules.csv's 5 months is unusable
+P = [
+    (2021, 12, 0.5, "cba", ("c",)),
+    (2021, 12, 0.6, "matrix", ("m",)),
+    (2021, 6, 0.7, "cited-partial", ("p",)),
+    (2021, 4, 0.9, "cited-short", ("s",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("entries", "labels"),
+    [
+        (P, ["cba", "matrix", "cited-partial"]),
+        ([P[2], P[1], P[0]], ["matrix", "cba", "cited-partial"]),  # the order given is the precedence
+        ([P[3]], []),
+    ],
+)
+def test_same_year_share_precedence(entries, labels):
+    assert [e[3] for e in remittances.same_year_shares(entries, 2021)] == labels
+
+
 # --- bulk sources of 2026-12-01, recomputed by hand from the raw files
 
 

@@ -376,3 +376,38 @@ def test_hand_csv_rows_are_cited():
         assert (df[col].str.strip() != "").all(), f"hand CSV has an empty {col}"
     assert (df["accessed"] == "2026-11-23").all()
     assert df["source_url"].str.match(r"^https?://").all()
+
+
+# ----------------------------------------------------------------------------- the precedence rule, table-driven
+
+
+def _cand(dataset: str, value: float) -> energy.Candidate:
+    return energy.Candidate("EST", 2020, "G", value, dataset, dataset, "", frozenset({dataset}))
+
+
+@pytest.mark.parametrize(
+    ("datasets", "kept"),
+    [
+        (["cited_hand", "cited_raw", "iea", "eurostat_tj"], "eurostat_tj"),  # bulk official data first
+        (["cited_raw", "eurostat_m3", "bp"], "bp"),
+        (["iea", "cited_raw"], "iea"),  # a bulk proxy still beats a cited page
+        (["cited_hand", "cited_raw"], "cited_raw"),  # compiled_cited before indicators/hand
+        (["comtrade", "eurostat_tj"], "eurostat_tj"),
+    ],
+)
+def test_choose_follows_precedence(datasets, kept):
+    (got,) = energy.choose([_cand(d, 10.0 * i) for i, d in enumerate(datasets)]).values()
+    assert got[0].dataset == kept
+    assert [c.dataset for c in got[1]] == sorted((d for d in datasets if d != kept), key=energy.PRECEDENCE.index)
+
+
+@pytest.mark.parametrize(
+    ("other", "text"),
+    [
+        (53.0, "agrees: iea 53.0"),  # 3.0 points: not more than 3
+        (53.1, "disagree: iea 53.1"),
+        (46.9, "disagree: iea 46.9"),
+    ],
+)
+def test_disagreement_threshold(other, text):
+    assert energy.others_note(_cand("eurostat_tj", 50.0), [_cand("iea", other)]) == text
