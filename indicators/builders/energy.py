@@ -811,7 +811,10 @@ def fill_series(
             "status": f.status,
             "sources": set().union(*(anchors[a]["sources"] for a in used)),
             "parts": set().union(*(anchors[a]["parts"] for a in used)),
-            "note": f.describe(y, "{:.1f}", values),
+            "note": f.describe(y, "{:.1f}", values)
+            + " [from: "
+            + "; ".join(sorted(set().union(*(anchors[a].get("datasets", set()) for a in used))))
+            + "]",
         }
     if zero_from is not None:
         cut, info = zero_from
@@ -904,19 +907,26 @@ def build(raw: Path) -> BuilderOutput:
     chosen = choose(bulk_candidates(raw) + cited_candidates(rows, sources))
     per_cy: dict[tuple[str, int], dict[str, tuple[float, str, str]]] = {}
     src_cy: dict[tuple[str, int], set[str]] = {}
+    lab_cy: dict[tuple[str, int], set[str]] = {}
     for (iso, year, part), (kept, others) in sorted(chosen.items()):
         txt = f"{kept.label}: {kept.how}"
         if others:
             txt += "; " + others_note(kept, others)
         per_cy.setdefault((iso, year), {})[part] = (kept.value, kept.status, txt)
         src_cy.setdefault((iso, year), set()).update(kept.source_ids)
+        lab_cy.setdefault((iso, year), set()).add(kept.label)
 
     out = BuilderOutput(indicators=[])
     anchors: dict[str, dict[int, dict]] = {}
     for (iso, year), parts in sorted(per_cy.items()):
         value = max(v for v, _, _ in parts.values())
         status = "observed" if all(st == "observed" for _, st, _ in parts.values()) else "estimated"
-        anchors.setdefault(iso, {})[year] = {"value": value, "sources": src_cy[(iso, year)], "parts": set(parts)}
+        anchors.setdefault(iso, {})[year] = {
+            "value": value,
+            "sources": src_cy[(iso, year)],
+            "parts": set(parts),
+            "datasets": lab_cy[(iso, year)],
+        }
         if year in YEARS:
             out.add(iso, year, INDICATOR_ID, value, status, src_cy[(iso, year)], _parts_note(parts, iso))
 
