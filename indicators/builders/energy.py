@@ -241,7 +241,8 @@ class PartSpec:
       * ``share_of_sum`` -- 100 * row0 / (row0 + row1 + ...) (Russian volume over the sum of all named suppliers);
       * ``complement`` -- 100 * (row1 - row0) / row1 (total minus the non-Russian volume, over the total);
       * ``relative`` -- 100 / (1 + row0/100), where row0 gives the other supplier as % of the Russian volume;
-      * ``zero_volume`` -- the first row is a Russian volume of exactly 0, so the share is 0.
+      * ``zero_volume`` -- the first row is a Russian volume of exactly 0, so the share is 0;
+      * ``sum`` -- row0 + row1 + ... (shares of one total from one page, e.g. two export routes through Russia).
     Rows after the ones the method needs are cited as corroboration. ``reasons`` are status reasons
     (``common.ESTIMATE_REASONS``) that the rows' notes do not carry themselves, e.g. ``assumption``.
     """
@@ -606,8 +607,8 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             "indicators/hand/energy_parts.csv: a range 'a-b' at its midpoint; 'a of b' as 100*a/b; Russian volume "
             "over the total or over the sum of named suppliers; Ukraine 2013 = total minus European imports). The "
             "first available is kept; the note names every other candidate, marked 'disagree:' if it differs by more "
-            f"than {DISAGREE_POINTS:g} points. For Kazakhstan X is the CPC share only, a lower bound of oil exports "
-            "via Russia. Moldova from Dec 2022 is the government-controlled right bank. Uzbekistan 2023-2024: G is "
+            f"than {DISAGREE_POINTS:g} points. For Kazakhstan X is the CPC share (2013: CPC plus Atyrau-Samara, both "
+            "given on one page), a lower bound of oil exports via Russia. Moldova from Dec 2022 is the government-controlled right bank. Uzbekistan 2023-2024: G is "
             "Russian gas over (domestic production + Russian gas), a proxy for Russia's share of supply. "
             f"{P_CRITERION}. For other states petroleum-product imports are not coded. Status (one policy for all "
             "builders): observed = a full-year figure of one producer, or arithmetic on one producer's figures of "
@@ -713,6 +714,8 @@ def compute_part(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> tuple[float, 
         v, how = 100 * (vals[1] - vals[0]) / vals[1], f"100*({_fmt(vals[1])} - {_fmt(vals[0])})/{_fmt(vals[1])}"
     elif spec.method == "relative":
         v, how = 100 / (1 + vals[0] / 100), f"100/(1 + {_fmt(vals[0])}/100)"
+    elif spec.method == "sum":
+        v, how = sum(vals), " + ".join(_fmt(x) for x in vals)
     elif spec.method == "zero_volume":
         if vals[0] != 0:
             raise ValueError(f"{spec.iso3} {spec.year}: zero_volume row has value {vals[0]}, expected 0")
