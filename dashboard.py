@@ -11,7 +11,9 @@ import streamlit as st
 
 import indicators
 import scoring
+from indicators.loader import data_version
 from indicators.schema import PILLARS
+from scoring import bundle as scoring_bundle
 from ui import views
 from ui.context import ViewContext
 from ui.state import VIEWS, WEIGHT_MAX, WEIGHT_STEP, PageConfig, UIState, slug, spec_from_state
@@ -203,6 +205,15 @@ with st.sidebar:
         mime="application/json",
         on_click="ignore",
         help="Feed it back with `python -m scoring --weights spec.json`.",
+    )
+    st.download_button(
+        "Download everything (zip)",
+        data=lambda: scoring_bundle.build_bundle(model, spec, panel, sources, data_version()),
+        file_name="moscow_alignment_bundle.zip",
+        mime="application/zip",
+        on_click="ignore",
+        help="Scores for every year with readable columns and each input's status, the spec, the sources and "
+        "a README explaining every column and how to cite.",
     )
 for d in result.diagnostics:
     st.info(d)
