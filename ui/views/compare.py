@@ -9,7 +9,7 @@ from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from ui import charts
 from ui.context import LEGEND, ViewContext
-from ui.widgets import PLOT_CONFIG, chosen_events
+from ui.widgets import PLOT_CONFIG, chosen_events, events_table
 
 
 def render(ctx: ViewContext) -> None:
@@ -49,13 +49,7 @@ def render(ctx: ViewContext) -> None:
         ),
         config=PLOT_CONFIG,
     )
-    ev = ev.assign(country=lambda d: d["iso3"].map(PANEL_COUNTRIES))
-    with st.expander(f"Dated events behind the data ({len(ev)})"):
-        st.dataframe(
-            ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
-            hide_index=True,
-            column_config={"url": st.column_config.LinkColumn("source", display_text="open")},
-        )
+    events_table(ev)
     st.subheader(f"Raw values in {year}")
     tv = ctx.raw_value_table(sel, year)
     st.dataframe(

@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.countries import PANEL_COUNTRIES
 from ui import charts
 from ui.context import ViewContext
-from ui.widgets import PLOT_CONFIG, chosen_events
+from ui.widgets import PLOT_CONFIG, chosen_events, events_table
 
 
 def render(ctx: ViewContext) -> None:
@@ -16,5 +16,7 @@ def render(ctx: ViewContext) -> None:
     st.plotly_chart(charts.trend_figure(ctx.result.table, ctx.state.highlight, ev), config=PLOT_CONFIG)
     st.caption(
         "Each line is a country's score under the current weights. Diamonds mark the years with dated events "
-        "behind the data for highlighted countries, bigger for more events (hover for descriptions and sources)."
+        "behind the data for highlighted countries, bigger for more events (hover a point for descriptions and "
+        "sources; every event is in the table below)."
     )
+    events_table(ev)
