@@ -191,7 +191,7 @@ def test_event_kind_filter_thins_the_trend_markers():
     def marker_years(at):
         fig = next(json.loads(el.proto.spec) for el in at.get("plotly_chart"))
         ev = [t for t in fig["data"] if t.get("name") == "events: Armenia"]
-        return sum(len(t["x"]) for t in ev)
+        return sum(len(t["text"]) for t in ev)
 
     ev = indicators.load_events()
     arm = ev[(ev["iso3"] == "ARM") & ev["date"].str[:4].astype(int).isin(YEARS)]

@@ -279,6 +279,7 @@ def trend_figure(
                         line_width=2,
                     ),
                     name=f"events: {scores.loc[scores['iso3'] == iso, 'country'].iloc[0]}",
+                    text=g["text"],
                     hoverinfo="skip",
                 )
             )
