@@ -16,7 +16,17 @@ from indicators.schema import PILLARS
 from scoring import bundle as scoring_bundle
 from ui import views
 from ui.context import ViewContext
-from ui.state import VIEWS, WEIGHT_MAX, WEIGHT_STEP, PageConfig, UIState, slug, spec_from_state
+from ui.state import (
+    CUSTOM,
+    VIEWS,
+    WEIGHT_MAX,
+    WEIGHT_STEP,
+    PageConfig,
+    UIState,
+    preset_label,
+    slug,
+    spec_from_state,
+)
 from ui.views.scenarios import edit_tuples
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
@@ -57,7 +67,7 @@ def push_state(s: UIState) -> None:
     for k, v in s.pillar_weights.items():
         ss[f"pw_{k}"] = v
     ss["cmp"], ss["hl"] = list(s.compare), list(s.highlight)
-    ss["unc"], ss["seed"], ss["floor"], ss["scn"] = s.uncertainty, s.seed, s.floor, s.scenario
+    ss["unc"], ss["seed"], ss["floor"], ss["scn"], ss["split"] = s.uncertainty, s.seed, s.floor, s.scenario, s.split
     base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
     ss["edits"] = ss["edit_base"] = base
     ss["edit_ver"] = ss.get("edit_ver", 0) + 1
@@ -81,15 +91,23 @@ def pull_state() -> UIState:
         floor=float(ss["floor"]),
         scenario=ss["scn"] or "",
         edits=tuple(ss["edits"]),
+        split=ss["split"],
     )
 
 
 def apply_preset() -> None:
+    if ss["preset"] == CUSTOM:  # picking "custom" keeps the weights as they are
+        return
     iw, pw = PRESET_UI[ss["preset"]]
     for k in catalog:
         ss[f"w_{k}"] = iw.get(k, 1.0)
     for k, v in pw.items():
         ss[f"pw_{k}"] = v
+
+
+def mark_custom() -> None:
+    """A weight moved by hand: the weights no longer are the preset's."""
+    ss["preset"] = CUSTOM
 
 
 def reset_all() -> None:
@@ -120,16 +138,25 @@ with st.sidebar:
     st.header("Weights and method")
     st.selectbox(
         "Weight preset",
-        list(PRESET_UI),
+        [*PRESET_UI, CUSTOM],
         key="preset",
         on_change=apply_preset,
-        help="\n\n".join(f"**{n}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
+        format_func=preset_label,
+        help="\n\n".join(f"**{preset_label(n)}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
     )
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
     st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
     with st.expander("Pillar weights", expanded=False):
         for p, desc in PILLARS.items():
-            st.slider(p.replace("_", " ").capitalize(), 0.0, WEIGHT_MAX, step=WEIGHT_STEP, key=f"pw_{p}", help=desc)
+            st.slider(
+                p.replace("_", " ").capitalize(),
+                0.0,
+                WEIGHT_MAX,
+                step=WEIGHT_STEP,
+                key=f"pw_{p}",
+                help=desc,
+                on_change=mark_custom,
+            )
     for p, desc in PILLARS.items():
         inds = [i for i in catalog.values() if i.pillar == p]
         if not inds:
@@ -145,6 +172,7 @@ with st.sidebar:
                     step=WEIGHT_STEP,
                     key=f"w_{ind.id}",
                     help=indicator_help(ind),
+                    on_change=mark_custom,
                 )
     with st.expander("Method", expanded=False):
         st.selectbox(
