@@ -16,6 +16,7 @@ from indicators.schema import PILLARS
 from scoring import bundle as scoring_bundle
 from ui import views
 from ui.context import ViewContext
+from ui.methodology import METHOD_TEXT, method_label
 from ui.state import (
     CUSTOM,
     VIEWS,
@@ -176,14 +177,25 @@ with st.sidebar:
                 )
     with st.expander("Method", expanded=False):
         st.selectbox(
-            "Normalisation", METHODS["norm"], key="norm", help="How raw values become 0-100 (see Methodology)."
+            "Normalisation",
+            METHODS["norm"],
+            key="norm",
+            format_func=method_label,
+            help="How raw values become 0-100 (see Methodology).",
         )
-        st.selectbox("Aggregation", METHODS["agg"], key="agg", help="How indicators combine (see Methodology).")
+        st.selectbox(
+            "Aggregation",
+            METHODS["agg"],
+            key="agg",
+            format_func=method_label,
+            help="How indicators combine (see Methodology).",
+        )
         st.selectbox(
             "Missing data",
             METHODS["miss"],
             key="miss",
-            help="\n\n".join(f"**{k}**: {v}" for k, v in scoring.MISSING_POLICIES.items()),
+            format_func=method_label,
+            help="\n\n".join(f"**{method_label(k)}**: {METHOD_TEXT[k]}" for k in scoring.MISSING_POLICIES),
         )
         st.slider(
             "Minimum coverage",

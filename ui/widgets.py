@@ -73,5 +73,6 @@ def events_table(ev: pd.DataFrame) -> None:
         st.dataframe(
             ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
             hide_index=True,
+            height="content",
             column_config={"url": st.column_config.LinkColumn("source", display_text="open")},
         )

@@ -55,6 +55,7 @@ def render(ctx: ViewContext) -> None:
     st.dataframe(
         tv,
         hide_index=True,
+        height="content",
         column_config={
             c: st.column_config.LinkColumn(c, display_text="source") for c in tv.columns if c.startswith("source:")
         },
