@@ -27,15 +27,13 @@ def render(ctx: ViewContext) -> None:
     t = ctx.year_table.set_index("iso3").loc[sel].reset_index()
     cols = st.columns(len(sel))
     for c, (_, r) in zip(cols, t.iterrows(), strict=True):
-        trend = result.table[result.table["iso3"] == r["iso3"]].sort_values("year")["score"]
         c.metric(
             r["country"],
             "no score" if pd.isna(r["score"]) else f"{r['score']:.1f}",
             None if pd.isna(r["rank"]) else f"rank #{int(r['rank'])} of {len(PANEL_COUNTRIES)}",
             delta_color="off",
             delta_arrow="off",
-            chart_data=trend.dropna().round(1).tolist(),
-            help=f"Score in {year}; the sparkline shows {years[0]}–{years[-1]}.",
+            help=f"Score in {year}; the chart below shows {years[0]}–{years[-1]} on one shared axis.",
         )
         c.caption(f"coverage {r['coverage'] * 100:.0f}%")
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
