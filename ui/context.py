@@ -50,6 +50,17 @@ class ViewContext:
     def year_table(self) -> pd.DataFrame:
         return self.result.for_year(self.year)
 
+    def finding(self) -> str:
+        """One sentence stating what the year's ranking shows (the charts' text alternative)."""
+        t = self.year_table.dropna(subset=["score"])
+        if t.empty:
+            return f"No state has enough data for a score in {self.year}."
+        top, bottom = t.iloc[0], t.iloc[-1]
+        return (
+            f"In {self.year}, {top['country']} is closest to Moscow ({top['score']:.1f} of 100) and "
+            f"{bottom['country']} farthest ({bottom['score']:.1f}); {len(t)} of 14 states have a score."
+        )
+
     def country_flags(self, y: int) -> dict[str, str]:
         """iso3 -> how many weighted inputs are not observed (†) or missing (°) in year ``y``."""
         used = [k for k, w in self.result.weights.items() if w > 0]
