@@ -24,6 +24,14 @@ LEGEND = (
 )
 
 
+def format_value(ind, v: float) -> str:
+    """A raw value as readers read it: levels by their label, other values to one decimal, with the unit."""
+    label = ind.level_label(v)
+    if label:
+        return f"{v:.0f} ({label})"
+    return f"{v:,.1f} {ind.unit}"
+
+
 @dataclass(frozen=True)
 class ViewContext:
     panel: pd.DataFrame
@@ -109,9 +117,7 @@ class ViewContext:
             for iso in isos:
                 if (ind.id, iso) in p.index:
                     r = p.loc[(ind.id, iso)]
-                    label = ind.level_label(r["value"])
-                    v = f"{r['value']:g}" + (f" ({label})" if label else "")
-                    row[PANEL_COUNTRIES[iso]] = v + STATUS_MARK[r["status"]]
+                    row[PANEL_COUNTRIES[iso]] = format_value(ind, r["value"]) + STATUS_MARK[r["status"]]
                     row[f"source: {iso}"] = self.source_links(r["source_ids"]).split(" ")[0]
                 else:
                     row[PANEL_COUNTRIES[iso]] = "missing"

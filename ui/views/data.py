@@ -9,7 +9,7 @@ from indicators.__main__ import coverage_table
 from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import STATUSES
 from ui import charts
-from ui.context import ViewContext
+from ui.context import ViewContext, format_value
 from ui.widgets import PLOT_CONFIG
 
 #: Marker a builder writes into a value's note when sources disagree by more than its tolerance.
@@ -29,13 +29,13 @@ def values_table(ctx: ViewContext) -> pd.DataFrame:
     p = ctx.panel[ctx.panel["iso3"].isin(list(PANEL_COUNTRIES))].copy()
     first = p["source_ids"].str.split(";").str[0]
     src = {k: ctx.sources[k] for k in set(first) if k in ctx.sources}
-    unit = {k: v.unit for k, v in ctx.catalog.items()}
+
     return pd.DataFrame(
         {
             "Country": p["iso3"].map(PANEL_COUNTRIES),
             "Indicator": p["indicator"].map({k: v.name for k, v in ctx.catalog.items()}),
             "Year": p["year"],
-            "Value": [f"{v:g} {unit[i]}" for v, i in zip(p["value"], p["indicator"], strict=True)],
+            "Value": [format_value(ctx.catalog[i], v) for v, i in zip(p["value"], p["indicator"], strict=True)],
             "Status": p["status"].str.replace("_", " "),
             "Sources disagree": p["note"].str.contains(DISAGREE, regex=False).map({True: "yes", False: ""}),
             "Source": first.map(lambda k: source_label(src[k]) if k in src else ""),
