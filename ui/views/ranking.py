@@ -20,6 +20,8 @@ def render(ctx: ViewContext) -> None:
     )
     st.plotly_chart(fig, config=PLOT_CONFIG, key="ranking_chart")
     st.caption(
-        LEGEND
+        ctx.finding()
+        + " "
+        + LEGEND
         + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage · n† inputs not observed, n° missing."
     )
