@@ -38,8 +38,11 @@ from indicators.builders.common import (
     BuilderOutput,
     compiled_source,
     country_iso3,
+    fill_gaps,
     partial_months,
+    partial_ok,
     read_compiled,
+    rule_for,
     url_source_id,
 )
 from indicators.countries import PANEL_COUNTRIES, YEARS
@@ -53,14 +56,11 @@ PREFIX_RAW = "trade"
 PREFIX_HAND = "trade-hand"
 PREFIX_EMBARGO = "trade-embargo"
 
-#: A partial-year figure is used only if it covers at least this many months.
-MIN_PARTIAL_MONTHS = 6
+#: Gap filling and the minimum length of a partial-year figure are the shared rules of
+#: ``indicators/builders/common.py`` (:func:`common.fill_gaps`, :func:`common.partial_ok`) with this
+#: indicator's parameters in ``indicators/hand/rules.csv``.
 #: Export and import shares are combined only if they differ by at most this many points.
 MAX_EXIM_SPREAD = 5.0
-#: Linear interpolation only between sourced years at most this far apart.
-MAX_INTERP_GAP = 5
-#: A sourced value is carried at most this many years forward or backward.
-MAX_CARRY = 2
 
 KIND_RANK = {"direct": 0, "computed": 1, "exim": 2}
 KIND_LABEL = {
@@ -242,11 +242,13 @@ def candidates(rows: pd.DataFrame) -> list[dict]:
       country, year and period, only if they differ by at most :data:`MAX_EXIM_SPREAD` points.
 
     Rows on another basis (goods and services, turnover without gas), non-numeric values
-    (ranges) and partial periods shorter than :data:`MIN_PARTIAL_MONTHS` give no candidate.
+    (ranges) and partial periods that fail :func:`common.partial_ok` (the indicator's
+    ``min_partial_months`` in ``indicators/hand/rules.csv``) give no candidate.
     A zero or missing total gives no computed candidate (no division by zero).
     """
     ok = rows[rows["year"].isin(YEARS) & rows["num"].notna() & ~rows["other_concept"]]
-    ok = ok[~ok["partial"] | (ok["months"] >= MIN_PARTIAL_MONTHS)]
+    rule = rule_for(IND_ID)
+    ok = ok[[partial_ok(int(m) if p else None, rule) for p, m in zip(ok["partial"], ok["months"], strict=True)]]
     out = []
     for (iso3, year, _months), g in ok.groupby(["iso3", "year", "months"], sort=True):
         by = {m: [r for _, r in g[g["measure"] == m].iterrows()] for m in g["measure"].unique()}
@@ -345,35 +347,6 @@ def choose(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
 
 
 # --------------------------------------------------------------------------- gaps
-
-
-def fill_gaps(anchors: dict[int, float], years=YEARS) -> dict[int, tuple[float, str, int, int | None]]:
-    """Values for the years between/around sourced ``anchors`` (year -> value).
-
-    Returns year -> (value, status, from_year, to_year). Linear interpolation
-    ``v0 + (v1 - v0) * (y - y0) / (y1 - y0)`` when the neighbouring anchors are at most
-    :data:`MAX_INTERP_GAP` years apart (status ``imputed``, to_year = y1); otherwise the
-    nearest anchor within :data:`MAX_CARRY` years is carried (status ``carried_forward``,
-    to_year None; the earlier anchor wins a tie). Years reachable by neither stay missing.
-    With no anchors nothing is returned.
-    """
-    out = {}
-    ys = sorted(anchors)
-    for y in years:
-        if y in anchors:
-            continue
-        prev = max((a for a in ys if a < y), default=None)
-        nxt = min((a for a in ys if a > y), default=None)
-        if prev is not None and nxt is not None and nxt - prev <= MAX_INTERP_GAP:
-            v = anchors[prev] + (anchors[nxt] - anchors[prev]) * (y - prev) / (nxt - prev)
-            out[y] = (v, "imputed", prev, nxt)
-            continue
-        near = [(y - prev, prev)] if prev is not None and y - prev <= MAX_CARRY else []
-        near += [(nxt - y, nxt)] if nxt is not None and nxt - y <= MAX_CARRY else []
-        if near:
-            _, src = min(near)
-            out[y] = (anchors[src], "carried_forward", src, None)
-    return out
 
 
 # --------------------------------------------------------------------------- embargoes
@@ -677,10 +650,10 @@ def build(raw: Path) -> BuilderOutput:
             out.add(iso3, y, IND_ID, best["value"], best["status"], best["ids"], note_for(best, others, labels))
             for i in best["ids"]:
                 cited_years[i].add(y)
-        years = YEARS
+        years, breaks = YEARS, ()
         if iso3 in embargoes:
             start, src = embargoes[iso3]
-            years = [y for y in YEARS if y < start.year]
+            years, breaks = [y for y in YEARS if y < start.year], (start.year,)
             coded = [y for y in embargo_years(start) if y not in picks]
             for y in coded:
                 note = (
@@ -690,14 +663,10 @@ def build(raw: Path) -> BuilderOutput:
             if coded:
                 extra.append(src)
         anchors = {y: b["value"] for y, (b, _) in picks.items() if y in years}
-        for y, (v, status, y0, y1) in sorted(fill_gaps(anchors, years).items()):
+        for y, fill in sorted(fill_gaps(anchors, rule_for(IND_ID), years, breaks).items()):
+            y0, y1 = fill.from_year, fill.to_year
             ids = set(picks[y0][0]["ids"]) | (set(picks[y1][0]["ids"]) if y1 else set())
-            if status == "imputed":
-                note = f"linear interpolation between {y0} ({anchors[y0]:.4g}%) and {y1} ({anchors[y1]:.4g}%)"
-            else:
-                way = "forward" if y0 < y else "backward"
-                note = f"carried {way} from {y0} ({anchors[y0]:.4g}%), {abs(y - y0)} year(s)"
-            out.add(iso3, y, IND_ID, v, status, ids, note)
+            out.add(iso3, y, IND_ID, fill.value, fill.status, ids, fill.describe(y, "{:.4g}%", anchors))
             for i in ids:
                 cited_years[i].add(y)
     cited = set(cited_years)
