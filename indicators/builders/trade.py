@@ -667,8 +667,9 @@ def build(raw: Path) -> BuilderOutput:
             y0, y1 = fill.from_year, fill.to_year
             ids = set(picks[y0][0]["ids"]) | (set(picks[y1][0]["ids"]) if y1 else set())
             out.add(iso3, y, IND_ID, fill.value, fill.status, ids, fill.describe(y, "{:.4g}%", anchors))
-            for i in ids:
-                cited_years[i].add(y)
+            for anchor in (y0, y1) if y1 else (y0,):  # a filled value cites the figures of its anchor years
+                for i in picks[anchor][0]["ids"]:
+                    cited_years[i].add(anchor)
     cited = set(cited_years)
     sources = sources_for(rows, cited)
     bulk_by_id = {src.source_id: src for src in trade_bulk.SOURCES.values()}
