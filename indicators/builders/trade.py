@@ -1,27 +1,27 @@
 """Russia's share of each state's merchandise trade (exports + imports), per calendar year.
 
-Indicator: ``trade_share_russia``.
+Indicator: ``trade_share_russia``. The precedence rule is data: ``indicators/hand/trade_precedence.csv``
+(one row per dataset, rank 1 preferred), applied by :func:`choose_all`.
 
-Inputs: ``compiled_cited/trade_with_russia.csv`` (raw folder) and the hand-compiled
-``indicators/hand/trade_extra.csv`` (same columns plus ``accessed``). Each raw row holds
-one figure (a share or a USD amount) with a verbatim quote; qualifiers sit in ``notes``
-(PARTIAL YEAR, YEAR INFERRED, lower bound, approximate, Russian-side, low-quality outlet).
+Inputs, best first:
 
-The pipeline is four small steps, each a pure function:
+* the official bulk extracts in the raw folder, read by :mod:`indicators.builders.trade_bulk` into one
+  long *flows* frame (national statistics offices, IMF DOTS via :func:`indicators.builders.dots.read_dots`,
+  WITS/ITC for Ukraine, Eurostat Comext for the Baltic states, Russian customs and IMF IMTS mirrors);
+  cells listed in ``indicators/hand/trade_exclusions.csv`` are dropped (:func:`apply_exclusions`);
+* cited official totals (and trade with Russia) in ``indicators/hand/trade_totals.csv`` (:func:`load_totals`);
+* pages: ``compiled_cited/trade_with_russia.csv`` and ``indicators/hand/trade_extra.csv``, each row one
+  figure with a verbatim quote and qualifiers in ``notes`` (:func:`load_rows`, :func:`row_flags`,
+  :func:`candidates`, ordered among themselves by :func:`rank_key`).
 
-1. :func:`load_rows` reads both tables and parses every row's qualifiers (:func:`row_flags`).
-2. :func:`candidates` turns rows into candidate total shares for a country-year: a direct
-   total share, turnover with Russia / total turnover, or the midpoint of an export and an
-   import share.
-3. :func:`choose` picks one candidate per country-year with a fixed preference order
-   (:func:`rank_key`) and names the others in the note.
-4. :func:`fill_gaps` interpolates or carries values into short gaps, flagged.
+:func:`bulk_candidates` and :func:`page_candidates` give candidate shares; :func:`choose_all` picks one per
+country-year by :func:`precedence_key`; :func:`note_for` names the dataset and every other candidate, with
+the marker :data:`DISAGREE_MARKER` before those more than :data:`DISAGREE_POINTS` points away. Gaps are
+filled by the shared rule (``common.fill_gaps`` with this indicator's row of ``indicators/hand/rules.csv``).
+``indicators/hand/trade_embargo.csv`` lists complete bans on trade in goods with Russia; :func:`embargo_years`
+codes the full calendar years under such a ban as 0 and gap filling stops at the ban.
 
-A fifth input, ``indicators/hand/trade_embargo.csv``, lists governments' complete bans on trade
-in goods with Russia (date, URL, quote); :func:`embargo_years` codes the full calendar years
-under such a ban as 0 and stops gap filling at the ban (see :data:`CODING_RULE`).
-
-The coding rule in :data:`CODING_RULE` states the same in one paragraph.
+:data:`CODING_RULE` states the same in one paragraph.
 """
 
 from __future__ import annotations
@@ -83,45 +83,48 @@ _OTHER_CONCEPT = re.compile(r"goods AND services|include services|exclud\w* Turk
 
 DEFINITION = (
     "Russia's share of the country's total merchandise trade (exports + imports), in percent, for the calendar "
-    "year, as reported by the country's statistics or officials (or, failing that, by Russian officials). "
+    "year, from the country's own trade statistics (national office or IMF DOTS), failing that from official "
+    "figures cited on pages or Russia's mirror figures over the country's own total. "
     "Goods only; services are excluded. A higher share means closer economic dependence on Russia."
 )
 
 CODING_RULE = (
-    "One value per country-year, chosen among candidates in this order: (1) a full-year figure beats a partial-year "
-    "one; (2) a direct total share beats turnover with Russia divided by total turnover of the same year, period and "
-    "currency (either may be given as exports + imports; computed only when the turnover with Russia is not a Russian-side figure, since the total is always the "
-    "country's own statistic), which beats the midpoint of an export share and an import share of the same year and "
-    "period (used, status estimated, only when the two differ by at most 5 points: the total share is an "
-    "export/import-weighted mean and so lies between them, error at most half the spread; no cited export/import "
-    "totals were available to weight them); (3) a row from an outlet flagged low-quality (pro-Kremlin aggregators, "
-    "Sputnik/RT/News Front, blogs, partisan outlets) loses to any other; (4) a partner-country figure beats a "
-    "Russian-side one (Russian officials or customs); (5) then exact beats lower bound, stated year beats YEAR "
-    "INFERRED, precise beats approximate, full-year beats year-to-date; (6) a longer partial period beats a shorter; "
-    "(7) ties by source id. Figures on another basis (goods and services; turnover excluding gas) are not used. "
-    "PARTIAL YEAR figures are not annual values: they are used only when no full-year candidate exists and they "
-    "cover at least 6 months, always with status estimated. A value is observed only if it is full-year, direct or "
-    "computed from two full-year rows, and carries no qualifier (bound, approximate, year inferred, year-to-date, "
-    "low-quality outlet); otherwise estimated. The note names every figure that lost. Gaps: a year between two "
-    "sourced years (observed or estimated) at most 5 years apart is linearly interpolated (imputed, citing both); "
-    "otherwise the nearest sourced value is carried forward or backward at most 2 years (status carried_forward, "
-    "the note says which direction); nothing beyond. Filled values never anchor further filling. Embargo: where "
-    "the country's government has banned all trade in goods with Russia (indicators/hand/trade_embargo.csv, with "
-    "the date, the decision and a quote saying that no trade takes place), every full calendar year after the ban's "
-    "start with no sourced figure is coded 0 (status estimated; residual customs paperwork for pre-ban contracts is "
-    "ignored). The year the ban starts is a mixed year and stays missing unless sourced, and no value is "
-    "interpolated or carried into or across it."
+    "Russia's share = 100 x (exports to + imports from Russia) / (exports + imports with the World), goods, one "
+    "currency (USD or EUR, never mixed) and one period. One value per country-year, chosen by the precedence table "
+    "indicators/hand/trade_precedence.csv (applied by code): a full-year figure beats a partial-year one; then (1) "
+    "the country's own statistics office (Armstat, imports by country of origin; Kazakhstan's Bureau of National "
+    "Statistics; Kyrgyzstan's statistics committee; the Statistics Agency of Uzbekistan); (2) IMF DOTS, reporter "
+    "side; (3) the state's own figures served by WITS/UN Comtrade or ITC Trade Map (Ukraine); (4) a bilateral "
+    "official figure (cited, or Eurostat Comext for the Baltic states) divided by a cited official total "
+    "(indicators/hand/trade_totals.csv); (5) Russia's mirror figure (Russian customs to 2021, IMF IMTS 2016-2024) "
+    "divided by the state's own total from the best-ranked source that has one (estimated; the note says "
+    "'mirror'); (6) a share quoted from a page (compiled_cited and indicators/hand/trade_extra.csv), ordered among "
+    "pages by the page rules: direct share over turnover with Russia / total turnover over the midpoint of export "
+    "and import shares (used only within 5 points of each other), partner-side over Russian-side, exact over "
+    "bound, stated year over inferred, longer partial period first, low-quality outlets last; figures on another "
+    "basis (goods and services, turnover without gas) are not used. Status: observed for a full-year figure of "
+    "tiers 1-3 with no caveat, or of tier 4 when both figures come from one cited page, or of a clean full-year "
+    "page figure; estimated otherwise - every mirror; every share combining two sources; IMF DOTS for Turkmenistan "
+    "(all years) and Uzbekistan 2012-2015 (IMF estimates from partner data); Kyrgyz 2023 (preliminary imports); "
+    "bounds, approximations, inferred years and partial years. Cells listed in indicators/hand/trade_exclusions.csv "
+    "are not used (IMF IMTS for Uzbekistan 2023-2024 and Tajikistan 2023-2024: implausible against the states' "
+    "own figures; IMF IMTS for Moldova: Russia's figures include Transnistria, Moldova's totals do not). The note "
+    "names the dataset of the value and every other candidate with its value; a candidate more than 3 points away "
+    "is listed after the machine-readable marker 'disagree:'. Gaps: the shared rule (common.fill_gaps, "
+    "indicators/hand/rules.csv: interpolation across at most 4 missing years, carrying at most 2 years; partial "
+    "years need 6 months). Embargo: where the government has banned all trade in goods with Russia "
+    "(indicators/hand/trade_embargo.csv), every full calendar year after the ban's start with no sourced figure "
+    "is coded 0 (estimated); nothing is filled into or across the ban."
 )
 
 YEARS_NOTE = (
-    "Coverage is uneven: sourced values (observed or estimated) exist only where the compiled pages give them. "
-    "2013 is sourced for Belarus and Georgia only (Lithuania's 2013 is carried back from 2014). For 2024, seven states "
-    "have a sourced value (Armenia, Azerbaijan, Belarus, Georgia, Kyrgyzstan, Tajikistan, Uzbekistan; partial-year or "
-    "bounded figures are estimated), Ukraine a value coded 0 under its trade embargo, and four a carried value "
-    "(Kazakhstan, Latvia, Lithuania, Moldova). Estonia and Turkmenistan have no usable total share in any year (only "
-    "export or import shares, single months, or Russian-side turnover with no matching total) and stay missing. "
-    "Ukraine's latest sourced year is 2020 (year inferred, carried to 2021); 2022, the year its embargo began, "
-    "stays missing."
+    "2013-2020: IMF DOTS (reporter side) for every state, replaced by the national statistics office where the "
+    "raw extracts have one (Armenia all years, Kyrgyzstan, Uzbekistan, Kazakhstan from 2019); Turkmenistan is an "
+    "IMF partner-based estimate. 2021-2024: national offices for Armenia, Kazakhstan (to 2023), Kyrgyzstan (to "
+    "2023), Uzbekistan (to 2023; 2024 from cited official figures); WITS for Ukraine 2021-2022 (coded 0 under its "
+    "embargo from 2023); Russia's IMF IMTS mirror over cited or Geostat totals for Azerbaijan and Georgia 2021-2023 "
+    "and Tajikistan 2022 (estimated); the rest from cited pages or filled. Estonia and Turkmenistan have no value "
+    "after 2020 beyond two carried years; 2025 is sourced only for Uzbekistan."
 )
 
 
@@ -332,21 +335,6 @@ def describe(c: dict) -> str:
         tags.insert(0, f"partial year, {c['months']} months, not an annual value")
     extra = f"; {', '.join(tags)}" if tags else ""
     return f"{c['value']:.4g}% ({KIND_LABEL[c['kind']]}: {c['desc']}{extra}) [{';'.join(c['ids'])}]"
-
-
-def choose(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
-    """Best candidate per (iso3, year) and the losing ones, in preference order."""
-    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
-    for c in cands:
-        groups[(c["iso3"], c["year"])].append(c)
-    out = {}
-    for key, cs in sorted(groups.items()):
-        cs = sorted(cs, key=rank_key)
-        out[key] = (cs[0], cs[1:])
-    return out
-
-
-# --------------------------------------------------------------------------- gaps
 
 
 # --------------------------------------------------------------------------- embargoes
