@@ -426,6 +426,9 @@ def load_totals(path: Path = TOTALS_PATH) -> tuple[pd.DataFrame, dict[str, Sourc
     rows, sources, ids = [], {}, []
     for _, r in t.iterrows():
         src = _totals_source(r)
+        if src.source_id in sources:  # one quote giving figures of several years
+            years = sorted({int(y) for y in sources[src.source_id].figure_year.split("-")} | {int(r["year"])})
+            src = src.model_copy(update={"figure_year": _span(set(years))})
         sources[src.source_id] = src
         flag = ", ".join(q for q in ("lower bound", "approximate") if re.search(q, r["notes"], re.I))
         rows.append(
@@ -661,11 +664,21 @@ def build(raw: Path) -> BuilderOutput:
     cited = set(cited_years)
     sources = sources_for(rows, cited)
     bulk_by_id = {src.source_id: src for src in trade_bulk.SOURCES.values()}
-    for sid in sorted(cited):
+    # Bulk datasets and cited totals named in a note (as the value's source or as another candidate) are
+    # listed too, with the years they are named for, so every bracketed id in a note resolves.
+    named: dict[str, set[int]] = defaultdict(set)
+    for r in out.rows:
+        for group in re.findall(r"\[([^\]]+)\]", r["note"]):
+            for sid in group.split(";"):
+                if sid in bulk_by_id or sid in total_sources:
+                    named[sid].add(r["year"])
+    for sid in sorted(cited | set(named)):
+        years = cited_years.get(sid, set()) | named.get(sid, set())
         if sid in bulk_by_id:
-            sources.append(bulk_by_id[sid].model_copy(update={"figure_year": _span(cited_years[sid])}))
+            sources.append(bulk_by_id[sid].model_copy(update={"figure_year": _span(years)}))
         elif sid in total_sources:
             sources.append(total_sources[sid])
+    cited |= set(named)
     out.sources = sources + extra
     out.indicators.append(
         Indicator(
