@@ -133,6 +133,83 @@ def russia_share(annual: pd.DataFrame, iso3: str, year: int, window: int = WINDO
     return min(100.0, max(0.0, 100.0 * rus / total)), rus, total
 
 
+# --------------------------------------------------------------------------- all suppliers, both SIPRI files
+
+#: SIPRI country names -> ISO3 (``SUN`` Soviet Union, ``XXX`` unknown supplier(s)); data, not code.
+NAMES_CSV = Path(__file__).resolve().parent.parent / "hand" / "sipri_names_iso3.csv"
+BILATERAL_DIR = "sipri_bilateral_tiv_2015_2025"
+BILATERAL_FILE = "sipri_bilateral_tiv_2015_2025_15countries_long.csv"
+#: Years the bilateral table covers; the register ends with 2024 deliveries.
+BILATERAL_YEARS: tuple[int, int] = (2015, 2025)
+REGISTER_LAST_YEAR = 2024
+#: Recipients ``supplier_tiv`` returns: the 14 states and Russia.
+RECIPIENTS = frozenset(PANEL_COUNTRIES) | {"RUS"}
+
+
+def sipri_iso3() -> dict[str, str]:
+    """SIPRI country name -> ISO3, from ``indicators/hand/sipri_names_iso3.csv``."""
+    m = pd.read_csv(NAMES_CSV, dtype=str, keep_default_na=False)
+    return dict(zip(m["sipri_name"], m["iso3"], strict=True))
+
+
+def register_supplier_tiv(raw: Path) -> pd.DataFrame:
+    """Register deliveries per (recipient, supplier, year), all suppliers, the delivered TIV split equally
+    across each deal's listed delivery years. Columns recipient, supplier, year, tiv (ISO3 codes)."""
+    path = Path(raw) / "sipri_trade_register_2025" / "trade-register_15countries.csv"
+    d = pd.read_csv(path, dtype=str, keep_default_na=False, header=0)
+    c = d.columns
+    names = sipri_iso3()
+    d = d[d[c[COL_RECIPIENT]].map(names).isin(RECIPIENTS)]
+    unknown = sorted(set(d[c[COL_SUPPLIER]]) - set(names))
+    if unknown:
+        raise ValueError(f"{path.name}: supplier names without an ISO3 code in {NAMES_CSV.name}: {unknown}")
+    rows = []
+    for rec, sup, years, tiv in zip(
+        d[c[COL_RECIPIENT]], d[c[COL_SUPPLIER]], d[c[COL_DELIVERY_YEARS]], d[c[COL_TIV_DELIVERED]], strict=True
+    ):
+        ys = parse_delivery_years(years)
+        value = float(tiv or 0)
+        if value > 0 and not ys:
+            raise ValueError(f"{path.name}: a {sup} -> {rec} deal has delivered TIV but no delivery year")
+        for y in ys:
+            rows.append((names[rec], names[sup], y, value / len(ys)))
+    t = pd.DataFrame(rows, columns=["recipient", "supplier", "year", "tiv"])
+    return t.groupby(["recipient", "supplier", "year"], as_index=False)["tiv"].sum()
+
+
+def bilateral_supplier_tiv(raw: Path) -> pd.DataFrame:
+    """The bilateral table (SIPRI TIV by delivery year, 2015-2025, records >= 3 TIV over 2015-2025) for the
+    recipients in ``RECIPIENTS``. Columns recipient, supplier, year, tiv."""
+    b = pd.read_csv(Path(raw) / BILATERAL_DIR / BILATERAL_FILE)
+    b = b.rename(columns={"supplier_iso3": "supplier", "recipient_iso3": "recipient"})
+    b = b[b["recipient"].isin(RECIPIENTS)]
+    if b.duplicated(["recipient", "supplier", "year"]).any():
+        raise ValueError(f"{BILATERAL_FILE}: duplicate supplier-recipient-year rows")
+    return b[["recipient", "supplier", "year", "tiv"]].astype({"year": int, "tiv": float}).reset_index(drop=True)
+
+
+def supplier_tiv(raw: Path, bilateral_from: int = REGISTER_LAST_YEAR + 1) -> pd.DataFrame:
+    """Arms deliveries (SIPRI TIV, millions) to the 14 states and Russia, by supplier and delivery year.
+
+    Columns ``recipient, supplier, year, tiv, source`` (ISO3 codes; ``SUN`` = Soviet Union, ``XXX`` = unknown
+    supplier(s); every supplier, not only Russia). Precedence: delivery years before ``bilateral_from`` come
+    from the SIPRI trade register (13 Mar 2025; each deal's delivered TIV split equally across its listed
+    delivery years, since the register has no per-year figures), years from ``bilateral_from`` on from the
+    bilateral TIV table (SIPRI's own per-year values; only records of >= 3 TIV over 2015-2025). The default
+    takes the register for every year it covers (to 2024) and the bilateral table for 2025 only; the
+    indicator's window ending in 2025 uses ``bilateral_from=2021`` so that one source covers the window.
+    """
+    lo, hi = BILATERAL_YEARS
+    if not lo <= bilateral_from <= hi:
+        raise ValueError(f"bilateral_from must be within {lo}-{hi}, got {bilateral_from}")
+    reg = register_supplier_tiv(raw)
+    reg = reg[reg["year"] < bilateral_from].assign(source="register")
+    bil = bilateral_supplier_tiv(raw)
+    bil = bil[bil["year"] >= bilateral_from].assign(source="bilateral")
+    out = pd.concat([reg, bil], ignore_index=True)
+    return out.sort_values(["recipient", "supplier", "year"]).reset_index(drop=True)
+
+
 def build(raw: Path) -> BuilderOutput:
     """Build ``arms_imports_russia`` for 2013-2024."""
     annual = tiv_by_year(read_register(Path(raw)))
