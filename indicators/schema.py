@@ -118,7 +118,9 @@ class Pole(BaseModel):
         description="ISO3 codes whose UN votes stand for the pole; agreement is averaged over them"
     )
     trade_partners: tuple[str, ...] = Field(description="ISO3 partner codes summed for the pole's trade share")
-    arms_suppliers: tuple[str, ...] = Field(description="SIPRI supplier names summed for the pole's arms share")
+    arms_suppliers: tuple[str, ...] = Field(
+        description="ISO3 codes of the SIPRI suppliers summed for the pole's arms share (SUN = Soviet Union)"
+    )
     ties: str = Field(min_length=10, description="Which institutional ties count for this pole, and how")
 
 

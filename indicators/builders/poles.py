@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.builders import arms as arms_builder
-from indicators.builders import unga
+from indicators.builders import dots, unga, unvotes
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import PULL_COLUMNS, Pole, PullMeasure, Source
 
@@ -45,12 +45,6 @@ BUILD_DATE = dt.date(2026, 12, 1)
 EU27: tuple[str, ...] = (
     "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL",
     "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE",
-)  # fmt: skip
-#: The same 27 as SIPRI spells them.
-EU27_SIPRI: tuple[str, ...] = (
-    "Austria", "Belgium", "Bulgaria", "Croatia", "Cyprus", "Czechia", "Denmark", "Estonia", "Finland",
-    "France", "Germany", "Greece", "Hungary", "Ireland", "Italy", "Latvia", "Lithuania", "Luxembourg",
-    "Malta", "Netherlands", "Poland", "Portugal", "Romania", "Slovakia", "Slovenia", "Spain", "Sweden",
 )  # fmt: skip
 
 # --------------------------------------------------------------------------- the poles (data)
@@ -62,7 +56,7 @@ POLES: tuple[Pole, ...] = (
         definition="Russia (and, for arms deliveries before 1992, the Soviet Union).",
         un_votes=("RUS",),
         trade_partners=("RUS",),
-        arms_suppliers=("Russia", "Soviet Union"),
+        arms_suppliers=("RUS", "SUN"),
         ties=(
             "Russia-led organisations, one third each: CSTO (level/2), EAEU (level/2), CIS (level/2), "
             "from the panel's csto_membership, eaeu_membership and cis_membership."
@@ -81,7 +75,7 @@ POLES: tuple[Pole, ...] = (
         ),
         un_votes=("USA", "DEU"),
         trade_partners=("USA", *EU27),
-        arms_suppliers=("United States", *EU27_SIPRI),
+        arms_suppliers=("USA", *EU27),
         ties=(
             "The EU/NATO/US institutional ladder of western_engagement (0-6, 6 = member of both the EU and NATO) "
             "as 100 x rung/6; the engagement-events part of that indicator is not used."
@@ -94,7 +88,7 @@ POLES: tuple[Pole, ...] = (
         definition="The People's Republic of China (mainland; Hong Kong and Macao are separate DOTS partners, not counted).",
         un_votes=("CHN",),
         trade_partners=("CHN",),
-        arms_suppliers=("China",),
+        arms_suppliers=("CHN",),
         ties=(
             "China leads no alliance or economic union these states belong to; the one China-anchored organisation "
             "is the SCO (secretariat in Beijing), which fills one of the three slots used for Moscow: "
@@ -111,7 +105,7 @@ POLES: tuple[Pole, ...] = (
         ),
         un_votes=("TUR",),
         trade_partners=("TUR",),
-        arms_suppliers=("Turkiye",),
+        arms_suppliers=("TUR",),
         ties=(
             "Not coded: the only Turkey-led body, the Organization of Turkic States, has no dated membership "
             "record in the raw extracts (the 2026 snapshot gives no join dates), so ties with Ankara are missing."
@@ -123,6 +117,7 @@ CORNERS: tuple[str, ...] = tuple(p.id for p in POLES if p.corner)
 
 # --------------------------------------------------------------------------- sources
 SRC_UNDL_VOTES = "undl-ga-votes-2020-2025"
+SRC_UNDL_SCRAPE = "undl-ga-votes-scrape-2013-2021"
 SRC_DOTS = "imf-dots-2022-02"
 UNDL_VOTES = Source(
     source_id=SRC_UNDL_VOTES,
@@ -137,6 +132,32 @@ UNDL_VOTES = Source(
     accessed=BUILD_DATE,
     licence="Copyright United Nations; non-commercial use with attribution",
     quote="Y yes, N no, A abstain, X non-voting; emergency special sessions (ES-11) are not included.",
+)
+UNDL_SCRAPE = Source(
+    source_id=SRC_UNDL_SCRAPE,
+    producer="United Nations Dag Hammarskjold Library (scrape by an unknown third party)",
+    title=(
+        "UN Digital Library voting records, per-resolution votes 2013-2021 of the 15 states "
+        "('UN DATA.csv', dated 2022-01-29, via navyanawal0310/un-votes-intelligence-platform)"
+    ),
+    url="https://digitallibrary.un.org/search?cc=Voting+Data",
+    figure_year="2013-2021",
+    accessed=BUILD_DATE,
+    licence="Copyright United Nations; non-commercial use with attribution",
+    quote="Used only for the 32 adopted resolutions 2013-2019 that the Voeten data lack; no US/CHN/TUR/DEU votes.",
+)
+SIPRI_BILATERAL = Source(
+    source_id="sipri-bilateral-tiv-2015-2025",
+    producer="Stockholm International Peace Research Institute (SIPRI), via tomasgonz/worldcountrygroups",
+    title=(
+        "SIPRI Arms Transfers Database public TIV tables, bilateral flows by delivery year 2015-2025 "
+        "(worldcountrygroups site/server/data/sipri-arms.json, commit be20207, updated 2026-10-01; transcribed)"
+    ),
+    url="https://armstransfers.sipri.org/",
+    figure_year="2015-2025",
+    accessed=BUILD_DATE,
+    licence="Source: SIPRI Arms Transfers Database (c) SIPRI; cite SIPRI",
+    quote="Bilateral flows cover state suppliers and recipients only; records of >= 3 TIV over 2015-2025.",
 )
 DOTS = Source(
     source_id=SRC_DOTS,
@@ -261,56 +282,28 @@ class PullsOutput:
 
 
 # --------------------------------------------------------------------------- UN votes
-#: UNDL codes -> the vote words of the Voeten data; X (non-voting) is an absence and is dropped.
-UNDL_VOTE = {"Y": "yes", "N": "no", "A": "abstain"}
-
-
-def read_un_votes(raw: Path) -> pd.DataFrame:
-    """Recorded votes (rcid, year, iso3, vote) of the 15 states and the reference voters, 2013-2025.
-
-    Voeten final-passage roll calls for 2013-2019, UNDL regular-session votes from 2020 (the one
-    Voeten vote of January 2020 is also in the UNDL file and is taken from there). rcid is
-    ``v<id>`` or ``u<id>`` so the two numbering schemes cannot collide.
-    """
-    rc = unga.read_roll_calls(raw)
-    rc = rc[rc["final_passage"] & rc["year"].between(YEARS[0], 2019)]
-    own = unga.read_votes(raw)
-    ref = pd.read_csv(raw / "unvotes_voeten" / "un_votes_references_1991plus.csv", dtype=str, keep_default_na=False)
-    ref_iso = {"US": "USA", "CN": "CHN", "TR": "TUR", "DE": "DEU"}
-    ref = pd.DataFrame({"rcid": ref["rcid"].astype(int), "iso3": ref["country_code"].map(ref_iso), "vote": ref["vote"]})
-    if ref["iso3"].isna().any():
-        raise ValueError("un_votes_references: unexpected country codes")
-    v = pd.concat([own, ref], ignore_index=True).merge(rc[["rcid", "year"]], on="rcid")
-    v["rcid"] = "v" + v["rcid"].astype(str)
-    u = pd.read_csv(raw / "undl_votes_2020_2025" / "unga_votes_2020_2025_19countries.csv", dtype=str)
-    u["year"] = u["date"].str[:4].astype(int)
-    cols = [c for c in u.columns if re.fullmatch(r"[A-Z]{3}", c)]
-    long = u.melt(id_vars=["undl_id", "year"], value_vars=cols, var_name="iso3", value_name="code")
-    bad = sorted(set(long["code"].dropna()) - set(UNDL_VOTE) - {"X"})
-    if bad:
-        raise ValueError(f"undl_votes_2020_2025: unexpected vote codes {bad}")
-    long = long[long["code"].isin(list(UNDL_VOTE))]
-    long = pd.DataFrame(
-        {"rcid": "u" + long["undl_id"], "year": long["year"], "iso3": long["iso3"], "vote": long["code"].map(UNDL_VOTE)}
-    )
-    return pd.concat([v[["rcid", "year", "iso3", "vote"]], long], ignore_index=True)
+#: ``unvotes.load_votes`` source name -> our source id.
+VOTE_SOURCE_IDS: dict[str, str] = {
+    "voeten": unga.SRC_VOTES,
+    "undl_2020_2025": "undl-ga-votes-2020-2025",
+    "undl_scrape": "undl-ga-votes-scrape-2013-2021",
+}
 
 
 def un_agreement(votes: pd.DataFrame, partner: str) -> pd.DataFrame:
-    """Agreement with ``partner`` per (iso3, year): columns iso3, year, agreement (0-100), n_votes.
-
-    Over roll calls both voted on (yes/abstain/no), with :func:`unga.vote_agreement`.
-    """
-    ref = votes.loc[votes["iso3"] == partner, ["rcid", "vote"]].rename(columns={"vote": "ref_vote"})
-    pair = votes[votes["iso3"].isin(list(PANEL_COUNTRIES))].merge(ref, on="rcid")
-    pair["agree"] = [unga.vote_agreement(a, b) for a, b in zip(pair["vote"], pair["ref_vote"], strict=True)]
-    out = pair.groupby(["iso3", "year"], as_index=False).agg(agreement=("agree", "mean"), n_votes=("agree", "size"))
-    out["agreement"] *= 100.0
-    return out
+    """Agreement of the panel states with ``partner`` per year (``unvotes.agreement``), with the sources of the
+    roll calls both voted on: columns iso3, year, agreement, n_votes, sources (';'-joined source names)."""
+    a = unvotes.agreement(votes, partner)
+    a = a[a["iso3"].isin(list(PANEL_COUNTRIES))]
+    rc = votes.loc[votes["iso3"] == partner, ["rcid"]]
+    both = votes[votes["iso3"].isin(list(PANEL_COUNTRIES))].merge(rc, on="rcid")
+    src = both.groupby(["iso3", "year"])["source"].agg(lambda x: ";".join(sorted(set(x)))).rename("sources")
+    return a.merge(src.reset_index(), on=["iso3", "year"], how="left")
 
 
 def _build_un(raw: Path, out: PullsOutput) -> None:
-    votes = read_un_votes(raw)
+    votes = unvotes.load_votes(raw)
+    votes = votes[votes["year"].isin(YEARS)]
     for pole in POLES:
         parts = [un_agreement(votes, p).assign(voter=p) for p in pole.un_votes]
         a = pd.concat(parts, ignore_index=True)
@@ -318,44 +311,104 @@ def _build_un(raw: Path, out: PullsOutput) -> None:
         for (iso3, year), g in a.groupby(["iso3", "year"]):
             if len(g) < len(pole.un_votes):
                 continue  # a voter of the pole has too few shared votes: missing
-            src = unga.SRC_VOTES if year <= 2019 else SRC_UNDL_VOTES
+            names = sorted({n for x in g["sources"] for n in x.split(";")})
             detail = "; ".join(f"{r.voter} {r.agreement:.1f}% over {r.n_votes} votes" for r in g.itertuples())
-            kind = "final-passage roll calls (Voeten)" if year <= 2019 else "regular-session recorded votes (UNDL)"
-            note = f"{detail}; {kind}" + ("; mean of the voters" if len(g) > 1 else "")
-            out.add(iso3, year, "un_votes", pole.id, g["agreement"].mean(), "observed", src, note)
+            note = f"{detail}; final-passage recorded votes, regular sessions ({', '.join(names)})"
+            if len(g) > 1:
+                note += "; mean of the voters"
+            ids = [VOTE_SOURCE_IDS[n] for n in names]
+            out.add(iso3, year, "un_votes", pole.id, g["agreement"].mean(), "observed", ids, note)
+
+
+# --------------------------------------------------------------------------- trade
+#: Reporters whose DOTS figures the PROVENANCE says may be IMF estimates from partner data
+#: (None = every year): their shares are 'estimated'.
+DOTS_PARTNER_DERIVED: dict[str, tuple[int, ...] | None] = {"TKM": None, "UZB": (2012, 2013, 2014, 2015)}
+TRADE_YEARS: tuple[int, ...] = tuple(y for y in YEARS if y <= 2020)
+
+
+def trade_shares(dots: pd.DataFrame) -> pd.DataFrame:
+    """Each pole's share of each state's goods trade (exports + imports) per year.
+
+    Columns iso3, year, pole, share (0-100), pole_usd, world_usd, n_partners, estimate (any IMF 'e' cell).
+    World needs both flows; a pole with no reported cell in the year is absent (missing, not 0).
+    """
+    d = dots[dots["year"].isin(TRADE_YEARS)]
+    world = (
+        d[d["partner"] == "WLD"]
+        .groupby(["iso3", "year"])
+        .agg(world_usd=("usd", "sum"), n_flows=("flow", "nunique"), w_est=("imf_estimate", "any"))
+    )
+    world = world[world["n_flows"] == 2]
+    rows = []
+    for pole in POLES:
+        g = d[d["partner"].isin(pole.trade_partners)].groupby(["iso3", "year"])
+        t = g.agg(pole_usd=("usd", "sum"), n_partners=("partner", "nunique"), p_est=("imf_estimate", "any"))
+        t = t.join(world, how="inner")
+        t["share"] = (100.0 * t["pole_usd"] / t["world_usd"]).clip(0.0, 100.0)
+        t["estimate"] = t["p_est"] | t["w_est"]
+        rows.append(t.reset_index().assign(pole=pole.id))
+    cols = ["iso3", "year", "pole", "share", "pole_usd", "world_usd", "n_partners", "estimate"]
+    return pd.concat(rows, ignore_index=True)[cols]
+
+
+def _build_trade(raw: Path, out: PullsOutput) -> None:
+    t = trade_shares(dots.read_dots(raw))
+    for r in t.itertuples():
+        derived = r.iso3 in DOTS_PARTNER_DERIVED and (
+            DOTS_PARTNER_DERIVED[r.iso3] is None or r.year in DOTS_PARTNER_DERIVED[r.iso3]
+        )
+        status = "estimated" if (r.estimate or derived) else "observed"
+        note = (
+            f"{r.pole_usd / 1e6:,.1f} of {r.world_usd / 1e6:,.1f} million USD (exports FOB + imports CIF), "
+            f"{r.n_partners} partner(s) reporting"
+        )
+        if r.estimate:
+            note += "; includes IMF estimate cells ('e')"
+        if derived:
+            note += "; DOTS figures possibly estimated by the IMF from partner data (PROVENANCE caveat)"
+        out.add(r.iso3, r.year, "trade", r.pole, r.share, status, SRC_DOTS, note)
 
 
 # --------------------------------------------------------------------------- arms
-SIPRI_UNKNOWN = "unknown supplier(s)"
+#: Window ending 2025: SIPRI's bilateral per-year table for the whole window (one source per window).
+BILATERAL_WINDOW_END = 2025
+SRC_SIPRI_BILATERAL = "sipri-bilateral-tiv-2015-2025"
 
 
-def tiv_by_supplier(raw: Path) -> pd.DataFrame:
-    """Delivered TIV per (iso3, supplier, year), each deal split equally across its delivery years."""
-    deals = arms_builder.read_register(raw)
+def arms_shares(tiv: pd.DataFrame, year: int, window: int = arms_builder.WINDOW) -> pd.DataFrame:
+    """Each pole's share of each state's arms imports over year-window+1..year.
+
+    ``tiv`` has columns recipient, supplier, year, tiv. Returns iso3, pole, share (0-100), pole_tiv,
+    total_tiv; a state with no delivered TIV in the window is absent.
+    """
+    w = tiv[tiv["year"].between(year - window + 1, year) & tiv["recipient"].isin(list(PANEL_COUNTRIES))]
+    total = w.groupby("recipient")["tiv"].sum()
+    total = total[total > 0]
     rows = []
-    for r in deals.itertuples():
-        n = len(r.delivery_years)
-        for y in r.delivery_years:
-            rows.append((r.iso3, r.supplier, y, r.tiv / n))
-    t = pd.DataFrame(rows, columns=["iso3", "supplier", "year", "tiv"])
-    return t.groupby(["iso3", "supplier", "year"], as_index=False)["tiv"].sum()
+    for pole in POLES:
+        part = w[w["supplier"].isin(pole.arms_suppliers)].groupby("recipient")["tiv"].sum()
+        part = part.reindex(total.index, fill_value=0.0)
+        for iso3 in total.index:
+            share = min(100.0, max(0.0, 100.0 * part[iso3] / total[iso3]))
+            rows.append((iso3, pole.id, share, float(part[iso3]), float(total[iso3])))
+    return pd.DataFrame(rows, columns=["iso3", "pole", "share", "pole_tiv", "total_tiv"])
 
 
 def _build_arms(raw: Path, out: PullsOutput) -> None:
-    t = tiv_by_supplier(raw)
     w = arms_builder.WINDOW
-    for iso3 in sorted(PANEL_COUNTRIES):
-        ti = t[t["iso3"] == iso3]
-        for year in arms_builder.ARMS_YEARS:
-            win = ti[ti["year"].between(year - w + 1, year)]
-            total = float(win["tiv"].sum())
-            if total <= 0:
-                continue
-            for pole in POLES:
-                part = float(win.loc[win["supplier"].isin(pole.arms_suppliers), "tiv"].sum())
-                share = min(100.0, max(0.0, 100.0 * part / total))
-                note = f"{pole.name} {part:.1f} of {total:.1f} TIV m delivered {year - w + 1}-{year}"
-                out.add(iso3, year, "arms", pole.id, share, "observed", arms_builder.SRC_SIPRI, note)
+    register = arms_builder.supplier_tiv(raw)
+    bilateral = arms_builder.supplier_tiv(raw, bilateral_from=BILATERAL_WINDOW_END - w + 1)
+    names = {p.id: p.name for p in POLES}
+    for year in (*arms_builder.ARMS_YEARS, BILATERAL_WINDOW_END):
+        late = year == BILATERAL_WINDOW_END
+        s = arms_shares(bilateral if late else register, year)
+        for r in s.sort_values(["iso3"]).itertuples():
+            note = f"{names[r.pole]} {r.pole_tiv:.1f} of {r.total_tiv:.1f} TIV m delivered {year - w + 1}-{year}"
+            if late:
+                note += " (SIPRI bilateral per-year table, records >= 3 TIV only; 2025 figures are first estimates)"
+            src = SRC_SIPRI_BILATERAL if late else arms_builder.SRC_SIPRI
+            out.add(r.iso3, year, "arms", r.pole, r.share, "estimated" if late else "observed", src, note)
 
 
 # --------------------------------------------------------------------------- ties
@@ -412,8 +465,11 @@ def _build_ties(panel: pd.DataFrame, out: PullsOutput) -> None:
 def build_pulls(raw: Path, panel: pd.DataFrame) -> PullsOutput:
     """Every pull value that the raw extracts and the panel allow, with the catalogue and sources."""
     raw = Path(raw)
-    out = PullsOutput(poles=list(POLES), measures=list(MEASURES), sources=[UNDL_VOTES, DOTS])
+    out = PullsOutput(
+        poles=list(POLES), measures=list(MEASURES), sources=[UNDL_VOTES, UNDL_SCRAPE, DOTS, SIPRI_BILATERAL]
+    )
     _build_un(raw, out)
+    _build_trade(raw, out)
     _build_arms(raw, out)
     _build_ties(panel, out)
     df = out.frame()
