@@ -14,6 +14,7 @@ Parameters (all optional)::
     hl      ISO3 codes highlighted on trends   unc    perturbation strength (UNCERTAINTY key)
     seed    Monte Carlo seed (0-99999)         floor  reachable-rank weight floor, % (0-5)
     scn     example scenario (slug)          ed     scenario edits ISO3:year:indicator:value~... (at most MAX_URL_EDITS)
+    pm      measure:weight,... of the poles lens (0-10; un_votes, trade, arms, ties)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ VIEWS: dict[str, str] = {
     "compare": "Compare",
     "trends": "Trends",
     "map": "Map",
+    "poles": "Between the poles",
     "robustness": "Robustness",
     "scenarios": "What-if",
     "data": "Data & sources",
@@ -58,6 +60,8 @@ class UIState:
     floor: float = 2.0
     scenario: str = ""
     edits: tuple[tuple[str, int, str, float], ...] = ()
+    #: Weights of the poles lens' measures (``scoring.pulls``), on the sliders' 0-10 scale.
+    pole_weights: dict[str, float] = field(default_factory=dict)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -185,6 +189,7 @@ def parse_query(
     return replace(
         s,
         edits=edits,
+        pole_weights=_pairs(p.get("pm", ""), s.pole_weights, "pm", notices) if s.pole_weights else s.pole_weights,
         view=view,
         year=year,
         preset=preset,
@@ -236,6 +241,9 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         q["w"] = dw
     if dpw:
         q["pw"] = dpw
+    dpm = ",".join(f"{k}:{_fmt(v)}" for k, v in state.pole_weights.items() if defaults.pole_weights.get(k) != v)
+    if dpm:
+        q["pm"] = dpm
     if state.compare != defaults.compare:
         q["cmp"] = ",".join(state.compare)
     if state.highlight != defaults.highlight:
@@ -282,7 +290,7 @@ class PageConfig:
     indicators: tuple[str, ...]
 
     @classmethod
-    def build(cls, catalog, model, scenario_keys=()) -> PageConfig:
+    def build(cls, catalog, model, scenario_keys=(), pole_weights: Mapping[str, float] | None = None) -> PageConfig:
         import scoring
         from indicators.countries import PANEL_COUNTRIES
         from indicators.schema import PILLARS
@@ -302,6 +310,7 @@ class PageConfig:
             min_coverage=spec0.min_coverage,
             compare=("ARM", "KAZ", "GEO"),
             highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
+            pole_weights=dict(pole_weights or {}),
         )
         methods = {
             "norm": tuple(scoring.NORMALISERS),

@@ -10,15 +10,16 @@ Measures (every value 0-100, for every pole)
 ``un_votes``
     Agreement with the pole in recorded UNGA votes, the formula of ``unga_alignment``
     (identical vote 1, one abstains 0.5, opposite 0; mean over roll calls both voted on), but
-    computed per vote in every year: Voeten final-passage roll calls 2013-2019, the UN Digital
-    Library regular-session votes 2020-2025. A pole with several voters (the West: the US and
+    computed per vote in every year (``unvotes.load_votes``): Voeten final-passage roll calls
+    2013-2019, the UN Digital Library regular-session votes 2020-2025. A pole with several voters (the West: the US and
     Germany for the EU) takes the mean of the agreements.
 ``trade``
     The pole's share of the state's goods trade (exports + imports) with the World, IMF DOTS,
-    reporter side, 1992-2020 in the extract (2013-2020 used).
+    reporter side (``dots.read_dots``), 1992-2020 in the extract (2013-2020 used).
 ``arms``
     The pole's share of the state's major-arms imports (SIPRI TIV) over the five years t-4..t,
-    delivered TIV split equally over delivery years, exactly like ``arms_imports_russia``.
+    delivered TIV split equally over delivery years, like ``arms_imports_russia``
+    (``arms.supplier_tiv``); the window ending 2025 from SIPRI's bilateral per-year table.
 ``ties``
     Institutional ties, 0-100 (see :data:`POLES` and :data:`MEASURES` for the rule per pole).
 
@@ -118,6 +119,7 @@ CORNERS: tuple[str, ...] = tuple(p.id for p in POLES if p.corner)
 # --------------------------------------------------------------------------- sources
 SRC_UNDL_VOTES = "undl-ga-votes-2020-2025"
 SRC_UNDL_SCRAPE = "undl-ga-votes-scrape-2013-2021"
+SRC_SIPRI_BILATERAL = "sipri-bilateral-tiv-2015-2025"
 SRC_DOTS = "imf-dots-2022-02"
 UNDL_VOTES = Source(
     source_id=SRC_UNDL_VOTES,
@@ -147,7 +149,7 @@ UNDL_SCRAPE = Source(
     quote="Used only for the 32 adopted resolutions 2013-2019 that the Voeten data lack; no US/CHN/TUR/DEU votes.",
 )
 SIPRI_BILATERAL = Source(
-    source_id="sipri-bilateral-tiv-2015-2025",
+    source_id=SRC_SIPRI_BILATERAL,
     producer="Stockholm International Peace Research Institute (SIPRI), via tomasgonz/worldcountrygroups",
     title=(
         "SIPRI Arms Transfers Database public TIV tables, bilateral flows by delivery year 2015-2025 "
@@ -185,15 +187,17 @@ MEASURES: tuple[PullMeasure, ...] = (
             "where both cast yes/abstain/no."
         ),
         coding_rule=(
-            "Computed per vote in every year (no ideal-point estimate): 2013-2019 Voeten final-passage roll calls "
-            "(amendment and paragraph votes dropped), 2020-2025 UN Digital Library recorded votes of regular "
-            "sessions (final passage only; no emergency-session votes, none January-May 2022). Absences dropped; "
+            "Computed per vote in every year (no ideal-point estimate) from indicators.builders.unvotes: final-passage "
+            "votes on resolutions adopted by a recorded vote at regular sessions; 2013-2019 Voeten (plus 32 "
+            "resolutions only the UN Digital Library scrape has, which carry no US/Chinese/Turkish/German vote and "
+            "so count only toward Moscow), 2020-2025 UN Digital Library (none January-May 2022; emergency special "
+            "sessions such as ES-11 are excluded in every year). Absences dropped; "
             f"fewer than {unga.MIN_SHARED_VOTES} shared votes = missing. The West = mean of the agreements with "
             "the US and with Germany (for the EU). Status 'observed'."
         ),
-        years_note="2013-2019 Voeten; 2020-2025 UN Digital Library (2022 from June only).",
+        years_note="2013-2019 Voeten (+ scrape); 2020-2025 UN Digital Library (2022 from June only).",
         weight=1.0,
-        source_ids=(unga.SRC_VOTES, SRC_UNDL_VOTES),
+        source_ids=(unga.SRC_VOTES, SRC_UNDL_VOTES, SRC_UNDL_SCRAPE),
     ),
     PullMeasure(
         id="trade",
@@ -206,7 +210,8 @@ MEASURES: tuple[PullMeasure, ...] = (
         coding_rule=(
             "Exports FOB and imports CIF summed as DOTS publishes them; the West = US + the 27 EU members; a pole "
             "whose partner rows are all empty in a year is missing, not 0; status 'observed' (reporter figures; "
-            "DOTS may fill non-reporters from partner data, notably Turkmenistan: see the IMF DOTS caveats)."
+            "but 'estimated' where a cell carries the IMF 'e' flag, for Turkmenistan in every year and Uzbekistan "
+            "2013-2015, whose DOTS figures the extract's provenance marks as probably IMF estimates from partner data)."
         ),
         years_note="2013-2020 from DOTS (the extract ends with 2020); 2021-2025 missing.",
         weight=1.0,
@@ -222,11 +227,14 @@ MEASURES: tuple[PullMeasure, ...] = (
         ),
         coding_rule=(
             "As arms_imports_russia: each deal's delivered TIV split equally across its delivery years; "
-            "'unknown supplier(s)' count in the total; a state with no delivered TIV in the window has no value."
+            "'unknown supplier(s)' count in the total; a state with no delivered TIV in the window has no value. "
+            "Windows ending 2013-2024 come from the SIPRI trade register (status 'observed'); the window 2021-2025 "
+            "comes wholly from SIPRI's bilateral per-year table (records of >= 3 TIV only, 2025 first estimates; "
+            "status 'estimated'), so one source covers each window."
         ),
-        years_note="2013-2024 from the SIPRI trade register of 13 Mar 2025; 2025 missing.",
+        years_note="2013-2024 from the SIPRI trade register of 13 Mar 2025; 2025 from the bilateral TIV table.",
         weight=1.0,
-        source_ids=(arms_builder.SRC_SIPRI,),
+        source_ids=(arms_builder.SRC_SIPRI, SRC_SIPRI_BILATERAL),
     ),
     PullMeasure(
         id="ties",
@@ -285,8 +293,8 @@ class PullsOutput:
 #: ``unvotes.load_votes`` source name -> our source id.
 VOTE_SOURCE_IDS: dict[str, str] = {
     "voeten": unga.SRC_VOTES,
-    "undl_2020_2025": "undl-ga-votes-2020-2025",
-    "undl_scrape": "undl-ga-votes-scrape-2013-2021",
+    "undl_2020_2025": SRC_UNDL_VOTES,
+    "undl_scrape": SRC_UNDL_SCRAPE,
 }
 
 
@@ -373,7 +381,6 @@ def _build_trade(raw: Path, out: PullsOutput) -> None:
 # --------------------------------------------------------------------------- arms
 #: Window ending 2025: SIPRI's bilateral per-year table for the whole window (one source per window).
 BILATERAL_WINDOW_END = 2025
-SRC_SIPRI_BILATERAL = "sipri-bilateral-tiv-2015-2025"
 
 
 def arms_shares(tiv: pd.DataFrame, year: int, window: int = arms_builder.WINDOW) -> pd.DataFrame:
