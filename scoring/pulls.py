@@ -95,7 +95,7 @@ class PullsModel:
 
     def default_year(self) -> int:
         """The latest year in which every panel state has a position resting on more than half of the
-        default weight (2024 with the shipped data: 2025 has only UN votes and ties)."""
+        default weight (2025 with the shipped data: UN votes, arms from the bilateral table, ties)."""
         w = self.default_weights()
         pos = positions(self.pulls, w, self.corners).drop_duplicates(["iso3", "year"])
         share = pos["used"].map(lambda u: sum(w[m] for m in u.split(";")) / sum(w.values()))
