@@ -179,7 +179,7 @@ def measures_figure(
     rows = (n + cols - 1) // cols
     fig = go.Figure()
     layout = {}
-    gap = 0.08
+    gap = 0.12
     for i, mid in enumerate(ids):
         r, c = divmod(i, cols)
         key = "ternary" if i == 0 else f"ternary{i + 1}"
@@ -210,14 +210,21 @@ def measures_figure(
             )
         )
         missing = len(PANEL_COUNTRIES) - len(s)
-        label = f"<b>{measures[mid].name}</b> ({len(s)} states" + (f", {missing} without data)" if missing else ")")
+        label = f"<b>{measures[mid].name}</b><br>{len(s)} states" + (f", {missing} without data" if missing else "")
         fig.add_annotation(
-            text=label, x=(x0 + x1) / 2, y=y1 + gap * 0.75, xref="paper", yref="paper", showarrow=False, font=FONT
+            text=label,
+            x=(x0 + x1) / 2,
+            y=y1 + gap * 0.9,
+            xref="paper",
+            yref="paper",
+            xanchor="center",
+            showarrow=False,
+            font=dict(family="sans-serif", size=11),
         )
     fig.update_layout(
         **layout,
         height=300 * rows + 40,
-        margin=dict(l=30, r=30, t=50, b=20),
+        margin=dict(l=30, r=30, t=60, b=20),
         font=FONT,
         title=dict(text=f"Each measure's shares, {year}", x=0.0),
     )
