@@ -117,50 +117,11 @@ POLE_IDS: tuple[str, ...] = tuple(p.id for p in POLES)
 CORNERS: tuple[str, ...] = tuple(p.id for p in POLES if p.corner)
 
 # --------------------------------------------------------------------------- sources
-SRC_UNDL_VOTES = "undl-ga-votes-2020-2025"
-SRC_UNDL_SCRAPE = "undl-ga-votes-scrape-2013-2021"
-SRC_SIPRI_BILATERAL = "sipri-bilateral-tiv-2015-2025"
+# Vote and arms sources are the indicator builders' own (one definition per source).
+SRC_UNDL_VOTES = unga.SRC_UNDL_VOTES
+SRC_UNDL_SCRAPE = unga.SRC_SCRAPE
+SRC_SIPRI_BILATERAL = arms_builder.SRC_SIPRI_BILATERAL
 SRC_DOTS = "imf-dots-2022-02"
-UNDL_VOTES = Source(
-    source_id=SRC_UNDL_VOTES,
-    producer="United Nations Dag Hammarskjold Library (transcribed from tomasgonz/worldcountrygroups)",
-    title=(
-        "United Nations General Assembly Voting Data, recorded votes of regular sessions 74-80 (2020-01 to "
-        "2025-12) of the 15 states, the US, China, Turkey and Germany; worldcountrygroups "
-        "site/server/data/un-votes-resolutions.json"
-    ),
-    url="https://digitallibrary.un.org/record/4060887",
-    figure_year="2020-2025",
-    accessed=BUILD_DATE,
-    licence="Copyright United Nations; non-commercial use with attribution",
-    quote="Y yes, N no, A abstain, X non-voting; emergency special sessions (ES-11) are not included.",
-)
-UNDL_SCRAPE = Source(
-    source_id=SRC_UNDL_SCRAPE,
-    producer="United Nations Dag Hammarskjold Library (scrape by an unknown third party)",
-    title=(
-        "UN Digital Library voting records, per-resolution votes 2013-2021 of the 15 states "
-        "('UN DATA.csv', dated 2022-01-29, via navyanawal0310/un-votes-intelligence-platform)"
-    ),
-    url="https://digitallibrary.un.org/search?cc=Voting+Data",
-    figure_year="2013-2021",
-    accessed=BUILD_DATE,
-    licence="Copyright United Nations; non-commercial use with attribution",
-    quote="Used only for the 32 adopted resolutions 2013-2019 that the Voeten data lack; no US/CHN/TUR/DEU votes.",
-)
-SIPRI_BILATERAL = Source(
-    source_id=SRC_SIPRI_BILATERAL,
-    producer="Stockholm International Peace Research Institute (SIPRI), via tomasgonz/worldcountrygroups",
-    title=(
-        "SIPRI Arms Transfers Database public TIV tables, bilateral flows by delivery year 2015-2025 "
-        "(worldcountrygroups site/server/data/sipri-arms.json, commit be20207, updated 2026-10-01; transcribed)"
-    ),
-    url="https://armstransfers.sipri.org/",
-    figure_year="2015-2025",
-    accessed=BUILD_DATE,
-    licence="Source: SIPRI Arms Transfers Database (c) SIPRI; cite SIPRI",
-    quote="Bilateral flows cover state suppliers and recipients only; records of >= 3 TIV over 2015-2025.",
-)
 DOTS = Source(
     source_id=SRC_DOTS,
     producer="International Monetary Fund, Direction of Trade Statistics (via SamLeBlanc/Direction-of-Trade-Map)",
@@ -291,11 +252,7 @@ class PullsOutput:
 
 # --------------------------------------------------------------------------- UN votes
 #: ``unvotes.load_votes`` source name -> our source id.
-VOTE_SOURCE_IDS: dict[str, str] = {
-    "voeten": unga.SRC_VOTES,
-    "undl_2020_2025": SRC_UNDL_VOTES,
-    "undl_scrape": SRC_UNDL_SCRAPE,
-}
+VOTE_SOURCE_IDS: dict[str, str] = unga.SOURCE_ID
 
 
 def un_agreement(votes: pd.DataFrame, partner: str) -> pd.DataFrame:
@@ -472,9 +429,7 @@ def _build_ties(panel: pd.DataFrame, out: PullsOutput) -> None:
 def build_pulls(raw: Path, panel: pd.DataFrame) -> PullsOutput:
     """Every pull value that the raw extracts and the panel allow, with the catalogue and sources."""
     raw = Path(raw)
-    out = PullsOutput(
-        poles=list(POLES), measures=list(MEASURES), sources=[UNDL_VOTES, UNDL_SCRAPE, DOTS, SIPRI_BILATERAL]
-    )
+    out = PullsOutput(poles=list(POLES), measures=list(MEASURES), sources=[DOTS])
     _build_un(raw, out)
     _build_trade(raw, out)
     _build_arms(raw, out)

@@ -22,7 +22,7 @@ the order (1) ``undl_votes_2020_2025``, (2) ``unvotes_voeten``, (3) ``undl_votes
 sources are matched on the UN Digital Library record id (the scrape's ``token`` = the 2020-2025 file's
 ``undl_id``) and, for Voeten, on the resolution symbol (``R/68/262`` = ``A/RES/68/262``) through the scrape.
 Where two sources have the same roll call they must agree country by country: :func:`compare_sources` counts
-the disagreements (0 on the shipped files; a test checks it). In effect: 2013-2019 from Voeten plus 32 adopted
+the disagreements (0 on the shipped files; a test checks it). In effect: 2013-2019 from Voeten plus 31 adopted
 resolutions only the scrape has (the 15 countries only; no USA/CHN/TUR/DEU votes on those), 2020-2025 from the
 2020-2025 file, which has every 2020-2021 roll call of the scrape.
 
@@ -203,7 +203,7 @@ def load_votes(raw: Path, keep_absent: bool = False) -> pd.DataFrame:
     Columns ``rcid, date, year, session, iso3, vote, source``: ``rcid`` the UN Digital Library record id (Voeten's
     rcid for a roll call the UNDL files lack); ``vote`` is ``Y``, ``N`` or ``A``; ``source`` names the file the roll
     call was taken from. ``iso3`` covers the 15 countries, and USA, CHN, TUR, DEU on the roll calls from Voeten
-    (2013-2019) and from the 2020-2025 file (not on the 32 roll calls only the scrape has).
+    (2013-2019) and from the 2020-2025 file (not on the 31 roll calls only the scrape has).
 
     Absent / non-voting countries are dropped (they cast no vote); with ``keep_absent=True`` they are kept with
     ``vote == 'X'``. Emergency special sessions, votes on amendments or paragraphs and failed drafts are out of
