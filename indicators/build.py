@@ -93,7 +93,8 @@ def run_all(raw: Path):
 
     catalog, panel, sources, ev = _run(raw, BUILDER_MODULES)
     out = build_pulls(raw, panel)
-    _add_sources(sources, out.sources, "poles")
+    for s in out.sources:  # the indicator builders' definition of a shared source (e.g. IMF DOTS) wins
+        sources.setdefault(s.source_id, s)
     poles_rec = out.catalog()
     poles, measures = parse_poles(poles_rec)
     pulls = validate_pulls(out.frame(), poles, measures, sources)

@@ -107,8 +107,8 @@ def test_output_validates(out):
     "iso3, year, value, status",
     [
         ("KAZ", 2023, 80.0, "observed"),  # CPC row: 80% of Kazakh oil exports
-        ("KAZ", 2022, 80.0, "observed"),  # compiled row + Bloomberg/Charter97 seed
-        ("ARM", 2022, 100 * 2600 / 2966, "observed"),  # two cited volumes of the same year
+        ("KAZ", 2022, 80.0, "estimated"),  # compiled row (approximate) + Bloomberg/Charter97 seed
+        ("ARM", 2022, 100 * 2600 / 2966, "estimated"),  # two cited volumes of the same year, approximate
         ("ARM", 2023, 82.5, "observed"),  # midpoint of the range 80-85
         ("UKR", 2015, 100 * 6.1 / (6.1 + 10.3), "observed"),  # Russia over Russia + Europe
         ("UKR", 2016, 0.0, "observed"),
@@ -138,7 +138,7 @@ def test_partial_year_rows_never_observed(out):
         s
         for s in energy.PARTS
         if s.year in energy.YEARS  # anchors outside the panel years (TJK 2012) are not written
-        and any(f in str(rows[k].get("notes", "")) for k in s.rows for f in energy.NOT_OBSERVED_FLAGS)
+        and any(f in str(rows[k].get("notes", "")) for k in s.rows for f in ("PARTIAL YEAR", "YEAR INFERRED"))
     ]
     assert flagged, "expected some partial-year inputs"
     for s in flagged:

@@ -42,7 +42,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import COMPILED_ACCESSED, BuilderOutput, compiled_source, country_iso3
+from indicators.builders.common import (
+    CARRIED,
+    COMPILED_ACCESSED,
+    BuilderOutput,
+    compiled_source,
+    country_iso3,
+    fill_gaps,
+    partial_months,
+    partial_ok,
+    reasons_from_notes,
+    rule_for,
+    sourced_status,
+)
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
@@ -51,13 +63,12 @@ PREFIX = "energy"
 RAW_FILE = "energy_dependence.csv"
 HAND_CSV = Path(__file__).resolve().parent.parent / "hand" / "energy_extra.csv"
 
-#: Longest run of missing years that may be bridged by linear interpolation.
-MAX_INTERP_GAP = 6
-#: Furthest a sourced value may be carried forward or back, in years.
-MAX_CARRY = 2
-
-#: Flags in a row's ``notes`` that forbid the status ``observed``.
-NOT_OBSERVED_FLAGS = ("PARTIAL YEAR", "YEAR INFERRED")
+#: Gap filling and partial years: the shared rules with this indicator's parameters (indicators/hand/rules.csv).
+RULE = rule_for(INDICATOR_ID)
+#: Longest run of missing years that may be bridged by linear interpolation (from :data:`RULE`).
+MAX_INTERP_GAP = RULE.max_gap_years
+#: Furthest a sourced value may be carried forward or back, in years (from :data:`RULE`).
+MAX_CARRY = RULE.max_carry_years
 
 PART_LABELS = {
     "G": "G = Russia's share of gas imports",
@@ -481,10 +492,24 @@ def compute_part(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> tuple[float, 
     return v, how
 
 
+def part_reasons(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> set[str]:
+    """Status reasons of one part (see ``common.ESTIMATE_REASONS``): the qualifiers in its input rows' notes
+    (partial year, year inferred, bound, approximate) plus ``assumption`` if the spec is marked estimated.
+
+    Raises ValueError if an input row is a partial year shorter than the rule's ``min_partial_months``.
+    """
+    reasons = set().union(*(reasons_from_notes(rows[k].get("notes", "")) for k in spec.rows))
+    for k in spec.rows:
+        if not partial_ok(partial_months(str(rows[k].get("notes", ""))), RULE):
+            raise ValueError(
+                f"{spec.iso3} {spec.year} {spec.part}: row {k[1:]} covers fewer than {RULE.min_partial_months} months"
+            )
+    return reasons | ({"assumption"} if spec.estimated else set())
+
+
 def part_status(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> str:
-    """``estimated`` if the spec says so or any input row is flagged partial-year / year-inferred."""
-    flagged = any(f in str(rows[k].get("notes", "")) for k in spec.rows for f in NOT_OBSERVED_FLAGS)
-    return "estimated" if spec.estimated or flagged else "observed"
+    """The shared status policy (``common.sourced_status``) applied to :func:`part_reasons`."""
+    return sourced_status(part_reasons(spec, rows))
 
 
 # ----------------------------------------------------------------------------- sources
@@ -520,15 +545,6 @@ def build_sources(rows: dict[RowKey, pd.Series], used: dict[RowKey, set[int]]) -
 # ----------------------------------------------------------------------------- filling
 
 
-def _segment(year: int, breaks: tuple[int, ...]) -> tuple[int, int] | None:
-    """The regime (first, last year) containing ``year``; None if ``year`` is a break year."""
-    if year in breaks:
-        return None
-    lo = max([b + 1 for b in breaks if b < year], default=YEARS[0] - 100)
-    hi = min([b - 1 for b in breaks if b > year], default=YEARS[-1] + 100)
-    return lo, hi
-
-
 def fill_series(
     anchors: dict[int, dict], breaks: tuple[int, ...] = (), zero_from: tuple[int, dict] | None = None
 ) -> dict[int, dict]:
@@ -537,59 +553,39 @@ def fill_series(
     ``anchors``: year -> {"value", "sources", "parts"} of sourced (observed/estimated) values, possibly outside
     the panel years. Returns year -> {"value", "status", "sources", "note", "parts"} for filled years only.
 
-    Rules, in order: (1) years in ``breaks`` are never filled; (2) linear interpolation between the nearest
-    anchors before and after inside the same regime when at most ``MAX_INTERP_GAP`` years are missing between
-    them -> ``imputed``; (3) else the nearest anchor in the same regime within ``MAX_CARRY`` years (forward wins a
-    tie) -> ``carried_forward``; (4) else, with ``zero_from=(cut-off year, info)`` and no earlier anchor in the
-    regime that starts right after that break, 0 carried forward up to ``MAX_CARRY`` years after the cut-off.
-    A year with no rule applying stays missing.
+    The shared rule ``common.fill_gaps`` with :data:`RULE` and the country's ``breaks`` decides every year
+    (interpolation -> ``imputed``, else a carry -> ``carried_forward``). One addition for a dated cut-off:
+    with ``zero_from=(cut-off year, info)`` (the cut-off year is a break), a year the shared rule leaves
+    missing in the regime right after the cut-off, with no anchor before it in that regime, gets 0 carried
+    forward up to ``MAX_CARRY`` years after the cut-off (the cut-off is a sourced 0 dated inside the break year).
     """
+    values = {y: a["value"] for y, a in anchors.items()}
     out: dict[int, dict] = {}
-    for y in YEARS:
-        if y in anchors:
-            continue
-        seg = _segment(y, breaks)
-        if seg is None:
-            continue
-        inside = [a for a in anchors if seg[0] <= a <= seg[1]]
-        prev = max([a for a in inside if a < y], default=None)
-        nxt = min([a for a in inside if a > y], default=None)
-        if prev is not None and nxt is not None and nxt - prev - 1 <= MAX_INTERP_GAP:
-            pa, na = anchors[prev], anchors[nxt]
-            v = pa["value"] + (na["value"] - pa["value"]) * (y - prev) / (nxt - prev)
+    for y, f in fill_gaps(values, RULE, YEARS, breaks).items():
+        used = [f.from_year] + ([f.to_year] if f.to_year is not None else [])
+        out[y] = {
+            "value": f.value,
+            "status": f.status,
+            "sources": set().union(*(anchors[a]["sources"] for a in used)),
+            "parts": set().union(*(anchors[a]["parts"] for a in used)),
+            "note": f.describe(y, "{:.1f}", values),
+        }
+    if zero_from is not None:
+        cut, info = zero_from
+        nxt_break = min([b for b in breaks if b > cut], default=YEARS[-1] + 1)
+        regime = [a for a in anchors if cut < a < nxt_break]
+        for y in YEARS:
+            if y in anchors or y in out or cut not in breaks or not 0 < y - cut <= MAX_CARRY or y >= nxt_break:
+                continue
+            if any(a < y for a in regime):
+                continue
             out[y] = {
-                "value": v,
-                "status": "imputed",
-                "sources": pa["sources"] | na["sources"],
-                "parts": pa["parts"] | na["parts"],
-                "note": f"linear interpolation between {prev} ({pa['value']:.1f}) and {nxt} ({na['value']:.1f})",
+                "value": 0.0,
+                "status": CARRIED,
+                "sources": info["sources"],
+                "parts": {"G"},
+                "note": f"carried forward: Russian gas imports at zero since {info['date']}",
             }
-            continue
-        cands = []
-        if prev is not None and y - prev <= MAX_CARRY:
-            cands.append((y - prev, 0, prev, "carried forward"))
-        if nxt is not None and nxt - y <= MAX_CARRY:
-            cands.append((nxt - y, 1, nxt, "carried back"))
-        if cands:
-            _, _, a, how = min(cands)
-            out[y] = {
-                "value": anchors[a]["value"],
-                "status": "carried_forward",
-                "sources": anchors[a]["sources"],
-                "parts": anchors[a]["parts"],
-                "note": f"{how} from {a} ({anchors[a]['value']:.1f})",
-            }
-            continue
-        if zero_from is not None and prev is None:
-            cut, info = zero_from
-            if cut in breaks and seg[0] == cut + 1 and 0 < y - cut <= MAX_CARRY:
-                out[y] = {
-                    "value": 0.0,
-                    "status": "carried_forward",
-                    "sources": info["sources"],
-                    "parts": {"G"},
-                    "note": f"carried forward: Russian gas imports at zero since {info['date']}",
-                }
     return out
 
 
@@ -636,8 +632,8 @@ def build(raw: Path) -> BuilderOutput:
     for s in PARTS:
         v, how = compute_part(s, rows)
         status = part_status(s, rows)
-        flags = sorted({f for k in s.rows for f in NOT_OBSERVED_FLAGS if f in str(rows[k].get("notes", ""))})
-        txt = "; ".join(x for x in (how, s.note, ", ".join(flags)) if x)
+        flags = sorted(part_reasons(s, rows) - {"assumption"})
+        txt = "; ".join(x for x in (how, s.note, ", ".join(f.replace("_", " ") for f in flags)) if x)
         per_cy.setdefault((s.iso3, s.year), {})[s.part] = (v, status, txt)
         src_cy.setdefault((s.iso3, s.year), set()).update({sources[k].source_id for k in s.rows} | set(s.extra_sources))
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.builders import arms as arms_builder
-from indicators.builders import dots, unga, unvotes
+from indicators.builders import dots, trade_bulk, unga, unvotes
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import PULL_COLUMNS, Pole, PullMeasure, Source
 
@@ -121,20 +121,9 @@ CORNERS: tuple[str, ...] = tuple(p.id for p in POLES if p.corner)
 SRC_UNDL_VOTES = unga.SRC_UNDL_VOTES
 SRC_UNDL_SCRAPE = unga.SRC_SCRAPE
 SRC_SIPRI_BILATERAL = arms_builder.SRC_SIPRI_BILATERAL
-SRC_DOTS = "imf-dots-2022-02"
-DOTS = Source(
-    source_id=SRC_DOTS,
-    producer="International Monetary Fund, Direction of Trade Statistics (via SamLeBlanc/Direction-of-Trade-Map)",
-    title=(
-        "IMF DOTS per-country workbooks 'Exports, FOB to Partner Countries' and 'Imports, CIF from Partner "
-        "Countries' (vintage ~Feb 2022; repo commit a769819)"
-    ),
-    url="https://data.imf.org/?sk=9D6028D4-F14A-464C-A2F2-59B2CD424B85",
-    figure_year="1992-2020",
-    accessed=BUILD_DATE,
-    licence="IMF terms of use; repository MIT",
-    quote="US Dollars, Millions. Exports FOB, imports CIF.",
-)
+#: The IMF DOTS source as the trade builder defines it.
+DOTS = trade_bulk.SOURCES["imf_dots"]
+SRC_DOTS = DOTS.source_id
 
 # --------------------------------------------------------------------------- measures (data)
 MEASURES: tuple[PullMeasure, ...] = (

@@ -22,7 +22,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, partial_months, url_source_id
+from indicators.builders.common import (
+    BuilderOutput,
+    compiled_source,
+    country_iso3,
+    partial_months,
+    partial_ok,
+    rule_for,
+    sourced_status,
+    url_source_id,
+)
 from indicators.countries import PANEL_COUNTRIES, YEARS, iso3_from_name
 from indicators.schema import Indicator, Source
 
@@ -36,8 +45,10 @@ HAND_FILE = Path(__file__).resolve().parent.parent / "hand" / "remittances_russi
 EXTRA_FILE = HAND_FILE.with_name("remittances_extra.csv")
 #: Years after the WDI vintage, filled from EXTRA_FILE only.
 RECENT_YEARS: tuple[int, ...] = tuple(y for y in YEARS if y > REMIT_YEARS[-1])
+#: Partial years (and gap filling, none for this indicator): the shared rules, parameters in indicators/hand/rules.csv.
+RULE = rule_for("remittances_russia_gdp")
 #: A partial-year share of Russia is used for its year (flagged) only if it covers this many months.
-MIN_SHARE_MONTHS = 5
+MIN_SHARE_MONTHS = RULE.min_partial_months
 #: Shares are never held from before this year into it or later: the full-scale invasion of Ukraine
 #: (February 2022) and the sanctions after it cut and rerouted remittance corridors.
 SHARE_BREAK_YEAR = 2022
@@ -99,7 +110,7 @@ INDICATOR = Indicator(
     ),
     coding_rule=(
         "Russia's share = matrix cell (sender Russian Federation, receiver country) / column total. The matrix "
-        "exists for 2018 only: 2018 is 'observed', other years 2013-2020 are 'estimated' with Russia's share held "
+        "exists for 2018 only: every year is 'estimated' (a WDI total times a modelled matrix share: two datasets), other years 2013-2020 with Russia's share held "
         "at its 2018 level. Turkmenistan: missing (matrix column all zeros = no data; WDI near 0). Uzbekistan: "
         "the matrix's 100% share is an artefact of the estimation, so the Central Bank of Uzbekistan's share for "
         "H1 2018 (77%, cited in indicators/hand/remittances_russia_share.csv) is used instead and every "
@@ -117,7 +128,7 @@ INDICATOR = Indicator(
     ),
     years_note=(
         "2013-2020: WDI 2022-05 remittances (% GDP); Russia's share from the 2018 matrix for all years "
-        "(observed in 2018, held constant otherwise). 2021 onwards: cited World Bank figures and central-bank "
+        "(estimated; held constant outside 2018). 2021 onwards: cited World Bank figures and central-bank "
         "shares (indicators/hand/remittances_extra.csv), where found; see the coverage table for gaps."
     ),
     source_ids=(SRC_WDI, SRC_MATRIX),
@@ -233,7 +244,7 @@ def share_for_year(shares: list[tuple[int, int, float, str, tuple[str, ...]]], y
     never from before :data:`SHARE_BREAK_YEAR` into it or later (then there is no share).
     Returns (share, label, source ids, held_from) or None; held_from is None for a same-year share.
     """
-    same = [e for e in shares if e[0] == year and e[1] >= MIN_SHARE_MONTHS]
+    same = [e for e in shares if e[0] == year and partial_ok(None if e[1] == 12 else e[1], RULE)]
     if same:
         _, _, share, label, ids = max(same, key=lambda e: e[1])
         return share, label, ids, None
@@ -292,7 +303,7 @@ def build_recent(out: BuilderOutput, base_shares: dict[str, tuple[float, str, tu
         direct = full[full["measure"] == "from_russia_pct_gdp"].set_index("year")
         for r in direct.itertuples():
             note = f"remittances from Russia {r.num:g}% of GDP, stated directly ({r.Index}{_tags(r.notes)}; {r.source_title})"
-            out.add(iso3, r.Index, INDICATOR.id, r.num, "estimated", (r.source.source_id,), note)
+            out.add(iso3, r.Index, INDICATOR.id, r.num, sourced_status({"cross_source"}), (r.source.source_id,), note)
             used.add(r.source.source_id)
         pct = full[(full["measure"] == "remittances_pct_gdp") & ~full["year"].isin(direct.index)]
         for r in pct.itertuples():
@@ -302,7 +313,15 @@ def build_recent(out: BuilderOutput, base_shares: dict[str, tuple[float, str, tu
             share, label, ids, held_from = got
             held = "" if held_from is None else f", held from {held_from}"
             note = f"remittances {r.num:g}% of GDP ({_when(r)}; {r.source_title}) x Russia's share {label}{held}"
-            out.add(iso3, r.year, INDICATOR.id, r.num * share, "estimated", (r.source.source_id, *ids), note)
+            out.add(
+                iso3,
+                r.year,
+                INDICATOR.id,
+                r.num * share,
+                sourced_status({"cross_source"}),
+                (r.source.source_id, *ids),
+                note,
+            )
             used |= {r.source.source_id, *ids}
     extra["sid"] = [src.source_id for src in extra["source"]]
     for _sid, g in extra[extra["sid"].isin(used)].groupby("sid", sort=True):
@@ -344,7 +363,9 @@ def build(raw: Path) -> BuilderOutput:
         base_shares[iso3] = (share, share_note.removeprefix("Russia's share "), tuple(share_ids[1:]))
         w = wdi[(wdi["iso3"] == iso3) & wdi["year"].isin(REMIT_YEARS)]
         for r in w.itertuples():
-            status = "observed" if r.year == observed_year else "estimated"
+            # WDI total x a modelled matrix share: two datasets, one modelled -> estimated in every year
+            reasons = {"cross_source", "modelled"} | (set() if r.year == observed_year else {"held"})
+            status = sourced_status(reasons)
             held = "" if r.year == MATRIX_YEAR else "; share held at its 2018 level"
             note = f"remittances {r.value:.2f}% of GDP x {share_note}{held}"
             out.add(iso3, r.year, INDICATOR.id, r.value * share, status, share_ids, note)

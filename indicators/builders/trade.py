@@ -33,7 +33,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, partial_months, read_compiled
+from indicators.builders import trade_bulk
+from indicators.builders.common import (
+    BuilderOutput,
+    compiled_source,
+    country_iso3,
+    fill_gaps,
+    partial_months,
+    partial_ok,
+    read_compiled,
+    rule_for,
+    url_source_id,
+)
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
@@ -45,14 +56,11 @@ PREFIX_RAW = "trade"
 PREFIX_HAND = "trade-hand"
 PREFIX_EMBARGO = "trade-embargo"
 
-#: A partial-year figure is used only if it covers at least this many months.
-MIN_PARTIAL_MONTHS = 6
+#: Gap filling and the minimum length of a partial-year figure are the shared rules of
+#: ``indicators/builders/common.py`` (:func:`common.fill_gaps`, :func:`common.partial_ok`) with this
+#: indicator's parameters in ``indicators/hand/rules.csv``.
 #: Export and import shares are combined only if they differ by at most this many points.
 MAX_EXIM_SPREAD = 5.0
-#: Linear interpolation only between sourced years at most this far apart.
-MAX_INTERP_GAP = 5
-#: A sourced value is carried at most this many years forward or backward.
-MAX_CARRY = 2
 
 KIND_RANK = {"direct": 0, "computed": 1, "exim": 2}
 KIND_LABEL = {
@@ -234,11 +242,13 @@ def candidates(rows: pd.DataFrame) -> list[dict]:
       country, year and period, only if they differ by at most :data:`MAX_EXIM_SPREAD` points.
 
     Rows on another basis (goods and services, turnover without gas), non-numeric values
-    (ranges) and partial periods shorter than :data:`MIN_PARTIAL_MONTHS` give no candidate.
+    (ranges) and partial periods that fail :func:`common.partial_ok` (the indicator's
+    ``min_partial_months`` in ``indicators/hand/rules.csv``) give no candidate.
     A zero or missing total gives no computed candidate (no division by zero).
     """
     ok = rows[rows["year"].isin(YEARS) & rows["num"].notna() & ~rows["other_concept"]]
-    ok = ok[~ok["partial"] | (ok["months"] >= MIN_PARTIAL_MONTHS)]
+    rule = rule_for(IND_ID)
+    ok = ok[[partial_ok(int(m) if p else None, rule) for p, m in zip(ok["partial"], ok["months"], strict=True)]]
     out = []
     for (iso3, year, _months), g in ok.groupby(["iso3", "year", "months"], sort=True):
         by = {m: [r for _, r in g[g["measure"] == m].iterrows()] for m in g["measure"].unique()}
@@ -339,35 +349,6 @@ def choose(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
 # --------------------------------------------------------------------------- gaps
 
 
-def fill_gaps(anchors: dict[int, float], years=YEARS) -> dict[int, tuple[float, str, int, int | None]]:
-    """Values for the years between/around sourced ``anchors`` (year -> value).
-
-    Returns year -> (value, status, from_year, to_year). Linear interpolation
-    ``v0 + (v1 - v0) * (y - y0) / (y1 - y0)`` when the neighbouring anchors are at most
-    :data:`MAX_INTERP_GAP` years apart (status ``imputed``, to_year = y1); otherwise the
-    nearest anchor within :data:`MAX_CARRY` years is carried (status ``carried_forward``,
-    to_year None; the earlier anchor wins a tie). Years reachable by neither stay missing.
-    With no anchors nothing is returned.
-    """
-    out = {}
-    ys = sorted(anchors)
-    for y in years:
-        if y in anchors:
-            continue
-        prev = max((a for a in ys if a < y), default=None)
-        nxt = min((a for a in ys if a > y), default=None)
-        if prev is not None and nxt is not None and nxt - prev <= MAX_INTERP_GAP:
-            v = anchors[prev] + (anchors[nxt] - anchors[prev]) * (y - prev) / (nxt - prev)
-            out[y] = (v, "imputed", prev, nxt)
-            continue
-        near = [(y - prev, prev)] if prev is not None and y - prev <= MAX_CARRY else []
-        near += [(nxt - y, nxt)] if nxt is not None and nxt - y <= MAX_CARRY else []
-        if near:
-            _, src = min(near)
-            out[y] = (anchors[src], "carried_forward", src, None)
-    return out
-
-
 # --------------------------------------------------------------------------- embargoes
 
 
@@ -394,28 +375,285 @@ def embargo_years(start: dt.date, years=YEARS) -> list[int]:
     return [y for y in years if y > start.year]
 
 
+# --------------------------------------------------------------------------- bulk data and precedence
+
+#: A cell whose note contains this marker has candidates that differ from the chosen value by more
+#: than :data:`DISAGREE_POINTS` points; the Data view flags such cells.
+DISAGREE_MARKER = "disagree:"
+DISAGREE_POINTS = 3.0
+PRECEDENCE_PATH = HAND_PATH.with_name("trade_precedence.csv")
+TOTALS_PATH = HAND_PATH.with_name("trade_totals.csv")
+EXCLUSIONS_PATH = HAND_PATH.with_name("trade_exclusions.csv")
+PREFIX_TOTALS = "trade-total"
+PAGES = "pages"
+METHODS = {"reporter_share", "total_only", "bilateral_over_total", "mirror_over_own_total", "page_share"}
+_PARTNER = {"World": "WLD", "Russia": "RUS"}
+
+
+def load_precedence(path: Path = PRECEDENCE_PATH) -> pd.DataFrame:
+    """The precedence table (one row per dataset, ``rank`` 1 = preferred), checked against the known datasets."""
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    t["rank"] = t["rank"].astype(int)
+    known = set(trade_bulk.SOURCES) | {"cited_official", PAGES}
+    if set(t["dataset"]) != known or t["dataset"].duplicated().any():
+        raise ValueError(f"{path.name}: datasets must be exactly {sorted(known)}, once each")
+    if not set(t["method"]) <= METHODS or sorted(t["rank"]) != list(range(1, len(t) + 1)):
+        raise ValueError(f"{path.name}: unknown method or ranks not 1..n")
+    return t.sort_values("rank", ignore_index=True)
+
+
+def apply_exclusions(flows: pd.DataFrame, path: Path = EXCLUSIONS_PATH) -> pd.DataFrame:
+    """Drop the bulk cells listed in the exclusions table (dataset, iso3, year span, reason)."""
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    drop = pd.Series(False, index=flows.index)
+    for _, r in t.iterrows():
+        if r["dataset"] not in trade_bulk.SOURCES or not r["reason"].strip():
+            raise ValueError(f"{path.name}: unknown dataset {r['dataset']!r} or no reason")
+        years = flows["year"].between(int(r["from_year"]), int(r["to_year"]))
+        drop |= (flows["dataset"] == r["dataset"]) & (flows["iso3"] == r["iso3"]) & years
+    return flows[~drop]
+
+
+def _totals_source(r: pd.Series) -> Source:
+    url = str(r["source_url"]).strip()
+    return Source(
+        source_id=url_source_id(PREFIX_TOTALS, url, r["quote"]),
+        producer=r["producer"],
+        title=r["source_title"],
+        url=url,
+        figure_year=str(r["year"]),
+        accessed=dt.date.fromisoformat(r["accessed"]),
+        licence="quoted for citation; see the page",
+        quote=r["quote"],
+    )
+
+
+def load_totals(path: Path = TOTALS_PATH) -> tuple[pd.DataFrame, dict[str, Source]]:
+    """Cited official totals (and trade with Russia) as flows rows of dataset ``cited_official``, plus their Sources.
+
+    Each row gets ``source_id`` and ``url`` columns; a note containing 'lower bound' or 'approximate' sets the
+    flag (the value is then estimated).
+    """
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows, sources, ids = [], {}, []
+    for _, r in t.iterrows():
+        src = _totals_source(r)
+        sources[src.source_id] = src
+        flag = ", ".join(q for q in ("lower bound", "approximate") if re.search(q, r["notes"], re.I))
+        rows.append(
+            (
+                "cited_official",
+                country_iso3(r["country"]),
+                int(r["year"]),
+                _PARTNER[r["partner"]],
+                r["flow"],
+                float(r["value"]),
+                r["currency"],
+                int(r["months"]),
+                "reporter",
+                flag,
+            )
+        )
+        ids.append(src.source_id)
+    df = pd.DataFrame(rows, columns=trade_bulk.FLOW_COLUMNS)
+    df["source_id"] = ids
+    df["url"] = t["source_url"].str.strip().to_numpy()
+    return df, sources
+
+
+def _amount(g: pd.DataFrame, partner: str) -> tuple[float, pd.DataFrame] | None:
+    """Exports + imports (or a stated turnover) with one partner in one group of flows rows."""
+    p = g[g["partner"] == partner]
+    x, m, t = (p[p["flow"] == f] for f in ("exports", "imports", "turnover"))
+    if len(x) == 1 and len(m) == 1:
+        return float(x["value"].iloc[0] + m["value"].iloc[0]), pd.concat([x, m])
+    if len(t) == 1:
+        return float(t["value"].iloc[0]), t
+    return None
+
+
+def _bn(rows: pd.DataFrame) -> str:
+    cur = rows["currency"].iloc[0]
+    parts = [f"{r.flow[0].upper()} {r.value / 1e9:.4g}" for r in rows.itertuples()]
+    return f"{' + '.join(parts)} bn {cur}"
+
+
+def _bulk_cand(iso3, year, value, dataset, prec, rows: pd.DataFrame, ids, desc, estimated: bool, extra_flags=()):
+    flags = sorted({f for f in rows["flag"] if f} | set(extra_flags))
+    months = int(rows["months"].min())
+    status = "estimated" if (estimated or flags or months < 12) else "observed"
+    return {
+        "iso3": iso3,
+        "year": int(year),
+        "value": float(value),
+        "dataset": dataset,
+        "rank": prec[dataset],
+        "partial": months < 12,
+        "months": months,
+        "ids": tuple(sorted(set(ids))),
+        "desc": desc + ("; " + "; ".join(flags) if flags else ""),
+        "status": status,
+        "page_key": (),
+    }
+
+
+def bulk_candidates(flows: pd.DataFrame, precedence: pd.DataFrame, ids_of: dict[str, str]) -> list[dict]:
+    """Candidate shares (percent) from the bulk datasets and the cited totals, one per dataset and country-year.
+
+    * ``reporter_share``: 100 * (exports + imports with Russia) / (exports + imports with the World), all from
+      the one dataset, same currency and months.
+    * ``bilateral_over_total``: trade with Russia from the dataset (Comext, EUR; or a cited official figure)
+      / a cited official total (``cited_official``) in the same currency and months; estimated unless both
+      figures come from one cited page (same URL).
+    * ``mirror_over_own_total``: Russia's reported trade with the state / the state's own total, taken from the
+      best-ranked dataset that has one (reporter side, USD, 12 months); always estimated; the note says
+      "mirror".
+    ``ids_of`` maps a bulk dataset to its source id (cited rows carry their own ``source_id``).
+    """
+    prec = dict(zip(precedence["dataset"], precedence["rank"], strict=True))
+    method = dict(zip(precedence["dataset"], precedence["method"], strict=True))
+    flows = flows[flows["year"].isin(YEARS)]
+    sid = flows["source_id"] if "source_id" in flows else pd.Series(index=flows.index, dtype=object)
+    flows = flows.assign(source_id=sid.where(sid.notna(), flows["dataset"].map(ids_of)))
+
+    def ids(rows):
+        return list(rows["source_id"])
+
+    # The state's own World totals, best-ranked first: (iso3, year, currency, months) -> (value, rows, dataset).
+    own: dict[tuple, tuple[float, pd.DataFrame, str]] = {}
+    rep = flows[(flows["side"] == "reporter") & (flows["partner"] == "WLD")]
+    for (ds, iso3, year, cur, months), g in rep.groupby(["dataset", "iso3", "year", "currency", "months"]):
+        a = _amount(g, "WLD")
+        key = (iso3, int(year), cur, int(months))
+        if a and (key not in own or prec[ds] < prec[own[key][2]]):
+            own[key] = (a[0], a[1], ds)
+
+    out = []
+    for (ds, iso3, year, cur, months), g in flows.groupby(["dataset", "iso3", "year", "currency", "months"]):
+        m, year, months = method[ds], int(year), int(months)
+        rus = _amount(g, "RUS")
+        if rus is None or m == "total_only":
+            continue
+        if m == "reporter_share":
+            wld = _amount(g, "WLD")
+            if wld and wld[0] > 0:
+                desc = f"({_bn(rus[1])} with Russia) / ({_bn(wld[1])} with the World)"
+                rows = pd.concat([rus[1], wld[1]])
+                out.append(_bulk_cand(iso3, year, 100 * rus[0] / wld[0], ds, prec, rows, ids(rows), desc, False))
+        elif m == "bilateral_over_total":
+            tot = own.get((iso3, year, cur, months))
+            if tot and tot[2] == "cited_official" and tot[0] > 0:
+                rows = pd.concat([rus[1], tot[1]])
+                one_statement = ds == "cited_official" and rows["url"].nunique() == 1
+                desc = f"({_bn(rus[1])} with Russia, {ds}) / ({_bn(tot[1])} total, cited official)"
+                out.append(
+                    _bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, not one_statement)
+                )
+        elif m == "mirror_over_own_total":
+            tot = own.get((iso3, year, cur, months))
+            if tot and tot[0] > 0:
+                rows = pd.concat([rus[1], tot[1]])
+                desc = f"mirror: ({_bn(rus[1])} Russia-reported) / ({_bn(tot[1])} own total, {tot[2]})"
+                out.append(_bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, True))
+    return out
+
+
+def page_candidates(rows: pd.DataFrame, rank: int) -> list[dict]:
+    """The page candidates of :func:`candidates` in the common candidate form (dataset ``pages``)."""
+    out = []
+    for c in candidates(rows):
+        out.append(
+            {
+                "iso3": c["iso3"],
+                "year": c["year"],
+                "value": c["value"],
+                "dataset": PAGES,
+                "rank": rank,
+                "partial": c["partial"],
+                "months": c["months"],
+                "ids": c["ids"],
+                "desc": describe(c),
+                "status": status_of(c),
+                "page_key": rank_key(c),
+            }
+        )
+    return out
+
+
+def precedence_key(c: dict) -> tuple:
+    """Smaller is preferred: a full-year figure first, then the dataset's rank, then (pages) the page rules."""
+    return (c["partial"], c["rank"], c["page_key"], c["ids"], c["value"])
+
+
+def choose_all(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
+    """Best candidate per (iso3, year) by :func:`precedence_key`, and the others in order."""
+    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for c in cands:
+        groups[(c["iso3"], c["year"])].append(c)
+    return {k: (cs[0], cs[1:]) for k, cs in sorted(groups.items()) for cs in [sorted(cs, key=precedence_key)]}
+
+
+def note_for(best: dict, others: list[dict], labels: dict[str, str]) -> str:
+    """The value's note: the chosen figure and its dataset, then every other candidate with its value.
+
+    Full-year candidates more than :data:`DISAGREE_POINTS` points away are listed after
+    :data:`DISAGREE_MARKER`; the rest after ``agree within 3 points:``; partial-year ones after ``not used:``.
+    """
+
+    def short(c):
+        ids = f" [{';'.join(c['ids'])}]" if c["dataset"] != PAGES else ""
+        text = c["desc"] if c["dataset"] == PAGES else f"{c['value']:.4g}% {labels[c['dataset']]}{ids}"
+        return text
+
+    head = f"{best['value']:.4g}% from {labels[best['dataset']]}"
+    head += f": {best['desc']}" if best["dataset"] != PAGES else f" ({best['desc']})"
+    full = [c for c in others if not c["partial"]]
+    far = [c for c in full if abs(c["value"] - best["value"]) > DISAGREE_POINTS]
+    near = [c for c in full if c not in far]
+    parts = [head]
+    if far:
+        parts.append(f"{DISAGREE_MARKER} " + " | ".join(short(c) for c in far))
+    if near:
+        parts.append("agree within 3 points: " + " | ".join(short(c) for c in near))
+    part = [c for c in others if c["partial"]]
+    if part:
+        parts.append("not used: " + " | ".join(short(c) for c in part))
+    return "; ".join(parts)
+
+
 # --------------------------------------------------------------------------- build
 
 
+def _span(years: set[int]) -> str:
+    lo, hi = min(years), max(years)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
 def build(raw: Path) -> BuilderOutput:
+    precedence = load_precedence()
+    labels = dict(zip(precedence["dataset"], precedence["label"], strict=True))
+    ids_of = {ds: src.source_id for ds, src in trade_bulk.SOURCES.items()}
+    totals, total_sources = load_totals()
+    bulk = apply_exclusions(trade_bulk.read_all(raw))
+    flows = pd.concat([bulk.assign(source_id=None, url=None), totals], ignore_index=True)
     rows = load_rows(raw)
-    chosen = choose(candidates(rows))
+    page_rank = int(precedence.loc[precedence["dataset"] == PAGES, "rank"].iloc[0])
+    cands = bulk_candidates(flows, precedence, ids_of) + page_candidates(rows, page_rank)
+    chosen = choose_all(cands)
     embargoes = load_embargoes()
     out = BuilderOutput(indicators=[])
-    cited: set[str] = set()
+    cited_years: dict[str, set[int]] = defaultdict(set)
     extra: list[Source] = []
     for iso3 in PANEL_COUNTRIES:
         picks = {y: chosen[(iso3, y)] for y in YEARS if (iso3, y) in chosen}
-        for y, (best, losers) in picks.items():
-            note = f"{describe(best)}"
-            if losers:
-                note += "; not used: " + " | ".join(describe(c) for c in losers)
-            out.add(iso3, y, IND_ID, best["value"], status_of(best), best["ids"], note)
-            cited |= set(best["ids"])
-        years = YEARS
+        for y, (best, others) in picks.items():
+            out.add(iso3, y, IND_ID, best["value"], best["status"], best["ids"], note_for(best, others, labels))
+            for i in best["ids"]:
+                cited_years[i].add(y)
+        years, breaks = YEARS, ()
         if iso3 in embargoes:
             start, src = embargoes[iso3]
-            years = [y for y in YEARS if y < start.year]
+            years, breaks = [y for y in YEARS if y < start.year], (start.year,)
             coded = [y for y in embargo_years(start) if y not in picks]
             for y in coded:
                 note = (
@@ -425,16 +663,22 @@ def build(raw: Path) -> BuilderOutput:
             if coded:
                 extra.append(src)
         anchors = {y: b["value"] for y, (b, _) in picks.items() if y in years}
-        for y, (v, status, y0, y1) in sorted(fill_gaps(anchors, years).items()):
+        for y, fill in sorted(fill_gaps(anchors, rule_for(IND_ID), years, breaks).items()):
+            y0, y1 = fill.from_year, fill.to_year
             ids = set(picks[y0][0]["ids"]) | (set(picks[y1][0]["ids"]) if y1 else set())
-            if status == "imputed":
-                note = f"linear interpolation between {y0} ({anchors[y0]:.4g}%) and {y1} ({anchors[y1]:.4g}%)"
-            else:
-                way = "forward" if y0 < y else "backward"
-                note = f"carried {way} from {y0} ({anchors[y0]:.4g}%), {abs(y - y0)} year(s)"
-            out.add(iso3, y, IND_ID, v, status, ids, note)
-            cited |= ids
-    out.sources = sources_for(rows, cited) + extra
+            out.add(iso3, y, IND_ID, fill.value, fill.status, ids, fill.describe(y, "{:.4g}%", anchors))
+            for anchor in (y0, y1) if y1 else (y0,):  # a filled value cites the figures of its anchor years
+                for i in picks[anchor][0]["ids"]:
+                    cited_years[i].add(anchor)
+    cited = set(cited_years)
+    sources = sources_for(rows, cited)
+    bulk_by_id = {src.source_id: src for src in trade_bulk.SOURCES.values()}
+    for sid in sorted(cited):
+        if sid in bulk_by_id:
+            sources.append(bulk_by_id[sid].model_copy(update={"figure_year": _span(cited_years[sid])}))
+        elif sid in total_sources:
+            sources.append(total_sources[sid])
+    out.sources = sources + extra
     out.indicators.append(
         Indicator(
             id=IND_ID,
