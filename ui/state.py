@@ -17,6 +17,7 @@ Parameters (all optional)::
     split   ranking bars split by 'pillar' or 'indicator'
 
     ``preset=custom`` marks weights moved by hand; ``w``/``pw`` are then read against the default preset.
+    pm      measure:weight,... of the poles lens (0-10; un_votes, trade, arms, ties)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ VIEWS: dict[str, str] = {
     "compare": "Compare",
     "trends": "Trends",
     "map": "Map",
+    "poles": "Between the poles",
     "robustness": "Robustness",
     "scenarios": "What-if",
     "data": "Data & sources",
@@ -71,6 +73,8 @@ class UIState:
     scenario: str = ""
     edits: tuple[tuple[str, int, str, float], ...] = ()
     split: str = "pillar"
+    #: Weights of the poles lens' measures (``scoring.pulls``), on the sliders' 0-10 scale.
+    pole_weights: dict[str, float] = field(default_factory=dict)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -198,6 +202,7 @@ def parse_query(
     return replace(
         s,
         edits=edits,
+        pole_weights=_pairs(p.get("pm", ""), s.pole_weights, "pm", notices) if s.pole_weights else s.pole_weights,
         view=view,
         year=year,
         preset=preset,
@@ -260,6 +265,9 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         q["pw"] = dpw
     q["cmp"] = ",".join(state.compare)
     q["hl"] = ",".join(state.highlight)
+    dpm = ",".join(f"{k}:{_fmt(v)}" for k, v in state.pole_weights.items() if defaults.pole_weights.get(k) != v)
+    if dpm:
+        q["pm"] = dpm
     if state.edits and len(state.edits) <= MAX_URL_EDITS:
         q["ed"] = "~".join(f"{i}:{y}:{k}:{_fmt(v)}" for i, y, k, v in state.edits)
     return q
@@ -302,7 +310,7 @@ class PageConfig:
     indicators: tuple[str, ...]
 
     @classmethod
-    def build(cls, catalog, model, scenario_keys=()) -> PageConfig:
+    def build(cls, catalog, model, scenario_keys=(), pole_weights: Mapping[str, float] | None = None) -> PageConfig:
         import scoring
         from indicators.countries import PANEL_COUNTRIES
         from indicators.schema import PILLARS
@@ -322,6 +330,7 @@ class PageConfig:
             min_coverage=spec0.min_coverage,
             compare=("ARM", "KAZ", "GEO"),
             highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
+            pole_weights=dict(pole_weights or {}),
         )
         methods = {
             "norm": tuple(scoring.NORMALISERS),
