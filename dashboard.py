@@ -11,10 +11,23 @@ import streamlit as st
 
 import indicators
 import scoring
+from indicators.loader import data_version
 from indicators.schema import PILLARS
+from scoring import bundle as scoring_bundle
 from ui import views
 from ui.context import ViewContext
-from ui.state import VIEWS, WEIGHT_MAX, WEIGHT_STEP, PageConfig, UIState, slug, spec_from_state
+from ui.methodology import METHOD_TEXT, method_label
+from ui.state import (
+    CUSTOM,
+    VIEWS,
+    WEIGHT_MAX,
+    WEIGHT_STEP,
+    PageConfig,
+    UIState,
+    preset_label,
+    slug,
+    spec_from_state,
+)
 from ui.views.scenarios import edit_tuples
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
@@ -30,7 +43,9 @@ def shipped():
     events = events.assign(url=events["source_id"].map(src_url))
     model = scoring.Model.from_panel(panel, catalog)
     examples = {slug(sc.name): sc for sc in scoring.load_example_scenarios(catalog).values()}
-    return panel, catalog, sources, events, model, examples, PageConfig.build(catalog, model, examples)
+    _, pull_measures = indicators.load_poles()
+    pole_weights = {k: m.weight for k, m in pull_measures.items()}  # the poles lens' measure weights
+    return panel, catalog, sources, events, model, examples, PageConfig.build(catalog, model, examples, pole_weights)
 
 
 panel, catalog, sources, events, model, examples, PAGE = shipped()
@@ -55,7 +70,9 @@ def push_state(s: UIState) -> None:
     for k, v in s.pillar_weights.items():
         ss[f"pw_{k}"] = v
     ss["cmp"], ss["hl"] = list(s.compare), list(s.highlight)
-    ss["unc"], ss["seed"], ss["floor"], ss["scn"] = s.uncertainty, s.seed, s.floor, s.scenario
+    ss["unc"], ss["seed"], ss["floor"], ss["scn"], ss["split"] = s.uncertainty, s.seed, s.floor, s.scenario, s.split
+    for k, v in s.pole_weights.items():
+        ss[f"pm_{k}"] = v
     ss["dunc"] = s.data_uncertainty
     base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
     ss["edits"] = ss["edit_base"] = base
@@ -81,15 +98,24 @@ def pull_state() -> UIState:
         floor=float(ss["floor"]),
         scenario=ss["scn"] or "",
         edits=tuple(ss["edits"]),
+        split=ss["split"],
+        pole_weights={k: float(ss[f"pm_{k}"]) for k in DEFAULTS.pole_weights},
     )
 
 
 def apply_preset() -> None:
+    if ss["preset"] == CUSTOM:  # picking "custom" keeps the weights as they are
+        return
     iw, pw = PRESET_UI[ss["preset"]]
     for k in catalog:
         ss[f"w_{k}"] = iw.get(k, 1.0)
     for k, v in pw.items():
         ss[f"pw_{k}"] = v
+
+
+def mark_custom() -> None:
+    """A weight moved by hand: the weights no longer are the preset's."""
+    ss["preset"] = CUSTOM
 
 
 def reset_all() -> None:
@@ -99,7 +125,18 @@ def reset_all() -> None:
 
 # Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
 # below are drawn only in their view, so keep their values alive across view switches.
-for _k in ("cmp", "hl", "evk", "unc", "seed", "dunc", "floor", "scn", "split"):
+for _k in (
+    "cmp",
+    "hl",
+    "evk",
+    "unc",
+    "seed",
+    "dunc",
+    "floor",
+    "scn",
+    "split",
+    *(f"pm_{k}" for k in DEFAULTS.pole_weights),
+):
     if _k in ss:
         ss[_k] = ss[_k]
 
@@ -120,16 +157,25 @@ with st.sidebar:
     st.header("Weights and method")
     st.selectbox(
         "Weight preset",
-        list(PRESET_UI),
+        [*PRESET_UI, CUSTOM],
         key="preset",
         on_change=apply_preset,
-        help="\n\n".join(f"**{n}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
+        format_func=preset_label,
+        help="\n\n".join(f"**{preset_label(n)}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
     )
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
     st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
     with st.expander("Pillar weights", expanded=False):
         for p, desc in PILLARS.items():
-            st.slider(p.replace("_", " ").capitalize(), 0.0, WEIGHT_MAX, step=WEIGHT_STEP, key=f"pw_{p}", help=desc)
+            st.slider(
+                p.replace("_", " ").capitalize(),
+                0.0,
+                WEIGHT_MAX,
+                step=WEIGHT_STEP,
+                key=f"pw_{p}",
+                help=desc,
+                on_change=mark_custom,
+            )
     for p, desc in PILLARS.items():
         inds = [i for i in catalog.values() if i.pillar == p]
         if not inds:
@@ -145,17 +191,29 @@ with st.sidebar:
                     step=WEIGHT_STEP,
                     key=f"w_{ind.id}",
                     help=indicator_help(ind),
+                    on_change=mark_custom,
                 )
     with st.expander("Method", expanded=False):
         st.selectbox(
-            "Normalisation", METHODS["norm"], key="norm", help="How raw values become 0-100 (see Methodology)."
+            "Normalisation",
+            METHODS["norm"],
+            key="norm",
+            format_func=method_label,
+            help="How raw values become 0-100 (see Methodology).",
         )
-        st.selectbox("Aggregation", METHODS["agg"], key="agg", help="How indicators combine (see Methodology).")
+        st.selectbox(
+            "Aggregation",
+            METHODS["agg"],
+            key="agg",
+            format_func=method_label,
+            help="How indicators combine (see Methodology).",
+        )
         st.selectbox(
             "Missing data",
             METHODS["miss"],
             key="miss",
-            help="\n\n".join(f"**{k}**: {v}" for k, v in scoring.MISSING_POLICIES.items()),
+            format_func=method_label,
+            help="\n\n".join(f"**{method_label(k)}**: {METHOD_TEXT[k]}" for k in scoring.MISSING_POLICIES),
         )
         st.slider(
             "Minimum coverage",
@@ -220,6 +278,15 @@ with st.sidebar:
         mime="application/json",
         on_click="ignore",
         help="Feed it back with `python -m scoring --weights spec.json`.",
+    )
+    st.download_button(
+        "Download everything (zip)",
+        data=lambda: scoring_bundle.build_bundle(model, spec, panel, sources, data_version()),
+        file_name="moscow_alignment_bundle.zip",
+        mime="application/zip",
+        on_click="ignore",
+        help="Scores for every year with readable columns and each input's status, the spec, the sources and "
+        "a README explaining every column and how to cite.",
     )
 for d in result.diagnostics:
     st.info(d)

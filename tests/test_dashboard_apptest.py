@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 import indicators
 import scoring
 from indicators.countries import PANEL_COUNTRIES, YEARS
-from ui.methodology import methodology_markdown
+from ui.methodology import METHOD_TEXT, method_label, methodology_markdown
+from ui.state import preset_label
 
 APP = "../dashboard.py"  # AppTest resolves paths relative to this file
 
@@ -112,7 +113,9 @@ def test_preset_and_reset():
     assert at.session_state["pw_security"] == at.session_state["pw_economy"]
 
 
-@pytest.mark.parametrize("view", ["compare", "trends", "map", "robustness", "scenarios", "data", "method", "upload"])
+@pytest.mark.parametrize(
+    "view", ["compare", "trends", "map", "poles", "robustness", "scenarios", "data", "method", "upload"]
+)
 def test_every_view_renders(view):
     at = run({"view": view, "scn": "armenia_leaves_the_csto"})
     assert not at.exception, [e.value for e in at.exception]
@@ -130,10 +133,13 @@ def test_methodology_lists_every_indicator_and_method():
     _, catalog, sources = indicators.shipped()
     md = methodology_markdown(catalog, sources)
     for ind in catalog.values():
-        assert f"`{ind.id}`" in md and ind.coding_rule in md
-    for registry in (scoring.NORMALISERS, scoring.AGGREGATORS, scoring.MISSING_POLICIES, scoring.PRESETS):
+        assert f"#### {ind.name}\n" in md and ind.coding_rule in md
+    for registry in (scoring.NORMALISERS, scoring.AGGREGATORS, scoring.MISSING_POLICIES):
         for name in registry:
-            assert f"`{name}`" in md, name
+            assert f"- **{method_label(name)}**: {METHOD_TEXT[name]}" in md, name
+    for name, p in scoring.PRESETS.items():
+        assert f"- **{preset_label(name)}**: {p.rationale}" in md, name
+    assert "`" not in md and ":class:" not in md and ".py" not in md
 
 
 def _user_state(at: AppTest):
@@ -191,7 +197,7 @@ def test_event_kind_filter_thins_the_trend_markers():
 
     def marker_years(at):
         fig = next(json.loads(el.proto.spec) for el in at.get("plotly_chart"))
-        ev = [t for t in fig["data"] if t.get("name") == "events: ARM"]
+        ev = [t for t in fig["data"] if t.get("name") == "events: Armenia"]
         return sum(len(t["text"]) for t in ev)
 
     ev = indicators.load_events()

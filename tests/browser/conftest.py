@@ -11,6 +11,7 @@ benchmarks/harness.py, which the benchmarks share.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -58,7 +59,8 @@ def server(artifacts) -> Server:
     if not chromium_available():
         pytest.skip(f"Chromium not found at {CHROMIUM} (make chromium)")
     log_path = artifacts / "streamlit-browser-tests.log"
-    proc, base = serve(log_path=log_path)
+    port = os.environ.get("ALIGN_BROWSER_PORT")  # a fixed port where the machine assigns one; else a free one
+    proc, base = serve(port=int(port) if port else None, log_path=log_path)
     try:
         yield Server(base, proc, log_path)
     finally:

@@ -14,6 +14,7 @@ MODULES: dict[str, str] = {
     "compare": "compare",
     "trends": "trends",
     "map": "geo",
+    "poles": "poles",
     "robustness": "robustness",
     "scenarios": "scenarios",
     "data": "data",

@@ -23,7 +23,10 @@ def render(ctx: ViewContext) -> None:
     )
     st.plotly_chart(fig, config=PLOT_CONFIG, key="ranking_chart")
     st.caption(
-        LEGEND + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage (obs: share of the weight with an "
+        ctx.finding()
+        + " "
+        + LEGEND
+        + ". Labels: score · rank (90% Monte Carlo rank interval) · coverage (obs: share of the weight with an "
         "observed value) · n† inputs not observed, n° missing, n‡ resting only on interested-party sources. "
         + bands_caption(st_.uncertainty, st_.data_uncertainty, st_.seed)
     )
