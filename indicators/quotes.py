@@ -164,11 +164,23 @@ def figure_in_quote(figure: str | float, quote: str, rel_tol: float = 0.005) -> 
     for v, phrases in WORDS.items():
         if abs(x - v) < 0.05 and any(p in q for p in phrases):
             return True
-    cands = _numbers(quote) + _scaled_numbers(quote)
+    cands = _numbers(quote) + _scaled_numbers(quote) + _compound_numbers(quote)
     # a figure kept in another unit of the same quantity (tonnes vs million tonnes, mcm vs bcm)
     cands += [c * f for c in _numbers(quote) for f in (1e-9, 1e-6, 1e-3, 1e3, 1e6, 1e9)]
     tol = max(abs(x) * rel_tol, 1e-9)
     return any(abs(c - x) <= tol for c in cands)
+
+
+_BIG = r"(?:billion|bn|млрд|миллиард\w*|միլիարդ)"
+_MID = r"(?:million|mln|млн|миллион\w*|միլիոն\w*)"
+
+
+def _compound_numbers(text: str) -> list[float]:
+    """Amounts written as 'X billion Y million' (e.g. '2 միլիարդ 966 միլիոն'): in millions and in units."""
+    out = []
+    for a, b in re.findall(rf"(\d+)\s*{_BIG}\s*(\d+)\s*{_MID}", _norm(text)):
+        out += [int(a) * 1000 + int(b), (int(a) * 1000 + int(b)) * 1e6]
+    return out
 
 
 def date_supported(date: str, quote: str, title: str = "", url: str = "") -> bool:

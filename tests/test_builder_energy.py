@@ -242,7 +242,9 @@ def test_observed_coverage(panel):
 @needs_raw
 def test_a_share_across_two_pages_is_never_observed():
     rows = energy.read_rows(RAW)
-    two = [s for s in energy.PARTS if len({rows[k]["source_url"] for k in energy.used_rows(s)}) > 1]
+    # parts whose input row failed the quote test (issue 14) are not computed
+    parts = [s for s in energy.PARTS if all(k in rows for k in s.rows)]
+    two = [s for s in parts if len({rows[k]["source_url"] for k in energy.used_rows(s)}) > 1]
     assert {(s.iso3, s.year) for s in two} >= {("AZE", 2013), ("AZE", 2015), ("AZE", 2020)}
     assert all(energy.part_status(s, rows) == "estimated" for s in two)
 
@@ -261,6 +263,7 @@ def test_partial_year_rows_never_observed(out):
         s
         for s in energy.PARTS
         if s.year in energy.YEARS  # anchors outside the panel years (TJK 2012) are not written
+        and all(k in rows for k in s.rows)  # rows failing the quote test (issue 14) are not used
         and any(f in str(rows[k].get("notes", "")) for k in s.rows for f in ("PARTIAL YEAR", "YEAR INFERRED"))
     ]
     assert flagged, "expected some partial-year inputs"
@@ -316,8 +319,6 @@ def test_missing_stays_missing(panel):
         ("AZE", 2023, 0.0, "estimated"),  # YEAR INFERRED row
         ("AZE", 2024, 0.0, "carried_forward"),
         ("UKR", 2019, 0.0, "observed"),
-        ("UKR", 2023, 0.0, "observed"),
-        ("UKR", 2024, 0.0, "carried_forward"),
         ("BLR", 2017, 100.0, "estimated"),  # YEAR INFERRED row
         ("BLR", 2021, 100.0, "imputed"),  # between bp 2020 (100) and the cited 2025 (100)
         ("BLR", 2025, 100.0, "estimated"),  # 'almost exclusively', coded at 100
@@ -334,7 +335,8 @@ def test_second_pass_values(panel, iso3, year, value, status):
 def test_every_state_has_2024(panel):
     from indicators.countries import PANEL_COUNTRIES
 
-    assert {iso for iso in PANEL_COUNTRIES if (iso, 2024) in panel.index} == set(PANEL_COUNTRIES)
+    # UKR 2023 rested on a MENAFN copy whose quote does not state the figure: left out (issue 14)
+    assert {iso for iso in PANEL_COUNTRIES if (iso, 2024) in panel.index} == set(PANEL_COUNTRIES) - {"UKR"}
 
 
 def test_p_part_only_for_eligible_states():

@@ -33,6 +33,7 @@ HAND = Path(__file__).resolve().parent.parent / "indicators" / "hand"
         (0, "Russian gas is no longer flowing to Latvia"),
         (100, "depend on Russia for all their gas imports"),
         (5, "etwa fünf Milliarden Kubikmeter"),
+        (2966, "մոտ 2 միլիարդ 966 միլիոն խմ"),
     ],
 )
 def test_figure_formats(figure, quote):
