@@ -216,10 +216,12 @@ def test_page_states_what_the_numbers_rest_on_and_shows_tiers_and_both_coverages
     assert "recomputed from cited data" not in header
     assert "are observed figures with an official, reference or press source" in header
     frames = [df.value for df in at.dataframe]
-    sources = next(f for f in frames if "source_id" in f.columns)
-    assert list(sources.columns[:2]) == ["source_id", "tier"] and sources["tier"].notna().all()
-    values = next(f for f in frames if "source tier" in f.columns)
-    assert (values["mark"] == "‡").any()  # interested-party-only values are marked
+    sources = next(f for f in frames if "Producer" in f.columns)
+    assert sources.columns[0] == "Tier" and sources["Tier"].notna().all()
+    assert set(sources["Tier"]) <= {"official", "reference", "press", "interested-party"}
+    values = next(f for f in frames if "‡" in f.columns)
+    assert set(values["Tier"]) <= {"official", "reference", "press", "interested-party"}
+    assert (values["‡"] == "‡").any()  # interested-party-only values are marked
     at = run({"view": "compare", "cmp": "ARM,EST"})
     caps = " ".join(c.value for c in at.caption)
     assert len(re.findall(r"coverage \d+% · observed \d+%", caps)) == 2
