@@ -14,6 +14,8 @@ Parameters (all optional)::
     hl      ISO3 codes highlighted on trends   unc    perturbation strength (UNCERTAINTY key)
     seed    Monte Carlo seed (0-99999)         floor  reachable-rank weight floor, % (0-5)
     scn     example scenario (slug)          ed     scenario edits ISO3:year:indicator:value~... (at most MAX_URL_EDITS)
+    cc      country explained in 'What changed'  cf, ct  its from/to years (default: the year before `year`, `year`)
+    chain   0 = trends show actual scores; 1 (default) = composition held fixed (chain-linked)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ VIEWS: dict[str, str] = {
     "ranking": "Ranking",
     "compare": "Compare",
     "trends": "Trends",
+    "change": "What changed",
     "map": "Map",
     "robustness": "Robustness",
     "scenarios": "What-if",
@@ -58,6 +61,10 @@ class UIState:
     floor: float = 2.0
     scenario: str = ""
     edits: tuple[tuple[str, int, str, float], ...] = ()
+    change_country: str = "ARM"
+    change_from: int | None = None  # None: the year before `year` (see change_years)
+    change_to: int | None = None  # None: `year`
+    chain: bool = True
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -182,9 +189,36 @@ def parse_query(
             parsed.append(row)
         edits = tuple(parsed[:MAX_URL_EDITS])
 
+    change_from, change_to = s.change_from, s.change_to
+    for key in ("cf", "ct"):
+        if key in p:
+            try:
+                y = int(p[key])
+                if y not in years:
+                    raise ValueError
+                change_from, change_to = (y, change_to) if key == "cf" else (change_from, y)
+            except ValueError:
+                notices.append(f"URL parameter '{key}': {p[key]!r} is not a panel year; using the default")
+    chain = s.chain
+    if "chain" in p:
+        if p["chain"] in ("0", "1"):
+            chain = p["chain"] == "1"
+        else:
+            notices.append(f"URL parameter 'chain': {p['chain']!r} must be 0 or 1; using {int(chain)}")
+    change_country = s.change_country
+    if "cc" in p:
+        if p["cc"].strip().upper() in countries:
+            change_country = p["cc"].strip().upper()
+        else:
+            notices.append(f"URL parameter 'cc': unknown country code {p['cc']!r}; using {change_country}")
+
     return replace(
         s,
         edits=edits,
+        change_country=change_country,
+        change_from=change_from,
+        change_to=change_to,
+        chain=chain,
         view=view,
         year=year,
         preset=preset,
@@ -208,7 +242,20 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[dict, dict]]) -> dict[str, str]:
+def change_years(state: UIState, years: tuple[int, ...]) -> tuple[int, int]:
+    """The (from, to) years of the 'What changed' view: the state's, else the year before the selected
+    year and the selected year (the first two panel years when the first is selected)."""
+    k = years.index(state.year) if state.year in years else len(years) - 1
+    k = max(k, 1)
+    return (
+        state.change_from if state.change_from is not None else years[k - 1],
+        state.change_to if state.change_to is not None else years[k],
+    )
+
+
+def encode_query(
+    state: UIState, defaults: UIState, presets: Mapping[str, tuple[dict, dict]], years: tuple[int, ...] = ()
+) -> dict[str, str]:
     """The query parameters for a state: only what differs from the defaults (short URLs)."""
     q: dict[str, str] = {}
     simple = {
@@ -240,6 +287,15 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         q["cmp"] = ",".join(state.compare)
     if state.highlight != defaults.highlight:
         q["hl"] = ",".join(state.highlight)
+    if state.change_country != defaults.change_country:
+        q["cc"] = state.change_country
+    if state.chain != defaults.chain:
+        q["chain"] = str(int(state.chain))
+    chosen = (state.change_from, state.change_to)
+    if None not in chosen and (
+        not years or chosen != change_years(replace(state, change_from=None, change_to=None), years)
+    ):
+        q["cf"], q["ct"] = str(state.change_from), str(state.change_to)
     if state.edits and len(state.edits) <= MAX_URL_EDITS:
         q["ed"] = "~".join(f"{i}:{y}:{k}:{_fmt(v)}" for i, y, k, v in state.edits)
     return q
@@ -280,12 +336,15 @@ class PageConfig:
     countries: tuple[str, ...]
     scenarios: tuple[str, ...]
     indicators: tuple[str, ...]
+    #: Years whose scores rest on incomplete data for most states (default weights; scoring.composition).
+    provisional: tuple[int, ...] = ()
 
     @classmethod
     def build(cls, catalog, model, scenario_keys=()) -> PageConfig:
         import scoring
         from indicators.countries import PANEL_COUNTRIES
         from indicators.schema import PILLARS
+        from scoring.composition import provisional_years
 
         presets = ui_presets(catalog, PILLARS)
         preset = "equal" if "equal" in presets else next(iter(presets))
@@ -316,6 +375,7 @@ class PageConfig:
             tuple(PANEL_COUNTRIES),
             ("",) + tuple(scenario_keys),
             tuple(catalog),
+            provisional_years(model, spec0),
         )
 
     def parse(self, params: Mapping[str, str | list[str]]) -> UIState:
@@ -331,7 +391,18 @@ class PageConfig:
         )
 
     def encode(self, state: UIState) -> dict[str, str]:
-        return encode_query(state, self.defaults, self.presets)
+        return encode_query(state, self.defaults, self.presets, self.years)
+
+    def year_label(self, year: int) -> str:
+        """The year as the year picker shows it: marked when its scores are provisional."""
+        return f"{year} · provisional" if year in self.provisional else str(year)
+
+    #: Help of the year picker, explaining the mark.
+    year_help = (
+        "Scores are computed for every year; the ranking shows this one. 'provisional': most states lack a "
+        "value for part of the weighted indicators that year (default weights), so their scores rest on fewer "
+        "indicators and can move for that reason alone; 'What changed' splits any move into its parts."
+    )
 
 
 def spec_from_state(state: UIState, year: int | None = None):

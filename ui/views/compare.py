@@ -9,6 +9,7 @@ from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from ui import charts
 from ui.context import LEGEND, ViewContext
+from ui.views.change import link_button, trend_series
 from ui.widgets import PLOT_CONFIG, chosen_events
 
 
@@ -38,15 +39,13 @@ def render(ctx: ViewContext) -> None:
             help=f"Score in {year}; the sparkline shows {years[0]}–{years[-1]}.",
         )
         c.caption(f"coverage {r['coverage'] * 100:.0f}%")
+        link_button(r["iso3"], f"cmp_to_change_{r['iso3']}", c, "What changed?")
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
     ev = chosen_events(ctx.events, sel)
+    scores, notes, title = trend_series(ctx)
+    title = f"{title}, with the dated events behind the data (◇, hover for source; ○ provisional)"
     st.plotly_chart(
-        charts.trend_figure(
-            result.table[result.table["iso3"].isin(sel)],
-            sel,
-            ev,
-            title="Score by year, with the dated events behind the data (◇, hover for source)",
-        ),
+        charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes),
         config=PLOT_CONFIG,
     )
     ev = ev.assign(country=lambda d: d["iso3"].map(PANEL_COUNTRIES))
