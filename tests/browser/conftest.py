@@ -3,7 +3,7 @@ request recorder that refuses anything leaving this machine, and helpers that re
 page the way a person sees it.
 
 The server is started once per session from the project root (so `.streamlit/config.toml`
-and `static/` apply) on a free 127.0.0.1 port and stopped at teardown. Every request the
+and `static/` apply) on a free 127.0.0.1 port (or $ALIGN_BROWSER_PORT) and stopped at teardown. Every request the
 browser makes is recorded; a request to any host other than localhost/127.0.0.1 is aborted
 and fails the test that made it. The server, Chromium and the in-page JavaScript come from
 benchmarks/harness.py, which the benchmarks share.
@@ -11,6 +11,7 @@ benchmarks/harness.py, which the benchmarks share.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -58,7 +59,8 @@ def server(artifacts) -> Server:
     if not chromium_available():
         pytest.skip(f"Chromium not found at {CHROMIUM} (make chromium)")
     log_path = artifacts / "streamlit-browser-tests.log"
-    proc, base = serve(log_path=log_path)
+    port = int(os.environ["ALIGN_BROWSER_PORT"]) if os.environ.get("ALIGN_BROWSER_PORT") else None
+    proc, base = serve(port=port, log_path=log_path)
     try:
         yield Server(base, proc, log_path)
     finally:
