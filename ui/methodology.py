@@ -10,6 +10,7 @@ import inspect
 
 import scoring
 from indicators.schema import PILLARS
+from scoring import composition, diff
 
 
 def _doc(fn) -> str:
@@ -56,6 +57,9 @@ def methodology_markdown(catalog: dict, sources: dict) -> str:
         out += [f"#### `{name}`", "```text", _doc(fn), "```"]
     out.append("### Missing-data policies")
     out += [f"- **`{k}`**: {v}" for k, v in scoring.MISSING_POLICIES.items()]
+    out.append("### Change over time")
+    out += ["```text", _doc(diff).split("Command line::")[0].strip(), "```"]
+    out += ["```text", _doc(composition), "```"]
     out.append("### Weight presets")
     out += [f"- **`{k}`**: {p.rationale}" for k, p in scoring.PRESETS.items()]
     out += [
