@@ -159,14 +159,16 @@ def test_bad_change_parameters_fall_back_with_a_notice():
 
 @pytest.mark.parametrize("view, button", [("compare", "What changed?"), ("trends", "What changed for Georgia?")])
 def test_compare_and_trends_open_what_changed_for_a_country(view, button):
-    at = run({"view": view, "cmp": "ARM,GEO", "hl": "GEO"})
+    at = run({"view": view, "cmp": "ARM,GEO", "hl": "GEO", "year": "2021", "cf": "2015", "ct": "2016"})
     assert not at.exception
     btn = next(b for b in at.button if b.label == button and (view == "trends" or b.key.endswith("GEO")))
     btn.click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["view"] == "change" and at.session_state["chg_c"] == "GEO"
     assert qp(at, "view") == "change" and qp(at, "cc") == "GEO"
-    assert waterfall(at)["x"][0].endswith("score")
+    # the link explains the move into the selected year
+    assert (at.session_state["chg_from"], at.session_state["chg_to"]) == (2020, 2021)
+    assert waterfall(at)["x"][0] == "2020 score" and waterfall(at)["x"][-1] == "2021 score"
 
 
 def test_the_year_picker_marks_provisional_years(model):

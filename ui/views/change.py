@@ -73,12 +73,13 @@ def trend_series(ctx: ViewContext) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 
 # ---------------------------------------------------------------- links from other views
 def _open(iso: str) -> None:
-    st.session_state["chg_c"] = iso
-    st.session_state["view"] = "change"
+    ss = st.session_state
+    ss["chg_c"], ss["chg_from"], ss["chg_to"] = iso, None, None  # years: the year before -> the selected year
+    ss["view"] = "change"
 
 
 def link_button(iso: str, key: str, where=st, label: str | None = None) -> None:
-    """A button that opens 'What changed' for ``iso`` (years as set there, else the year before → the year)."""
+    """A button that opens 'What changed' for ``iso`` from the year before the selected year to that year."""
     where.button(
         label or f"What changed for {PANEL_COUNTRIES[iso]}?",
         key=key,
