@@ -103,8 +103,11 @@ def indicator_shares(w: np.ndarray, membership: np.ndarray, present: np.ndarray)
     has = den > 0
     pw = np.where(has, pillar_w, 0.0)
     tot = pw.sum(axis=-1, keepdims=True)
-    per_pillar = np.where(has, pw / np.where(tot > 0, tot, 1.0) / np.where(has, den, 1.0), 0.0)
-    return wp * (per_pillar @ membership.T)
+    pillar_share = pw / np.where(tot > 0, tot, 1.0)  # (..., P)
+    den_i = den @ membership.T  # (..., I) weight present in the indicator's pillar
+    # ratios of like quantities first, so a tiny (even subnormal) weight cannot overflow
+    within = np.where(den_i > 0, wp / np.where(den_i > 0, den_i, 1.0), 0.0)
+    return within * (pillar_share @ membership.T)
 
 
 def _logmean(u: np.ndarray, v: np.ndarray) -> np.ndarray:
