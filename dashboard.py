@@ -76,6 +76,7 @@ def push_state(s: UIState) -> None:
     ss["dunc"] = s.data_uncertainty
     base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
     ss["edits"] = ss["edit_base"] = base
+    ss["chg_c"], ss["chg_from"], ss["chg_to"], ss["chain"] = s.change_country, s.change_from, s.change_to, s.chain
     ss["edit_ver"] = ss.get("edit_ver", 0) + 1
 
 
@@ -100,6 +101,10 @@ def pull_state() -> UIState:
         edits=tuple(ss["edits"]),
         split=ss["split"],
         pole_weights={k: float(ss[f"pm_{k}"]) for k in DEFAULTS.pole_weights},
+        change_country=ss["chg_c"],
+        change_from=ss["chg_from"],
+        change_to=ss["chg_to"],
+        chain=bool(ss["chain"]),
     )
 
 
@@ -126,15 +131,7 @@ def reset_all() -> None:
 # Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
 # below are drawn only in their view, so keep their values alive across view switches.
 for _k in (
-    "cmp",
-    "hl",
-    "evk",
-    "unc",
-    "seed",
-    "dunc",
-    "floor",
-    "scn",
-    "split",
+    *("cmp", "hl", "evk", "unc", "seed", "dunc", "floor", "scn", "split", "chg_c", "chg_from", "chg_to", "chain"),
     *(f"pm_{k}" for k in DEFAULTS.pole_weights),
 ):
     if _k in ss:
@@ -164,7 +161,7 @@ with st.sidebar:
         help="\n\n".join(f"**{preset_label(n)}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
     )
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
-    st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
+    st.selectbox("Year", YEARS, key="year", format_func=PAGE.year_label, help=PAGE.year_help)
     with st.expander("Pillar weights", expanded=False):
         for p, desc in PILLARS.items():
             st.slider(

@@ -86,6 +86,7 @@ WORDS: dict[float, tuple[str, ...]] = {
         "stopped",
         "stop ",
         "halted",
+        "complete halt",
         "suspended",
         "ceased",
         "ban ",
@@ -103,6 +104,8 @@ WORDS: dict[float, tuple[str, ...]] = {
     100.0: (
         "all ",
         "only from russia",
+        "только у",
+        "только из росси",
         "exclusively",
         "entire",
         "монополист",

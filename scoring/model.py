@@ -73,6 +73,18 @@ class ScoreResult:
     #: Share of the effective weight whose value is ``observed`` (not estimated, imputed or
     #: carried forward); ``coverage`` counts every value. (Y, C); None -> same as coverage.
     coverage_observed: np.ndarray | None = None
+    #: (Y, C, I) True where a weighted indicator had a value: the indicators each score used.
+    used: np.ndarray | None = field(default=None)
+
+    def missing_indicators(self) -> np.ndarray:
+        """(Y, C) text: the weighted indicators without a value for each score, ``;``-separated ("" = none)."""
+        weighted = self.effective_weights > 0
+        used = self.used if self.used is not None else np.ones(self.contributions.shape, dtype=bool)
+        ids = np.array(self.indicators, dtype=object)
+        out = np.empty(self.score.shape, dtype=object)
+        for idx in np.ndindex(self.score.shape):
+            out[idx] = ";".join(ids[weighted & ~used[idx]])
+        return out
 
     @property
     def weights(self) -> pd.Series:
@@ -301,4 +313,5 @@ class Model:
             contributions=contrib,
             diagnostics=tuple(notes),
             coverage_observed=self.coverage_observed(spec)[yidx],
+            used=~np.isnan(x) & (w > 0),
         )

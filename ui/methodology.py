@@ -119,6 +119,23 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
     ):
         out.append(f"### {heading}")
         out += [f"- **{method_label(n)}**: {METHOD_TEXT[n]}" for n in names]
+    out += [
+        "### Change over time",
+        "Why did a state move? For two years, the page splits the change in its score into parts that add up "
+        "exactly to it. Let $S$ be the indicators both years have and $a_i(S)$ indicator $i$'s share of a score "
+        "built on $S$. Each shared indicator gets the part $a_i(S)\\,(v_i^{later} - v_i^{earlier})$: its "
+        "contribution at the later year minus at the earlier one. One **composition** part holds the rest: the "
+        "effect of indicators that have a value in only one of the two years, including how their presence "
+        "reweights the others. With the geometric mean the same split is made on $\\ln(v + 1)$ and rescaled, "
+        "so the parts still add up exactly. Normalisation uses every year of the panel, so it adds no part of "
+        "its own.",
+        "A year whose set of indicators differs from the year before is **provisional** for that state: the "
+        "trend chart draws it hollow, with a dashed segment, and names what entered or left. By default the "
+        "trends **hold the composition fixed** (chain-linking): each year-to-year step counts only the "
+        "indicators both years have, and the line is anchored on the actual score of the selected year, so no "
+        "line jumps because data appeared or disappeared. A year is marked provisional in the year picker when "
+        "more than half of the states have less than full coverage.",
+    ]
     out.append("### Weight presets")
     out += [f"- **{preset_label(k)}**: {p.rationale}" for k, p in scoring.PRESETS.items()]
     out += [

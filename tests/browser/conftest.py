@@ -3,7 +3,7 @@ request recorder that refuses anything leaving this machine, and helpers that re
 page the way a person sees it.
 
 The server is started once per session from the project root (so `.streamlit/config.toml`
-and `static/` apply) on a free 127.0.0.1 port and stopped at teardown. Every request the
+and `static/` apply) on a free 127.0.0.1 port (or $ALIGN_BROWSER_PORT) and stopped at teardown. Every request the
 browser makes is recorded; a request to any host other than localhost/127.0.0.1 is aborted
 and fails the test that made it. The server, Chromium and the in-page JavaScript come from
 benchmarks/harness.py, which the benchmarks share.

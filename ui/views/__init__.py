@@ -13,6 +13,7 @@ MODULES: dict[str, str] = {
     "ranking": "ranking",
     "compare": "compare",
     "trends": "trends",
+    "change": "change",
     "map": "geo",
     "poles": "poles",
     "robustness": "robustness",
