@@ -14,7 +14,7 @@ import scoring
 from indicators.schema import PILLARS
 from ui import views
 from ui.context import ViewContext
-from ui.state import VIEWS, WEIGHT_MAX, WEIGHT_STEP, PageConfig, UIState, slug, spec_from_state
+from ui.state import VIEWS, PageConfig, UIState, slug, spec_from_state
 from ui.views.scenarios import edit_tuples
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
@@ -108,12 +108,9 @@ if "initialised" not in ss:
     ss["initialised"] = True
 
 
-# ---------------------------------------------------------------- sidebar: every choice
-def indicator_help(ind) -> str:
-    arrow = "higher = closer to Moscow" if ind.direction == 1 else "higher = farther from Moscow"
-    return f"{ind.definition}\n\nDirection: {arrow}. Unit: {ind.unit}."
-
-
+# ---------------------------------------------------------------- sidebar: every choice but the weights
+# The weight sliders live in the live ranking (ui/live_ranking.py, drawn by the Ranking view): it rescores
+# in the browser while a slider moves and writes the session weights (w_<indicator>, pw_<pillar>) on release.
 with st.sidebar:
     st.header("Weights and method")
     st.selectbox(
@@ -124,26 +121,8 @@ with st.sidebar:
         help="\n\n".join(f"**{n}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
     )
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
+    st.caption("Move single weights in the **Ranking** view: the ranking follows while you drag.")
     st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
-    with st.expander("Pillar weights", expanded=False):
-        for p, desc in PILLARS.items():
-            st.slider(p.replace("_", " ").capitalize(), 0.0, WEIGHT_MAX, step=WEIGHT_STEP, key=f"pw_{p}", help=desc)
-    for p, desc in PILLARS.items():
-        inds = [i for i in catalog.values() if i.pillar == p]
-        if not inds:
-            continue
-        with st.expander(f"{p.replace('_', ' ').capitalize()} indicators", expanded=p == "security"):
-            st.caption(desc)
-            for ind in inds:
-                arrow = "↑" if ind.direction == 1 else "↓"
-                st.slider(
-                    f"{arrow} {ind.name}",
-                    0.0,
-                    WEIGHT_MAX,
-                    step=WEIGHT_STEP,
-                    key=f"w_{ind.id}",
-                    help=indicator_help(ind),
-                )
     with st.expander("Method", expanded=False):
         st.selectbox(
             "Normalisation", METHODS["norm"], key="norm", help="How raw values become 0-100 (see Methodology)."
@@ -163,7 +142,6 @@ with st.sidebar:
             key="cov",
             help="Share of the weight that must have data for a score (coverage-threshold policy).",
         )
-    st.caption("↑ higher value = closer to Moscow · ↓ higher value = farther from Moscow")
 
 state = pull_state()
 if ss.get("notices"):
