@@ -12,7 +12,7 @@ import streamlit as st
 import indicators
 import scoring
 from indicators.schema import PILLARS
-from ui import views
+from ui import live_ranking, static_page, views
 from ui.context import ViewContext
 from ui.state import VIEWS, PageConfig, UIState, slug, spec_from_state
 from ui.views.scenarios import edit_tuples
@@ -66,7 +66,7 @@ def pull_state() -> UIState:
         view=ss["view"] or "ranking",
         year=ss["year"],
         preset=ss["preset"],
-        weights={k: float(ss[f"w_{k}"]) for k in catalog},
+        weights={k: float(ss.get(f"w_{k}", 1.0)) for k in catalog},  # an upload joins with weight 1
         pillar_weights={p: float(ss[f"pw_{p}"]) for p in PILLARS},
         normalisation=ss["norm"],
         aggregation=ss["agg"],
@@ -161,7 +161,7 @@ year_spec = spec.replace(years=(year,))
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
     "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025. "
-    "Slide the weights on the left; every number below is recomputed from cited data. "
+    "Move the weights in the Ranking view; every number below is recomputed from cited data. "
     "100 = closest to Moscow in the panel's range, 0 = farthest."
 )
 with st.sidebar:
@@ -181,6 +181,24 @@ with st.sidebar:
         mime="application/json",
         on_click="ignore",
         help="Feed it back with `python -m scoring --weights spec.json`.",
+    )
+    st.download_button(
+        "Download standalone page (HTML)",
+        data=lambda: static_page.build_html(  # built on click: one file, no server needed to read it
+            model,
+            panel,
+            sources,
+            year_spec,
+            year,
+            state.weights,
+            state.pillar_weights,
+            live_ranking.data_version() + ("" if MODEL_KEY == "shipped" else " + your upload"),
+        ),
+        file_name=f"moscow_alignment_{year}.html",
+        mime="text/html",
+        on_click="ignore",
+        help="This year's live ranking as one HTML file with its data: sliders, CSV download, sources. "
+        "Works offline and on any static host (see README, 'Static page').",
     )
 for d in result.diagnostics:
     st.info(d)

@@ -471,6 +471,8 @@ function mountLiveRanking(args) {
   state.setStateValue = setStateValue;
   state.bandsFor = JSON.stringify([data.weights.indicator, data.weights.pillar]);
   root.dataset.year = String(data.year);
+  root.dataset.countries = data.countries.join(",");
+  root.dataset.serverOrder = (data.order || []).join(",");
   redraw(state);
   // a small API on the root element (tests, benchmark, static page)
   root.liveRanking = {

@@ -109,13 +109,16 @@ def payload(
     split: str = "pillar",
     bands: pd.DataFrame | None = None,
     seq: int = 0,
+    order: list[str] | None = None,
 ) -> dict:
     """Everything the component needs for one year (JSON-serialisable).
 
     ``weights``/``pillar_weights``: the slider values (0-``WEIGHT_MAX``, relative). ``bands``: the
     Monte Carlo frame of :func:`ui.widgets.mc_bands` (iso3-indexed, rank_lo/rank_hi) computed for
     exactly these weights, shown until a slider moves. ``seq``: the number of the last weights the
-    browser handed over and Python applied (the browser ignores older echoes).
+    browser handed over and Python applied (the browser ignores older echoes). ``order``: the ISO3
+    codes in the order Python's :meth:`scoring.ScoreResult.for_year` gives for these weights (the
+    browser shows it as ``data-server-order``; tests compare it with its own ``data-order``).
     """
     yi = model.year_index(year)
     norm = model.normalised(spec.normalisation)
@@ -164,6 +167,7 @@ def payload(
         "bands": band_text,
         "diagnostics": list(norm.diagnostics),
         "seq": int(seq),
+        "order": list(order or []),
     }
 
 

@@ -43,6 +43,7 @@ def render(ctx: ViewContext) -> None:
         split=by,
         bands=bands,
         seq=int(st.session_state.get("live_seq", 0)),
+        order=list(ctx.year_table["iso3"]),
     )
     indicators = ctx.model.indicators
     live_ranking.live_ranking(data, on_change=lambda: apply_weights(indicators))
