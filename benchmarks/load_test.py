@@ -147,7 +147,6 @@ async def session(idx: int, browser, base: str, deadline: float, stats: Stats, e
         ),
     )
     page.on("response", lambda r: stats.error("http >= 400", f"{r.status} {r.url}") if r.status >= 400 else None)
-    sidebar = page.get_by_test_id("stSidebar")
     try:
         t_open = time.monotonic()
         await open_fresh(page, base, stats)
@@ -174,8 +173,8 @@ async def session(idx: int, browser, base: str, deadline: float, stats: Stats, e
                 except Exception:  # noqa: BLE001
                     stats.error("ranking chart missing after a view switch")
                 continue
-            thumb = sidebar.get_by_role("slider", name=rng.choice(SLIDERS))
-            value = float(await thumb.get_attribute("value") or 1)
+            thumb = page.get_by_role("slider", name=rng.choice(SLIDERS))  # the live ranking's sliders
+            value = float(await thumb.input_value() or 1)
             key = (
                 "ArrowLeft" if value >= 9 else "ArrowRight" if value <= 0.5 else rng.choice(["ArrowLeft", "ArrowRight"])
             )

@@ -473,6 +473,7 @@ function mountLiveRanking(args) {
   root.dataset.year = String(data.year);
   root.dataset.countries = data.countries.join(",");
   root.dataset.serverOrder = (data.order || []).join(",");
+  root.dataset.serverSeq = String(data.seq || 0);
   redraw(state);
   // a small API on the root element (tests, benchmark, static page)
   root.liveRanking = {
