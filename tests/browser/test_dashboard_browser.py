@@ -306,7 +306,8 @@ def test_an_upload_joins_only_the_uploaders_session(page, second_page, ui, artif
     click_view(page, ui, "Ranking")
     ui.wait_for_ranking(page)
     # The uploaded indicator gets its own weight slider in the live ranking, and a bar segment.
-    page.get_by_role("slider", name=re.compile(r"\(your data\)")).wait_for(state="attached", timeout=30_000)
+    mine = page.get_by_role("slider", name=re.compile(r"\(your data\)"), include_hidden=True)  # group closed
+    mine.wait_for(state="attached", timeout=30_000)
     page.locator("label").filter(has_text=re.compile(r"^indicator$")).click()  # split bars by indicator
     page.locator(".lr-key").filter(has_text="(your data)").wait_for(timeout=30_000)
 
@@ -320,7 +321,7 @@ def test_an_upload_joins_only_the_uploaders_session(page, second_page, ui, artif
     names = keys.all_text_contents()
     assert len(names) > 5, names
     assert not any("(your data)" in n for n in names), names
-    assert second_page.get_by_role("slider", name=re.compile(r"\(your data\)")).count() == 0
+    assert second_page.get_by_role("slider", name=re.compile(r"\(your data\)"), include_hidden=True).count() == 0
 
 
 def test_a_malformed_upload_gets_a_message_and_the_page_keeps_working(page, ui):
