@@ -178,12 +178,13 @@ def main(argv=None) -> int:
     ap.add_argument("--loads", type=int, default=5)
     ap.add_argument("--presses", type=int, default=15)
     ap.add_argument("--reruns", type=int, default=20)
+    ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     args = ap.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
 
     external: list[str] = []
-    proc, base = serve()
+    proc, base = serve(port=args.port)
     try:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
