@@ -11,10 +11,21 @@ import streamlit as st
 
 import indicators
 import scoring
+from indicators.loader import data_version
 from indicators.schema import PILLARS
-from ui import live_ranking, static_page, views
+from scoring import bundle as scoring_bundle
+from ui import static_page, views
 from ui.context import ViewContext
-from ui.state import VIEWS, PageConfig, UIState, slug, spec_from_state
+from ui.methodology import METHOD_TEXT, method_label
+from ui.state import (
+    CUSTOM,
+    VIEWS,
+    PageConfig,
+    UIState,
+    preset_label,
+    slug,
+    spec_from_state,
+)
 from ui.views.scenarios import edit_tuples
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
@@ -55,7 +66,7 @@ def push_state(s: UIState) -> None:
     for k, v in s.pillar_weights.items():
         ss[f"pw_{k}"] = v
     ss["cmp"], ss["hl"] = list(s.compare), list(s.highlight)
-    ss["unc"], ss["seed"], ss["floor"], ss["scn"] = s.uncertainty, s.seed, s.floor, s.scenario
+    ss["unc"], ss["seed"], ss["floor"], ss["scn"], ss["split"] = s.uncertainty, s.seed, s.floor, s.scenario, s.split
     base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
     ss["edits"] = ss["edit_base"] = base
     ss["edit_ver"] = ss.get("edit_ver", 0) + 1
@@ -79,10 +90,13 @@ def pull_state() -> UIState:
         floor=float(ss["floor"]),
         scenario=ss["scn"] or "",
         edits=tuple(ss["edits"]),
+        split=ss["split"],
     )
 
 
 def apply_preset() -> None:
+    if ss["preset"] == CUSTOM:  # picking "custom" keeps the weights as they are
+        return
     iw, pw = PRESET_UI[ss["preset"]]
     for k in catalog:
         ss[f"w_{k}"] = iw.get(k, 1.0)
@@ -115,24 +129,36 @@ with st.sidebar:
     st.header("Weights and method")
     st.selectbox(
         "Weight preset",
-        list(PRESET_UI),
+        [*PRESET_UI, CUSTOM],
         key="preset",
         on_change=apply_preset,
-        help="\n\n".join(f"**{n}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
+        format_func=preset_label,
+        help="\n\n".join(f"**{preset_label(n)}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
     )
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
     st.caption("Move single weights in the **Ranking** view: the ranking follows while you drag.")
     st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
     with st.expander("Method", expanded=False):
         st.selectbox(
-            "Normalisation", METHODS["norm"], key="norm", help="How raw values become 0-100 (see Methodology)."
+            "Normalisation",
+            METHODS["norm"],
+            key="norm",
+            format_func=method_label,
+            help="How raw values become 0-100 (see Methodology).",
         )
-        st.selectbox("Aggregation", METHODS["agg"], key="agg", help="How indicators combine (see Methodology).")
+        st.selectbox(
+            "Aggregation",
+            METHODS["agg"],
+            key="agg",
+            format_func=method_label,
+            help="How indicators combine (see Methodology).",
+        )
         st.selectbox(
             "Missing data",
             METHODS["miss"],
             key="miss",
-            help="\n\n".join(f"**{k}**: {v}" for k, v in scoring.MISSING_POLICIES.items()),
+            format_func=method_label,
+            help="\n\n".join(f"**{method_label(k)}**: {METHOD_TEXT[k]}" for k in scoring.MISSING_POLICIES),
         )
         st.slider(
             "Minimum coverage",
@@ -183,6 +209,15 @@ with st.sidebar:
         help="Feed it back with `python -m scoring --weights spec.json`.",
     )
     st.download_button(
+        "Download everything (zip)",
+        data=lambda: scoring_bundle.build_bundle(model, spec, panel, sources, data_version()),
+        file_name="moscow_alignment_bundle.zip",
+        mime="application/zip",
+        on_click="ignore",
+        help="Scores for every year with readable columns and each input's status, the spec, the sources and "
+        "a README explaining every column and how to cite.",
+    )
+    st.download_button(
         "Download standalone page (HTML)",
         data=lambda: static_page.build_html(  # built on click: one file, no server needed to read it
             model,
@@ -192,7 +227,7 @@ with st.sidebar:
             year,
             state.weights,
             state.pillar_weights,
-            live_ranking.data_version() + ("" if MODEL_KEY == "shipped" else " + your upload"),
+            data_version() + ("" if MODEL_KEY == "shipped" else " + your upload"),
         ),
         file_name=f"moscow_alignment_{year}.html",
         mime="text/html",

@@ -141,6 +141,12 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def data_version(data_dir: Path = DATA_DIR) -> str:
+    """Short version tag of the tables in ``data_dir``: the first 12 hex digits of the SHA-256 of
+    ``MANIFEST.sha256`` (which lists every table's checksum), so any change to any table changes it."""
+    return file_sha256(data_dir / MANIFEST)[:12]
+
+
 def verify_manifest(data_dir: Path) -> None:
     """Compare every shipped table against ``MANIFEST.sha256``; raise DataError on a mismatch."""
     man = data_dir / MANIFEST

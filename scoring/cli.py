@@ -128,7 +128,7 @@ def _load_model(data_dir: str | None) -> Model:
         raise UsageError(f"the data in {d} failed validation: {e}") from None
 
 
-def _write_atomic(path: str, text: str) -> None:
+def _write_atomic(path: str, text: str | bytes) -> None:
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"--out {path} is a directory; give a file name")
@@ -137,8 +137,12 @@ def _write_atomic(path: str, text: str) -> None:
         raise UsageError(f"--out {path}: folder {parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=".scores-", suffix=".csv.tmp", dir=parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as f:
+                f.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -77,8 +77,101 @@ def test_arms_zero_imports_is_missing(arms_frame, name, iso3, year):
 @needs_raw
 def test_arms_range_and_years(arms_frame):
     assert arms_frame["value"].between(0, 100).all()
-    assert set(arms_frame.index.get_level_values("year")) <= set(range(2013, 2025))
+    assert set(arms_frame.index.get_level_values("year")) <= set(range(2013, 2026))
     assert (arms_frame["status"] == "observed").all()
+    y25 = arms_frame.xs(2025, level="year")
+    assert len(y25) == 14  # every state has deliveries in 2021-2025 in the bilateral table
+    assert (y25["source_ids"] == arms.SRC_SIPRI_BILATERAL).all()
+    assert (arms_frame.drop(2025, level="year")["source_ids"] == arms.SRC_SIPRI).all()
+
+
+BILATERAL = RAW / "sipri_bilateral_tiv_2015_2025"
+
+
+def _bilateral_rows() -> list[dict]:
+    with open(BILATERAL / "sipri_bilateral_tiv_2015_2025_15countries_long.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@needs_raw
+def test_arms_2025_uzbekistan_by_hand(arms_frame):
+    """Uzbekistan 2021-2025 in the bilateral table (long csv): RUS 2021 7; CHN 2024 47, 2025 32; FRA 2021 7,
+    2022 22, 2023 7; TUR 2023 10. Total 132, Russia 7: share 100 x 7 / 132 = 5.303%."""
+    rows = [r for r in _bilateral_rows() if r["recipient_iso3"] == "UZB" and 2021 <= int(r["year"]) <= 2025]
+    total = sum(float(r["tiv"]) for r in rows)
+    rus = sum(float(r["tiv"]) for r in rows if r["supplier_iso3"] == "RUS")
+    assert (rus, total) == (7.0, 132.0)
+    assert arms_frame.loc[("UZB", 2025), "value"] == pytest.approx(100 * 7 / 132, abs=1e-9)
+    assert "register 65.0%" in arms_frame.loc[("UZB", 2025), "note"]
+
+
+@needs_raw
+def test_supplier_tiv_pair_years_as_published():
+    """Values as published in the bilateral table's wide csv (and quoted in its PROVENANCE): RUS->BLR 2025
+    466, RUS->KAZ 2024 330; supplier_tiv returns them when the bilateral table is preferred for those years."""
+    with open(BILATERAL / "sipri_bilateral_tiv_2015_2025_15countries_wide.csv", newline="", encoding="utf-8") as f:
+        wide = {(r["supplier_iso3"], r["recipient_iso3"]): r for r in csv.DictReader(f)}
+    assert wide[("RUS", "BLR")]["2025"] == "466.0" and wide[("RUS", "KAZ")]["2024"] == "330.0"
+    t = arms.supplier_tiv(RAW).set_index(["recipient", "supplier", "year"])
+    assert t.loc[("BLR", "RUS", 2025), "tiv"] == 466.0 and t.loc[("BLR", "RUS", 2025), "source"] == "bilateral"
+    assert t.loc[("KAZ", "RUS", 2024), "source"] == "register"  # register first for every year it covers
+    t24 = arms.supplier_tiv(RAW, bilateral_from=2024).set_index(["recipient", "supplier", "year"])
+    assert t24.loc[("KAZ", "RUS", 2024), "tiv"] == 330.0
+
+
+@needs_raw
+def test_supplier_tiv_interface():
+    t = arms.supplier_tiv(RAW)
+    assert list(t.columns) == ["recipient", "supplier", "year", "tiv", "source"]
+    assert set(t["recipient"]) == set(arms.RECIPIENTS)
+    assert (t["supplier"].str.fullmatch(r"[A-Z]{3}")).all() and {"USA", "CHN", "TUR", "DEU", "RUS"} <= set(
+        t["supplier"]
+    )
+    assert t.loc[t["source"] == "register", "year"].max() == 2024 and set(
+        t.loc[t["source"] == "bilateral", "year"]
+    ) == {2025}
+    assert not t.duplicated(["recipient", "supplier", "year"]).any() and (t["tiv"] >= 0).all()
+    with pytest.raises(ValueError, match="bilateral_from"):
+        arms.supplier_tiv(RAW, bilateral_from=2014)
+
+
+def _hand_register_pair(recipient: str, supplier: str) -> float:
+    """Register TIV delivered to ``recipient`` by ``supplier`` in 2015-2024, equal split, plain csv."""
+    total = 0.0
+    with open(RAW / "sipri_trade_register_2025" / "trade-register_15countries.csv", newline="", encoding="utf-8") as f:
+        rows = csv.reader(f)
+        next(rows)
+        for r in rows:
+            if r[0] == recipient and r[1] == supplier and r[10].strip():
+                ys = [int(y) for y in r[10].split(";")]
+                total += float(r[15] or 0) / len(ys) * sum(2015 <= y <= 2024 for y in ys)
+    return total
+
+
+@needs_raw
+def test_bilateral_table_vs_register_2015_2024():
+    """The measured result of the check (documented in the README): the bilateral table reproduces the register's
+    2015-2024 total within rounding for 85 supplier-recipient pairs and differs for 40 (SIPRI revisions between
+    the register of Mar 2025 and the table of Oct 2026: e.g. Russia -> Belarus 1,437 vs 1,711, Iran -> Russia
+    493 vs 217). Pairs missing from the table are below its 3-TIV threshold or 'unknown supplier(s)', except
+    two (Italy and the US -> Azerbaijan, whose table records have 2025 values only)."""
+    m = arms.compare_register_bilateral(RAW)
+    assert m["status"].value_counts().to_dict() == {
+        "match": 85,
+        "differs": 40,
+        "register_only_unknown_supplier": 5,
+        "register_only_below_3": 5,
+        "register_only": 2,
+        "bilateral_only": 2,
+    }
+    pair = m.set_index(["recipient", "supplier"])
+    assert set(pair.index[pair["status"] == "register_only"]) == {("AZE", "ITA"), ("AZE", "USA")}
+    blr = pair.loc[("BLR", "RUS")]
+    assert blr["register"] == pytest.approx(_hand_register_pair("Belarus", "Russia"))
+    assert blr["bilateral"] == 1711.0 and blr["status"] == "differs"
+    kaz = pair.loc[("KAZ", "RUS")]
+    assert kaz["register"] == pytest.approx(_hand_register_pair("Kazakhstan", "Russia"))
+    assert kaz["bilateral"] == 2456.0
 
 
 # ----------------------------------------------------------------------------- remittances
@@ -109,8 +202,8 @@ def remit_frame():
 @pytest.mark.parametrize(
     ("iso3", "col", "year", "status"),
     [
-        ("ARM", "Armenia", 2018, "observed"),
-        ("KGZ", "Kyrgyz Republic", 2015, "estimated"),
+        ("KGZ", "Kyrgyz Republic", 2018, "estimated"),  # WDI x modelled matrix: two datasets, never observed
+        ("KGZ", "Kyrgyz Republic", 2015, "estimated"),  # the 2018 share held back
         ("UKR", "Ukraine", 2020, "estimated"),
     ],
 )
@@ -151,6 +244,7 @@ E = [(2018, 12, 0.5, "matrix", ("m",)), (2022, 12, 0.8, "a", ("a",)), (2024, 5, 
     ("entries", "year", "expected"),
     [
         (E, 2021, (0.5, "matrix", ("m",), 2018)),  # held before the break
+        (E, 2015, (0.5, "matrix", ("m",), 2018)),  # held back to the years before the first share
         (E[:1], 2022, None),  # a pre-2022 share is never held into 2022 or later
         (E, 2023, (0.8, "a", ("a",), 2022)),  # held within the post-break period
         (E, 2024, (0.2, "p", ("p",), None)),  # a same-year partial share (>= 5 months) beats a held one
@@ -160,6 +254,107 @@ E = [(2018, 12, 0.5, "matrix", ("m",)), (2022, 12, 0.8, "a", ("a",)), (2024, 5, 
 )
 def test_share_for_year(entries, year, expected):
     assert remittances.share_for_year(entries, year) == expected
+
+
+# precedence among same-year shares: entries come in precedence order (CBA, matrix, cited); a full year beats
+# a partial one whatever its rank, a partial year shorter than rules.csv's 5 months is unusable
+P = [
+    (2021, 12, 0.5, "cba", ("c",)),
+    (2021, 12, 0.6, "matrix", ("m",)),
+    (2021, 6, 0.7, "cited-partial", ("p",)),
+    (2021, 4, 0.9, "cited-short", ("s",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("entries", "labels"),
+    [
+        (P, ["cba", "matrix", "cited-partial"]),
+        ([P[2], P[1], P[0]], ["matrix", "cba", "cited-partial"]),  # the order given is the precedence
+        ([P[3]], []),
+    ],
+)
+def test_same_year_share_precedence(entries, labels):
+    assert [e[3] for e in remittances.same_year_shares(entries, 2021)] == labels
+
+
+# --- bulk sources of 2026-12-01, recomputed by hand from the raw files
+
+
+def _wdi_pct(iso3: str, year: int) -> float:
+    with open(RAW / "wdi_2022_05" / "wdi_15countries_wide.csv", newline="", encoding="utf-8") as f:
+        (v,) = [
+            float(r[str(year)])
+            for r in csv.DictReader(f)
+            if r["Country Code"] == iso3 and r["Indicator Code"] == "BX.TRF.PWKR.DT.GD.ZS"
+        ]
+    return v
+
+
+def _cba_inflow(year: int, typ: str) -> tuple[float, float]:
+    """(from Russia, total) thousand US$ of CBA inflows of one type, read straight from the tidy CSV."""
+    path = RAW / "cba_armenia_transfers_by_country" / "cba_transfers_by_country_annual_USD_2013_2024_tidy.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [
+            r for r in csv.DictReader(f) if r["year"] == str(year) and r["type"] == typ and r["direction"] == "Inflow"
+        ]
+    by = {r["country"]: float(r["thousand_USD"]) for r in rows}
+    return by["Russian Federation"], by["Total"]
+
+
+@needs_raw
+def test_cba_armenia_2018_by_hand(remit_frame):
+    # CBA 2018, inflows 'of which non-commercial': Russia 936,658.6 of 1,260,118.1 thousand US$ = 74.33%;
+    # WDI 2018 remittances 11.944321% of GDP -> 11.944321 * 0.7433 = 8.878
+    ru, tot = _cba_inflow(2018, "of which non-commercial")
+    assert (round(ru, 1), round(tot, 1)) == (936658.6, 1260118.1)
+    row = remit_frame.loc[("ARM", 2018)]
+    assert row["value"] == pytest.approx(_wdi_pct("ARM", 2018) * ru / tot)
+    assert row["value"] == pytest.approx(11.944321 * 936658.6 / 1260118.1, rel=1e-6)
+    assert "cba-money-transfers-by-country" in row["source_ids"].split(";") and row["status"] == "estimated"
+    # the CBA total (58.8%) and the 2018 matrix (54.7%) give values within 3 points: named, not flagged
+    assert "agrees: Russia's share 58.8%" in row["note"] and "disagree" not in row["note"]
+
+
+@needs_raw
+def test_knomad_2023_pct_of_gdp_as_published(remit_frame):
+    # World Bank/KNOMAD Dec 2023 release, Armenia, '% of GDP in 2023' = 7.538712306438468 (as published);
+    # x CBA 2023 non-commercial share 734,673.7 / 1,315,604.2
+    ru, tot = _cba_inflow(2023, "of which non-commercial")
+    path = RAW / "knomad_remittance_inflows_2023" / "inward_remittance_flows_dec2023_15countries.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        (pct,) = [float(r["% of GDP in 2023"]) for r in csv.DictReader(f) if r["country"] == "Armenia"]
+    assert pct == pytest.approx(7.538712306438468)
+    row = remit_frame.loc[("ARM", 2023)]
+    assert row["value"] == pytest.approx(pct * ru / tot)
+    assert "knomad-remittance-inflows-2023-12" in row["source_ids"].split(";")
+
+
+@needs_raw
+def test_knomad_2021_matrix_georgia_by_hand(remit_frame):
+    # KNOMAD matrix 2021: Russia -> Georgia 1,339.805863 of WORLD 2,643.926172 US$ m = 50.67%;
+    # x the World Bank's 14.1% of GDP for 2021 cited in indicators/hand/remittances_extra.csv
+    path = RAW / "knomad_bilateral_remittances_2021" / "brm2021_columns_receivers15_all_senders.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = {r["sending_country"]: r for r in csv.DictReader(f)}
+    ru, world = float(rows["Russian Federation"]["Georgia"]), float(rows["WORLD"]["Georgia"])
+    assert (round(ru, 3), round(world, 3)) == (1339.806, 2643.926)
+    row = remit_frame.loc[("GEO", 2021)]
+    assert row["value"] == pytest.approx(14.1 * ru / world)
+
+
+@needs_raw
+def test_knomad_artefacts_are_not_used(remit_frame):
+    # the 2021 matrix gives Uzbekistan 100% from Russia (9,197.5 of 9,197.5): an artefact, never used
+    assert "knomad-bilateral-remittance-matrix-2021" not in ";".join(remit_frame.loc["UZB", "source_ids"])
+    assert "TKM" not in remit_frame.index.get_level_values("iso3")
+
+
+@needs_raw
+def test_disagreement_is_flagged(remit_frame):
+    # Ukraine 2021: the 2021 matrix (53.1%) is kept over the cited 5%; 9 x 0.05 = 0.45 is > 3 points away
+    row = remit_frame.loc[("UKR", 2021)]
+    assert "disagree: Russia's share 5%" in row["note"] and "gives 0.45" in row["note"]
 
 
 def _extra(country, year, measure):
@@ -172,7 +367,7 @@ def _extra(country, year, measure):
 @pytest.mark.parametrize(
     ("iso3", "country", "year", "share_year", "share"),
     [
-        ("UZB", "Uzbekistan", 2023, 2023, lambda: _extra("Uzbekistan", 2023, "share_from_russia_pct") / 100),
+        ("UZB", "Uzbekistan", 2022, 2022, lambda: _extra("Uzbekistan", 2022, "share_from_russia_pct") / 100),
         ("GEO", "Georgia", 2022, 2022, lambda: _extra("Georgia", 2022, "share_from_russia_pct") / 100),
         # amounts from Russia / total on one page, held from 2023 into 2024
         (

@@ -10,7 +10,9 @@ from streamlit.testing.v1 import AppTest
 import indicators
 import scoring
 from indicators.countries import PANEL_COUNTRIES, YEARS
-from ui.methodology import methodology_markdown
+from tests.apptest_live import live_data, release_weights
+from ui.methodology import METHOD_TEXT, method_label, methodology_markdown
+from ui.state import preset_label
 
 APP = "../dashboard.py"  # AppTest resolves paths relative to this file
 
@@ -20,12 +22,6 @@ def run(params: dict | None = None) -> AppTest:
     for k, v in (params or {}).items():
         at.query_params[k] = v
     return at.run()
-
-
-def live_data(at: AppTest) -> dict:
-    """The data the page sent to the live ranking component (ui/live_ranking.py)."""
-    el = next(e for e in at.get("bidi_component") if e.proto.component_name == "align_live_ranking")
-    return json.loads(el.proto.json)
 
 
 def ranking_order(at: AppTest) -> list[str]:
@@ -65,11 +61,10 @@ def test_app_runs_and_ranks_all_states():
 def test_moving_a_weight_changes_the_ranking_as_the_model_says():
     at = run()
     before = ranking_order(at)
-    # Put almost all weight on the western-ties pillar (the session weights the live ranking writes on
-    # release): the ranking, the component's sliders and the URL must follow the model.
-    for p in indicators.PILLARS:
-        at.session_state[f"pw_{p}"] = 0.0 if p != "western_ties" else 10.0
-    at.run()
+    # Put almost all weight on the western-ties pillar with the live ranking's sliders and let go: the
+    # session weights, the ranking, the component's sliders and the URL must follow the model.
+    release_weights(at, pillar={p: 0.0 if p != "western_ties" else 10.0 for p in indicators.PILLARS})
+    assert at.session_state["pw_western_ties"] == 10.0 and at.session_state["pw_security"] == 0.0
     assert live_data(at)["weights"]["pillar"]["western_ties"] == 10.0
     pw = at.query_params["pw"]
     assert "western_ties:10" in (pw if isinstance(pw, str) else pw[-1])
@@ -138,10 +133,13 @@ def test_methodology_lists_every_indicator_and_method():
     _, catalog, sources = indicators.shipped()
     md = methodology_markdown(catalog, sources)
     for ind in catalog.values():
-        assert f"`{ind.id}`" in md and ind.coding_rule in md
-    for registry in (scoring.NORMALISERS, scoring.AGGREGATORS, scoring.MISSING_POLICIES, scoring.PRESETS):
+        assert f"#### {ind.name}\n" in md and ind.coding_rule in md
+    for registry in (scoring.NORMALISERS, scoring.AGGREGATORS, scoring.MISSING_POLICIES):
         for name in registry:
-            assert f"`{name}`" in md, name
+            assert f"- **{method_label(name)}**: {METHOD_TEXT[name]}" in md, name
+    for name, p in scoring.PRESETS.items():
+        assert f"- **{preset_label(name)}**: {p.rationale}" in md, name
+    assert "`" not in md and ":class:" not in md and ".py" not in md
 
 
 def _user_state(at: AppTest):
@@ -194,7 +192,7 @@ def test_event_kind_filter_thins_the_trend_markers():
 
     def marker_years(at):
         fig = next(json.loads(el.proto.spec) for el in at.get("plotly_chart"))
-        ev = [t for t in fig["data"] if t.get("name") == "events: ARM"]
+        ev = [t for t in fig["data"] if t.get("name") == "events: Armenia"]
         return sum(len(t["text"]) for t in ev)
 
     ev = indicators.load_events()

@@ -16,7 +16,7 @@ import pytest
 
 import indicators
 import scoring
-from indicators.loader import DATA_DIR
+from indicators.loader import DATA_DIR, data_version
 from ui import live_ranking, static_page
 
 
@@ -101,9 +101,12 @@ def test_weights_from_state_keeps_only_known_finite_weights_in_range(value, expe
     assert live_ranking.weights_from_state(value, ("a", "b")) == expected
 
 
-def test_data_version_is_the_manifest_checksum():
+def test_the_static_page_names_the_data_version(shipped, tmp_path):
     digest = hashlib.sha256((DATA_DIR / "MANIFEST.sha256").read_bytes()).hexdigest()
-    assert live_ranking.data_version() == digest[:12]
+    assert data_version() == digest[:12]
+    out = tmp_path / "r.html"
+    assert static_page.main(["--out", str(out)]) == 0
+    assert f'<meta name="data-version" content="{digest[:12]}">' in out.read_text(encoding="utf-8")
 
 
 def test_the_js_file_ends_with_its_default_export():

@@ -22,12 +22,51 @@ PILLAR_COLOURS = {
     "diplomacy": "#009E73",
     "western_ties": "#CC79A7",
 }
+#: One colour per state in every view (ranking dots, compare bars, trend lines, map markers). Drawn from Paul
+#: Tol's colour-blind-safe "vibrant", "muted" and "high-contrast" schemes; with 14 states some hues are
+#: necessarily near each other, so every coloured mark is also labelled with the state's name.
+COUNTRY_COLOURS = {
+    "ARM": "#CC3311",
+    "AZE": "#009988",
+    "BLR": "#332288",
+    "EST": "#77AADD",
+    "GEO": "#EE3377",
+    "KAZ": "#EE7733",
+    "KGZ": "#117733",
+    "LVA": "#BBCC33",
+    "LTU": "#AA4499",
+    "MDA": "#DDAA33",
+    "TJK": "#882255",
+    "TKM": "#8C564B",
+    "UKR": "#0077BB",
+    "UZB": "#CC6677",
+}
+#: Capitals (longitude, latitude): where the map puts each state's labelled marker, so small states are
+#: easy to find and hover.
+CAPITALS = {
+    "ARM": (44.51, 40.18),
+    "AZE": (49.87, 40.41),
+    "BLR": (27.56, 53.90),
+    "EST": (24.75, 59.44),
+    "GEO": (44.79, 41.72),
+    "KAZ": (71.45, 51.17),
+    "KGZ": (74.59, 42.87),
+    "LVA": (24.11, 56.95),
+    "LTU": (25.28, 54.69),
+    "MDA": (28.86, 47.01),
+    "TJK": (68.79, 38.56),
+    "TKM": (58.38, 37.96),
+    "UKR": (30.52, 50.45),
+    "UZB": (69.24, 41.30),
+}
+#: Text on charts: dark enough for WCAG AA (at least 4.5:1 on white).
+TEXT = "#333333"
 GREY = "#B8BEC6"
 MAP_SCALE = "cividis"
 #: Base layout shared by every figure.
 BASE_LAYOUT = dict(
     template="plotly_white",
-    font=dict(family="sans-serif", size=13),
+    font=dict(family="sans-serif", size=13, color=TEXT),
     margin=dict(l=10, r=10, t=50, b=40),
     hoverlabel=dict(font_size=12),
 )
@@ -38,6 +77,11 @@ TOPOJSON_URL = "app/static/"
 def _layout(fig: go.Figure, title: str, **kw) -> go.Figure:
     fig.update_layout(title=dict(text=title, x=0, xanchor="left"), **BASE_LAYOUT, **kw)
     return fig
+
+
+def swatch(iso3: str) -> str:
+    """A small square in the state's colour, for labels (plotly renders the inline style)."""
+    return f'<span style="color:{COUNTRY_COLOURS.get(iso3, GREY)}">■</span>'
 
 
 def _shade(hex_colour: str, k: int, n: int) -> str:
@@ -148,7 +192,13 @@ def ranking_figure(
         barmode="stack",
         height=max(420, 34 * len(t) + 140),
         xaxis=dict(title="score points (0–100)", range=[0, 150], tickvals=[0, 20, 40, 60, 80, 100]),
-        yaxis=dict(title=None, automargin=True),
+        yaxis=dict(
+            title=None,
+            automargin=True,
+            tickmode="array",
+            tickvals=labels,
+            ticktext=[f"{n} {swatch(i)}" for n, i in zip(labels, t["iso3"], strict=True)],
+        ),
         legend=dict(orientation="h", y=-0.12, x=0, font_size=11, traceorder="normal"),
     )
     return fig
@@ -172,7 +222,7 @@ def event_markers(events: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     for (iso, year), g in ev.groupby(["iso3", "year"], sort=True):
         lines = [f"{d}: {t}<br><i>{u}</i>" for d, t, u in zip(g["date"], g["description"], g["url"], strict=True)]
         if len(lines) > MAX_HOVER_EVENTS:
-            lines = lines[:MAX_HOVER_EVENTS] + [f"… and {len(lines) - MAX_HOVER_EVENTS} more (table below)"]
+            lines = lines[:MAX_HOVER_EVENTS] + [f"… and {len(lines) - MAX_HOVER_EVENTS} more (events table below)"]
         rows.append(dict(iso3=iso, year=year, y=sc.get((iso, year), np.nan), n=len(g), text="<br>".join(lines)))
     return pd.DataFrame(rows, columns=["iso3", "year", "y", "n", "text"])
 
@@ -191,7 +241,14 @@ def trend_figure(
     highlight = [h for h in (highlight or []) if h in set(scores["iso3"])]
     fig = go.Figure()
     order = sorted(scores["iso3"].unique(), key=lambda i: (i in highlight, i))
-    colour = {iso: OKABE_ITO[k % len(OKABE_ITO)] for k, iso in enumerate(highlight)}
+    colour = {iso: COUNTRY_COLOURS.get(iso, GREY) for iso in (highlight or order)}
+    marks = (
+        event_markers(events[events["iso3"].isin(highlight)], scores)
+        if events is not None and len(events) and highlight
+        else pd.DataFrame(columns=["iso3", "year", "y", "n", "text"])
+    )
+    # The events of a year ride on the line's own point, so its hover (which wins over the diamond's) lists them.
+    event_text = {(i, y): f"<br><br>{t}" for i, y, t in zip(marks["iso3"], marks["year"], marks["text"], strict=True)}
     for iso in order:
         s = scores[scores["iso3"] == iso].sort_values("year")
         on = iso in colour or not highlight
@@ -201,14 +258,15 @@ def trend_figure(
                 y=s["score"],
                 mode="lines+markers",
                 name=s["country"].iloc[0],
-                line=dict(color=colour.get(iso, GREY if highlight else None), width=3 if iso in colour else 1.5),
+                line=dict(color=colour.get(iso, GREY), width=3 if iso in highlight else 1.5),
                 marker=dict(size=5 if on else 3),
                 opacity=1.0 if on else 0.55,
-                hovertemplate="<b>%{fullData.name}</b> %{x}: %{y:.1f}<extra></extra>",
+                customdata=[event_text.get((iso, y), "") for y in s["year"]],
+                hovertemplate="<b>%{fullData.name}</b> %{x}: %{y:.1f}%{customdata}<extra></extra>",
             )
         )
-    if events is not None and len(events) and highlight:
-        for iso, g in event_markers(events[events["iso3"].isin(highlight)], scores).groupby("iso3"):
+    if len(marks):
+        for iso, g in marks.groupby("iso3"):
             fig.add_trace(
                 go.Scatter(
                     x=g["year"],
@@ -220,10 +278,22 @@ def trend_figure(
                         color=colour.get(iso, "#333"),
                         line_width=2,
                     ),
-                    name=f"events: {iso}",
+                    name=f"events: {scores.loc[scores['iso3'] == iso, 'country'].iloc[0]}",
                     text=g["text"],
-                    hovertemplate="%{text}<extra></extra>",
+                    hoverinfo="skip",
                 )
+            )
+    for iso in highlight:  # label each highlighted line at its last scored year
+        s = scores[(scores["iso3"] == iso) & scores["score"].notna()].sort_values("year")
+        if len(s):
+            fig.add_annotation(
+                x=s["year"].iloc[-1],
+                y=s["score"].iloc[-1],
+                text=f"{swatch(iso)} {s['country'].iloc[-1]}",
+                showarrow=False,
+                xanchor="left",
+                xshift=8,
+                font=dict(size=12, color=TEXT),
             )
     years = sorted(scores["year"].unique())
     _layout(
@@ -240,13 +310,13 @@ def trend_figure(
 def pillar_compare_figure(table: pd.DataFrame, pillars: dict[str, str], year: int) -> go.Figure:
     """Grouped bars: pillar sub-scores (0–100) for the selected countries."""
     fig = go.Figure()
-    for k, (_, r) in enumerate(table.iterrows()):
+    for _, r in table.iterrows():
         fig.add_trace(
             go.Bar(
                 x=[p.replace("_", " ") for p in pillars],
                 y=[r.get(f"pillar_{p}") for p in pillars],
                 name=r["country"],
-                marker_color=OKABE_ITO[k % len(OKABE_ITO)],
+                marker_color=COUNTRY_COLOURS.get(r["iso3"], GREY),
                 hovertemplate="<b>%{fullData.name}</b> %{x}: %{y:.1f}<extra></extra>",
             )
         )
@@ -290,6 +360,28 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
             marker_line_color="white",
             marker_line_width=0.8,
             colorbar=dict(title=dict(text="score"), len=0.8),
+        )
+    )
+    caps = pd.DataFrame(
+        [(iso, *CAPITALS[iso]) for iso in table["iso3"] if iso in CAPITALS], columns=["iso3", "lon", "lat"]
+    ).merge(table[["iso3", "country", "score", "rank", "coverage"]], on="iso3")
+    fig.add_trace(
+        go.Scattergeo(
+            lon=caps["lon"],
+            lat=caps["lat"],
+            mode="markers+text",
+            text=caps["country"],
+            textposition="top center",
+            textfont=dict(size=11, color=TEXT),
+            marker=dict(size=11, color=[COUNTRY_COLOURS[i] for i in caps["iso3"]], line=dict(color="white", width=1.5)),
+            customdata=np.stack(
+                [caps["score"].to_numpy(), caps["rank"].to_numpy(dtype=float), caps["coverage"].to_numpy() * 100],
+                axis=-1,
+            ),
+            hovertemplate="<b>%{text}</b><br>score %{customdata[0]:.1f} · rank #%{customdata[1]:.0f}"
+            "<br>coverage %{customdata[2]:.0f}%<extra></extra>",
+            name="states",
+            showlegend=False,
         )
     )
     fig.update_geos(

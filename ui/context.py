@@ -24,6 +24,14 @@ LEGEND = (
 )
 
 
+def format_value(ind, v: float) -> str:
+    """A raw value as readers read it: levels by their label, other values to one decimal, with the unit."""
+    label = ind.level_label(v)
+    if label:
+        return f"{v:.0f} ({label})"
+    return f"{v:,.1f} {ind.unit}"
+
+
 @dataclass(frozen=True)
 class ViewContext:
     panel: pd.DataFrame
@@ -49,6 +57,17 @@ class ViewContext:
     @property
     def year_table(self) -> pd.DataFrame:
         return self.result.for_year(self.year)
+
+    def finding(self) -> str:
+        """One sentence stating what the year's ranking shows (the charts' text alternative)."""
+        t = self.year_table.dropna(subset=["score"])
+        if t.empty:
+            return f"No state has enough data for a score in {self.year}."
+        top, bottom = t.iloc[0], t.iloc[-1]
+        return (
+            f"In {self.year}, {top['country']} is closest to Moscow ({top['score']:.1f} of 100) and "
+            f"{bottom['country']} farthest ({bottom['score']:.1f}); {len(t)} of 14 states have a score."
+        )
 
     def country_flags(self, y: int) -> dict[str, str]:
         """iso3 -> how many weighted inputs are not observed (†) or missing (°) in year ``y``."""
@@ -98,9 +117,7 @@ class ViewContext:
             for iso in isos:
                 if (ind.id, iso) in p.index:
                     r = p.loc[(ind.id, iso)]
-                    label = ind.level_label(r["value"])
-                    v = f"{r['value']:g}" + (f" ({label})" if label else "")
-                    row[PANEL_COUNTRIES[iso]] = v + STATUS_MARK[r["status"]]
+                    row[PANEL_COUNTRIES[iso]] = format_value(ind, r["value"]) + STATUS_MARK[r["status"]]
                     row[f"source: {iso}"] = self.source_links(r["source_ids"]).split(" ")[0]
                 else:
                     row[PANEL_COUNTRIES[iso]] = "missing"

@@ -438,7 +438,9 @@ function mountLiveRanking(args) {
     parentElement.appendChild(root);
   }
   let state = STATES.get(root);
-  const shape = JSON.stringify([data.year, data.countries, data.indicators, data.pillars, data.parts, data.method]);
+  // Rebuild the controls only when what they show changes (not for new weights, a new preset name or bands).
+  const { preset, ...method } = data.method;
+  const shape = JSON.stringify([data.year, data.countries, data.indicators, data.pillars, data.parts, method]);
   if (!state || state.shape !== shape) {
     const prev = state;
     state = {

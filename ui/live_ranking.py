@@ -20,7 +20,6 @@ component shows is set with ``textContent`` or ``setAttribute``, never parsed as
 
 from __future__ import annotations
 
-import hashlib
 import math
 from functools import cache
 from pathlib import Path
@@ -50,15 +49,6 @@ STATUS_CODE = {"observed": "o", "estimated": "e", "imputed": "i", "carried_forwa
 
 def pillar_label(p: str) -> str:
     return p.replace("_", " ").capitalize()
-
-
-def data_version(data_dir: Path | None = None) -> str:
-    """Version of the shipped data: the first 12 hex digits of the SHA-256 of ``data/MANIFEST.sha256``
-    (which lists the SHA-256 of every table, so any change to any table changes it)."""
-    from indicators.loader import DATA_DIR, MANIFEST
-
-    path = Path(data_dir or DATA_DIR) / MANIFEST
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def _num(x: float) -> float | None:

@@ -1,19 +1,49 @@
-"""The methodology page, generated from the indicator catalogue and the method registries.
+"""The methodology page, written for readers from the indicator catalogue and the method registries.
 
-Nothing here is written by hand per indicator or per method: adding an indicator or a
-method to its registry adds it to this page (a test checks that every one appears).
+Indicators come from the catalogue; each method in a registry has a plain-language text here
+(:data:`METHOD_TEXT`), with its formula in readable math. A method added to a registry without a
+text fails the methodology test, so the page never falls back to code docstrings.
 """
 
 from __future__ import annotations
 
-import inspect
-
 import scoring
 from indicators.schema import PILLARS
+from ui.state import preset_label
+
+#: Plain-language description of every normalisation, aggregation and missing-data method
+#: (the code's docstrings say the same for programmers, with edge cases).
+METHOD_TEXT: dict[str, str] = {
+    "minmax": "Min-max over the whole panel: $v = 100 \\cdot \\frac{x - \\min}{\\max - \\min}$, with the "
+    "minimum and maximum taken over every year and state, so the same raw value gets the same score in every "
+    "year. An indicator whose values are all equal cannot be scaled this way and is reported.",
+    "goalposts": "Fixed goalposts: $v = 100 \\cdot \\frac{x - L}{U - L}$, kept within 0–100, where $L$ and $U$ "
+    "are the indicator's stated goalposts (or its natural range, e.g. 0–100 for a percentage). Scores do not "
+    "depend on which states or years are in the panel.",
+    "zscore": "Standard scores: $z = (x - \\bar{x}) / s$ over every year and state ($s$ the population standard "
+    "deviation), limited to ±3 and mapped to $v = 50 + 50 \\cdot z / 3$: the panel mean scores 50, three "
+    "standard deviations above it or more score 100.",
+    "percentile": "Percentile rank: $v = 100 \\cdot \\frac{r - 1}{n - 1}$, where $r$ is the value's rank among the "
+    "$n$ observed values of every year and state (ties share their average rank). The lowest value scores 0 and "
+    "the highest 100.",
+    "arithmetic": "Weighted arithmetic mean: $M = \\sum_i w_i v_i / \\sum_i w_i$ over the indicators with a "
+    "value. Fully compensatory: a loss on one indicator is offset by an equal weighted gain on another. Each "
+    "indicator's contribution $w_i v_i / \\sum w$ adds up exactly to the score.",
+    "geometric": "Weighted geometric mean of shifted values: $M = \\exp\\left(\\sum_i w_i \\ln(v_i + 1) / "
+    "\\sum_i w_i\\right) - 1$. The shift by 1 keeps a single 0 from zeroing the score. Less compensatory than "
+    "the arithmetic mean: a low value weighs more. Contributions are each indicator's share of "
+    "$\\ln(M + 1)$, scaled to add up to the score.",
+    "renormalise": "Every state and year with any data gets a score: missing indicators are left out and the "
+    "weights of the others rescaled (inside the pillar, then across pillars). Coverage, the share of the weight "
+    "that had data, is shown beside every score.",
+    "coverage_threshold": "As above, but a score (and rank) is withheld when coverage falls below the minimum "
+    "coverage set in the sidebar.",
+}
 
 
-def _doc(fn) -> str:
-    return inspect.cleandoc(fn.__doc__ or "(no description)")
+def method_label(name: str) -> str:
+    """'coverage_threshold' -> 'Coverage threshold'."""
+    return name.replace("_", " ").capitalize()
 
 
 def methodology_markdown(catalog: dict, sources: dict) -> str:
@@ -35,7 +65,7 @@ def methodology_markdown(catalog: dict, sources: dict) -> str:
             levels = " Levels: " + "; ".join(f"{k} = {v}" for k, v in sorted(ind.levels.items())) + "."
         srcs = ", ".join(f"[{sources[s].producer}]({sources[s].url})" for s in ind.source_ids if s in sources)
         out += [
-            f"#### {ind.name} (`{ind.id}`)",
+            f"#### {ind.name}",
             f"*Pillar:* {ind.pillar.replace('_', ' ')} · *unit:* {ind.unit} · *scale:* {ind.scale} · "
             f"*direction:* {arrow} · *bounds:* {ind.bounds[0]:g}–{ind.bounds[1]:g}"
             + (f" · *goalposts:* {ind.goalposts[0]:g}–{ind.goalposts[1]:g}" if ind.goalposts else ""),
@@ -48,21 +78,21 @@ def methodology_markdown(catalog: dict, sources: dict) -> str:
             out += ["", f"*Years and methods:* {ind.years_note}"]
         if srcs:
             out += ["", f"*Main sources:* {srcs}"]
-    out.append("### Normalisation methods")
-    for name, fn in scoring.NORMALISERS.items():
-        out += [f"#### `{name}`", "```text", _doc(fn), "```"]
-    out.append("### Aggregation methods")
-    for name, fn in scoring.AGGREGATORS.items():
-        out += [f"#### `{name}`", "```text", _doc(fn), "```"]
-    out.append("### Missing-data policies")
-    out += [f"- **`{k}`**: {v}" for k, v in scoring.MISSING_POLICIES.items()]
+    for heading, names in (
+        ("Normalisation methods", scoring.NORMALISERS),
+        ("Aggregation methods", scoring.AGGREGATORS),
+        ("Missing-data policies", scoring.MISSING_POLICIES),
+    ):
+        out.append(f"### {heading}")
+        out += [f"- **{method_label(n)}**: {METHOD_TEXT[n]}" for n in names]
     out.append("### Weight presets")
-    out += [f"- **`{k}`**: {p.rationale}" for k, p in scoring.PRESETS.items()]
+    out += [f"- **{preset_label(k)}**: {p.rationale}" for k, p in scoring.PRESETS.items()]
     out += [
         "### Value status",
         "- **observed**: taken or computed directly from a cited source.",
-        "- **estimated**: derived from a related observed measure by a stated rule (e.g. UN ideal points mapped "
-        "to vote agreement).",
+        "- **estimated**: derived from a related observed measure by a stated rule (e.g. a trade share from "
+        "partial-year figures; UN ideal points are no longer used for values, only as a cross-check of vote "
+        "agreement, shown in that indicator's years note).",
         "- **imputed**: interpolated between two observed years.",
         "- **carried forward**: the last observed value kept for a limited number of years.",
         "Missing values are never filled silently: the missing-data policy decides whether weights are "

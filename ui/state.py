@@ -6,7 +6,7 @@ its default and yields a notice naming the parameter, never an exception.
 
 Parameters (all optional)::
 
-    view    one of VIEWS                       year   a panel year
+    view    one of VIEWS                       year   a panel year (always written)
     preset  a weight preset name               w      id:weight,... (indicator weights, 0-10)
     pw      pillar:weight,... (0-10)           norm   normalisation method
     agg     aggregation method                 miss   missing-data policy
@@ -14,6 +14,9 @@ Parameters (all optional)::
     hl      ISO3 codes highlighted on trends   unc    perturbation strength (UNCERTAINTY key)
     seed    Monte Carlo seed (0-99999)         floor  reachable-rank weight floor, % (0-5)
     scn     example scenario (slug)          ed     scenario edits ISO3:year:indicator:value~... (at most MAX_URL_EDITS)
+    split   ranking bars split by 'pillar' or 'indicator'
+
+    ``preset=custom`` marks weights moved by hand; ``w``/``pw`` are then read against the default preset.
 """
 
 from __future__ import annotations
@@ -38,6 +41,15 @@ WEIGHT_MAX = 10.0
 WEIGHT_STEP = 0.25
 #: Scenario edits travel in the URL only while there are at most this many.
 MAX_URL_EDITS = 12
+#: The preset label once a weight has been moved by hand; its weights are read against the default preset's.
+CUSTOM = "custom"
+#: Ways to split the ranking bars.
+SPLITS = ("pillar", "indicator")
+
+
+def preset_label(name: str) -> str:
+    """'security_first' -> 'Security first' (what the page shows for a preset name)."""
+    return "Custom weights" if name == CUSTOM else name.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ class UIState:
     floor: float = 2.0
     scenario: str = ""
     edits: tuple[tuple[str, int, str, float], ...] = ()
+    split: str = "pillar"
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -115,8 +128,8 @@ def parse_query(
         return current
 
     view = choice("view", tuple(VIEWS), s.view)
-    preset = choice("preset", tuple(presets), s.preset)
-    w0, pw0 = presets[preset]
+    preset = choice("preset", (*presets, CUSTOM), s.preset)
+    w0, pw0 = presets.get(preset) or presets[defaults.preset]
     weights = _pairs(p.get("w", ""), w0, "w", notices)
     pillar_weights = _pairs(p.get("pw", ""), pw0, "pw", notices)
     year = s.year
@@ -200,6 +213,7 @@ def parse_query(
         seed=integer("seed", s.seed, 0, 99999),
         floor=integer("floor", s.floor, 0, 5),
         scenario=choice("scn", scenarios, s.scenario) if scenarios else s.scenario,
+        split=choice("split", SPLITS, s.split),
         notices=tuple(notices),
     )
 
@@ -208,8 +222,14 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+#: Parameters written even when they equal the default, so a link keeps its meaning when a default moves
+#: (e.g. the default year when a new year of data arrives).
+ALWAYS = ("view", "year", "preset", "split", "cmp", "hl", "unc", "seed", "floor")
+
+
 def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[dict, dict]]) -> dict[str, str]:
-    """The query parameters for a state: only what differs from the defaults (short URLs)."""
+    """The query parameters for a state: the view, year, preset and every view option always; methods,
+    weights and scenario only where they differ from the defaults (weights: from the preset's)."""
     q: dict[str, str] = {}
     simple = {
         "view": "view",
@@ -223,12 +243,14 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         "seed": "seed",
         "floor": "floor",
         "scenario": "scn",
+        "split": "split",
     }
     for f in fields(UIState):
-        if f.name in simple and getattr(state, f.name) != getattr(defaults, f.name):
+        key = simple.get(f.name)
+        if key and (key in ALWAYS or getattr(state, f.name) != getattr(defaults, f.name)):
             v = getattr(state, f.name)
-            q[simple[f.name]] = _fmt(v) if isinstance(v, float) else str(v)
-    w0, pw0 = presets[state.preset]
+            q[key] = _fmt(v) if isinstance(v, float) else str(v)
+    w0, pw0 = presets.get(state.preset) or presets[defaults.preset]
     # Weights of a session's uploaded indicators (user_*) stay out of links: others lack that data.
     dw = ",".join(f"{k}:{_fmt(v)}" for k, v in state.weights.items() if k in w0 and w0[k] != v)
     dpw = ",".join(f"{k}:{_fmt(v)}" for k, v in state.pillar_weights.items() if pw0.get(k) != v)
@@ -236,10 +258,8 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         q["w"] = dw
     if dpw:
         q["pw"] = dpw
-    if state.compare != defaults.compare:
-        q["cmp"] = ",".join(state.compare)
-    if state.highlight != defaults.highlight:
-        q["hl"] = ",".join(state.highlight)
+    q["cmp"] = ",".join(state.compare)
+    q["hl"] = ",".join(state.highlight)
     if state.edits and len(state.edits) <= MAX_URL_EDITS:
         q["ed"] = "~".join(f"{i}:{y}:{k}:{_fmt(v)}" for i, y, k, v in state.edits)
     return q

@@ -217,7 +217,7 @@ spec.json</code> for the downloaded spec.</p>
 
 
 def main(argv: list[str] | None = None) -> int:
-    from indicators.loader import DataError
+    from indicators.loader import DataError, data_version
     from ui.state import ui_presets
 
     ap = argparse.ArgumentParser(prog="python -m ui.static_page", description=__doc__.split("\n")[0])
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             preset=args.preset,
         )
         year = model.resolve_year(spec, args.year)
-        text = build_html(model, panel, sources, spec, year, iw, pw, live_ranking.data_version())
+        text = build_html(model, panel, sources, spec, year, iw, pw, data_version())
     except (scoring.SpecError, DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(tmp, out)
-    print(f"wrote {out} ({len(text.encode()) / 1024:.0f} KB, year {year}, data version {live_ranking.data_version()})")
+    print(f"wrote {out} ({len(text.encode()) / 1024:.0f} KB, year {year}, data version {data_version()})")
     return 0
 
 

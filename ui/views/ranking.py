@@ -1,7 +1,7 @@
 """Ranking view: the live ranking (weight sliders + bars rescored in the browser, ui/live_ranking.py).
 
 The bars follow the sliders while they move; on release the browser hands the weights over and
-``_apply`` (a widget callback, so before the rerun's script) stores them in the session weights,
+``apply_weights`` (a widget callback, so before the rerun's script) stores them in the session weights,
 from which the URL, the CSV download, the uncertainty bands and every other view are computed.
 """
 
@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import live_ranking
 from ui.context import LEGEND, ViewContext
+from ui.state import CUSTOM
 from ui.widgets import mc_bands, uncertainty_controls
 
 
@@ -21,11 +22,14 @@ def apply_weights(indicators) -> None:
     if got is None:
         return
     iw, pw, seq = got
+    moved = any(ss.get(f"w_{k}") != v for k, v in iw.items()) or any(ss.get(f"pw_{p}") != v for p, v in pw.items())
     for k, v in iw.items():
         ss[f"w_{k}"] = v
     for p, v in pw.items():
         ss[f"pw_{p}"] = v
     ss["live_seq"] = seq
+    if moved:  # a weight moved by hand: the weights no longer are the preset's
+        ss["preset"] = CUSTOM
 
 
 def render(ctx: ViewContext) -> None:
@@ -48,7 +52,10 @@ def render(ctx: ViewContext) -> None:
     indicators = ctx.model.indicators
     live_ranking.live_ranking(data, on_change=lambda: apply_weights(indicators))
     st.caption(
-        LEGEND + ". Labels: score · rank (90% Monte Carlo rank interval, shown for the weights last applied) · coverage"
+        ctx.finding()
+        + " "
+        + LEGEND
+        + ". Labels: score · rank (90% Monte Carlo rank interval, shown for the weights last applied) · coverage"
         " · n† inputs not observed, n° missing. The bars follow the sliders at once; the rest of the page,"
         " the link and the downloads follow when you let go."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import scoring
@@ -45,20 +46,34 @@ def render(ctx: ViewContext) -> None:
             f"correlation weight {r.correlation_weight:.0%}."
         )
     st.dataframe(
-        ew,
+        pd.DataFrame(
+            {
+                "Indicator": ew["indicator"].map(lambda k: catalog[k].name),
+                "Weight you set": ew["nominal_weight"],
+                "Variance shared with the index (R²)": ew["r2"],
+                "Influence on the index": ew["correlation_weight"],
+                "Influence ÷ weight": ew["ratio"],
+                "Flag": ew["flag"].map({"under": "far less influence than weight", "over": "far more"}).fillna(""),
+            }
+        ),
         hide_index=True,
+        height="content",
         column_config={
-            c: st.column_config.NumberColumn(format="%.3f")
-            for c in ("nominal_weight", "r2", "correlation_weight", "ratio")
+            "Weight you set": st.column_config.NumberColumn(format="percent"),
+            "Variance shared with the index (R²)": st.column_config.NumberColumn(format="%.2f"),
+            "Influence on the index": st.column_config.NumberColumn(format="percent"),
+            "Influence ÷ weight": st.column_config.NumberColumn(format="%.2f"),
         },
     )
     st.caption(
-        "nominal_weight: the share you set; correlation_weight: squared correlation of the indicator with the "
-        "index, normalised to sum to 1. A flag marks indicators whose influence is far from their weight."
+        "Weight you set: each indicator's share of the total weight. Influence: the squared correlation of the "
+        "indicator with the index, scaled so the influences add up to 100%. A flag marks indicators whose influence "
+        "is far from their weight."
     )
     st.subheader("Leave one indicator out")
     loo = scoring.leave_one_out(model, spec, year=year)
     m = loo.pivot(index="country", columns="indicator", values="rank_change")
+    m.columns = [catalog[k].name if k in catalog else k for k in m.columns]
     st.plotly_chart(
         charts.heatmap_figure(
             m,

@@ -62,7 +62,9 @@ def render(ctx: ViewContext) -> None:
         column_config={
             "iso3": st.column_config.SelectboxColumn("country", options=list(PANEL_COUNTRIES), required=True),
             "year": st.column_config.SelectboxColumn("year", options=list(ctx.page.years), required=True),
-            "indicator": st.column_config.SelectboxColumn("indicator", options=list(catalog), required=True),
+            "indicator": st.column_config.SelectboxColumn(
+                "indicator (id; names in the Methodology)", options=list(catalog), required=True
+            ),
             "value": st.column_config.NumberColumn("new value (raw units)", required=True),
         },
     )
@@ -97,8 +99,15 @@ def render(ctx: ViewContext) -> None:
             ["country", "score_before", "score_after", "score_change", "rank_before", "rank_after", "rank_change"]
         ].sort_values("rank_after"),
         hide_index=True,
+        height="content",
         column_config={
-            c: st.column_config.NumberColumn(format="%.1f") for c in ("score_before", "score_after", "score_change")
+            "country": st.column_config.TextColumn("Country"),
+            "score_before": st.column_config.NumberColumn("Score, baseline", format="%.1f"),
+            "score_after": st.column_config.NumberColumn("Score, scenario", format="%.1f"),
+            "score_change": st.column_config.NumberColumn("Change (points)", format="%+.1f"),
+            "rank_before": st.column_config.NumberColumn("Rank, baseline", format="%d"),
+            "rank_after": st.column_config.NumberColumn("Rank, scenario", format="%d"),
+            "rank_change": st.column_config.NumberColumn("Rank change", format="%+d"),
         },
     )
     st.download_button("Download scenario (JSON)", scen.to_json(), file_name="scenario.json", mime="application/json")

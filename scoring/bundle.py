@@ -1,0 +1,208 @@
+"""``python -m scoring.bundle``: a download bundle a reader can publish from.
+
+Examples::
+
+    python -m scoring.bundle --out alignment.zip
+    python -m scoring.bundle --out alignment.zip --weights spec.json --preset security_first
+
+The zip holds:
+
+- ``scores.csv``: every panel year, one row per state, readable column names; for each
+  indicator its raw value and how that value came about (observed, estimated, imputed,
+  carried forward or missing).
+- ``spec.json``: the exact spec (feed it back with ``python -m scoring --weights spec.json``).
+- ``sources.csv``: every source, with its tier where the data has one.
+- ``README.md``: the column dictionary (generated from the same table that writes the CSV
+  header, so the two cannot drift), the method in brief, how to cite, and the data version.
+
+The options are those of ``python -m scoring`` (``--weights``, ``--preset``, ``--normalise``,
+``--aggregate``, ``--missing``, ``--min-coverage``, ``--data``) minus the year choice: a bundle
+always covers every year. Bad input exits with status 2 and one line on stderr, like the
+main CLI. The ``python -m scoring`` CSV itself is unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.schema import PILLARS
+from scoring.cli import UsageError, _load_model, _write_atomic, build_parser, make_spec
+from scoring.export import _num, _quote, safe_text
+from scoring.model import Model, ScoreResult
+from scoring.spec import SpecError
+
+STATUS_WORDS = {
+    "observed": "observed",
+    "estimated": "estimated",
+    "imputed": "imputed",
+    "carried_forward": "carried forward",
+}
+
+
+def pillar_label(p: str) -> str:
+    """'western_ties' -> 'Western ties'."""
+    return p.replace("_", " ").capitalize()
+
+
+def columns(catalog: dict) -> list[tuple[str, str]]:
+    """(column name, meaning) of ``scores.csv``, in order: the one source of the header and the dictionary."""
+    cols = [
+        ("Country", "Name of the state."),
+        ("ISO3", "ISO 3166-1 alpha-3 code of the state."),
+        ("Year", "Year the score describes (values as of 31 December)."),
+        ("Score", "Alignment with Moscow, 0-100, one decimal: 100 = closest to Moscow in the panel's range."),
+        ("Rank", "Rank among the 14 states that year; 1 = closest to Moscow. Empty when there is no score."),
+        ("Coverage (%)", "Share of the total weight carried by indicators with a value, whole per cent."),
+    ]
+    for p, desc in PILLARS.items():
+        if any(i.pillar == p for i in catalog.values()):
+            cols.append(
+                (f"{pillar_label(p)} sub-score", f"Score of the {pillar_label(p).lower()} pillar, 0-100 ({desc}).")
+            )
+    for ind in catalog.values():
+        way = "higher = closer to Moscow" if ind.direction == 1 else "higher = farther from Moscow"
+        cols.append((f"{ind.name} ({ind.unit})", f"Raw value of this input, in {ind.unit}; {way}. Empty = missing."))
+        cols.append(
+            (
+                f"{ind.name}: status",
+                "How the value came about: observed, estimated, imputed, carried forward, or missing.",
+            )
+        )
+    return cols
+
+
+def _one_decimal(s: pd.Series) -> pd.Series:
+    """Scores as readers read them: text with exactly one decimal, empty when missing."""
+    return s.map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
+
+
+def scores_frame(result: ScoreResult, panel: pd.DataFrame, catalog: dict) -> pd.DataFrame:
+    """The bundle's score table: every scored year, readable columns (see :func:`columns`)."""
+    t = result.table
+    out = pd.DataFrame(
+        {
+            "Country": t["country"],
+            "ISO3": t["iso3"],
+            "Year": t["year"],
+            "Score": _one_decimal(t["score"]),
+            "Rank": t["rank"],
+            "Coverage (%)": (t["coverage"] * 100).round(0),
+        }
+    )
+    for p in PILLARS:
+        if f"pillar_{p}" in t and any(i.pillar == p for i in catalog.values()):
+            out[f"{pillar_label(p)} sub-score"] = _one_decimal(t[f"pillar_{p}"])
+    p = panel.set_index(["iso3", "year", "indicator"])
+    keys = list(zip(t["iso3"], t["year"], strict=True))
+    for ind in catalog.values():
+        idx = pd.MultiIndex.from_tuples([(i, y, ind.id) for i, y in keys], names=["iso3", "year", "indicator"])
+        rows = p.reindex(idx)
+        out[f"{ind.name} ({ind.unit})"] = rows["value"].to_numpy()
+        out[f"{ind.name}: status"] = rows["status"].map(STATUS_WORDS).fillna("missing").to_numpy()
+    out = out.sort_values(["Year", "ISO3"]).reset_index(drop=True)
+    return out[[c for c, _ in columns(catalog)]]
+
+
+def frame_csv(df: pd.DataFrame) -> str:
+    """CSV text with the export's conventions: plain decimals, integers as integers, empty = missing."""
+    lines = [",".join(_quote(safe_text(c)) for c in df.columns)]
+    for row in df.itertuples(index=False):
+        cells = []
+        for v in row:
+            if isinstance(v, str):
+                cells.append(_quote(safe_text(v)))
+            elif v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                cells.append("")
+            elif float(v) == int(float(v)) and abs(float(v)) < 1e15:
+                cells.append(str(int(float(v))))
+            else:
+                cells.append(_num(v, 4).rstrip("0").rstrip("."))
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def readme(catalog: dict, spec_json: str, version: str, years: tuple[int, ...]) -> str:
+    """The bundle's README: column dictionary, method in brief, how to cite, data version."""
+    dictionary = "\n".join(f"| {c} | {m} |" for c, m in columns(catalog))
+    return f"""# Moscow-alignment index: download bundle
+
+Scores of the 14 non-Russian former Soviet republics, {years[0]}-{years[-1]}, for the spec in `spec.json`.
+Data version: `{version}` (the first 12 hex digits of the SHA-256 of the data manifest; any change to any
+input table changes it).
+
+## Files
+- `scores.csv`: one row per state and year.
+- `spec.json`: the weights and methods used. `python -m scoring --weights spec.json --all-years`
+  reproduces the scores with full precision.
+- `sources.csv`: every source behind the values, with producer, title, address, the year of the figure,
+  the date it was read and, where present, its tier.
+
+## Columns of scores.csv
+| column | meaning |
+|---|---|
+{dictionary}
+
+## The method in brief
+Each input is put on a 0-100 scale where 100 is the end closest to Moscow, using the normalisation
+named in `spec.json`. Inputs are weighted within their pillar and the pillars are weighted against each
+other; the weights are renormalised over the inputs that have a value, and the missing-data policy in
+`spec.json` decides when a state has too little data to be scored. The score is the weighted mean
+(arithmetic or geometric, as named in the spec). Values that are estimated, imputed or carried forward
+are marked in the status columns; missing values are left empty, never filled with zero.
+
+## How to cite
+Moscow-alignment index, data version {version}, spec as in `spec.json`. Cite the producers in
+`sources.csv` for any single figure.
+"""
+
+
+def build_bundle(model: Model, spec, panel: pd.DataFrame, sources: dict, version: str) -> bytes:
+    """The zip file (bytes) for ``spec`` scored on every panel year of ``model``."""
+    spec = spec.replace(years=None)
+    result = model.score(spec)
+    scores = frame_csv(scores_frame(result, panel, model.catalog))
+    src = pd.DataFrame([s.model_dump(mode="json") for s in sources.values()])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (
+            ("scores.csv", scores),
+            ("spec.json", spec.to_json()),
+            ("sources.csv", frame_csv(src)),
+            ("README.md", readme(model.catalog, spec.to_json(), version, tuple(result.years))),
+        ):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed stamp: same input, same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text)
+    return buf.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    from indicators.loader import DATA_DIR, data_version, load_panel, load_sources
+
+    parser = build_parser()
+    parser.prog = "python -m scoring.bundle"
+    parser.description = "Write a zip of every year's scores, the spec, the sources and a README."
+    try:
+        args = parser.parse_args(argv)
+        if args.year is not None or args.all_years:
+            raise UsageError("a bundle always covers every year; drop --year/--all-years")
+        if not args.out:
+            raise UsageError("give --out FILE.zip")
+        model = _load_model(args.data)
+        spec = make_spec(args, model)
+        d = Path(args.data) if args.data else DATA_DIR
+        data = build_bundle(model, spec, load_panel(d), load_sources(d), data_version(d))
+        _write_atomic(args.out, data)
+        return 0
+    except (UsageError, SpecError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
