@@ -284,7 +284,13 @@ function build(state) {
     const row = el("div", "lr-row");
     row.setAttribute("role", "listitem");
     row.dataset.iso3 = iso;
-    const name = el("span", "lr-country", d.names[c]);
+    const name = el("span", "lr-country");
+    const sw = el("span", "lr-dot", "■");
+    sw.setAttribute("aria-hidden", "true");
+    sw.style.color = (d.colours || [])[c] || "#B8BEC6";
+    sw.dataset.colour = (d.colours || [])[c] || "";
+    const nm = el("span", "lr-cname", d.names[c]);
+    name.append(sw, nm);
     const track = el("span", "lr-track");
     const segs = d.parts.map((p) => {
       const s = el("span", "lr-seg");

@@ -31,7 +31,7 @@ import scoring
 from indicators.schema import PILLARS
 from scoring.aggregate import GEO_SHIFT
 from scoring.model import RANK_DECIMALS
-from ui.charts import GREY, PILLAR_COLOURS, _shade
+from ui.charts import COUNTRY_COLOURS, GREY, PILLAR_COLOURS, _shade
 from ui.state import WEIGHT_MAX, WEIGHT_STEP
 
 HERE = Path(__file__).resolve().parent
@@ -125,6 +125,7 @@ def payload(
         "year": int(year),
         "countries": list(model.countries),
         "names": list(model.country_names),
+        "colours": [COUNTRY_COLOURS.get(c, GREY) for c in model.countries],  # one colour per state, every view
         "indicators": [
             {
                 "id": i,

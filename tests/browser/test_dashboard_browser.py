@@ -70,7 +70,7 @@ def test_page_loads_with_the_ranking_of_all_14_states(page, ui, page_model, arti
     r = ui.wait_for_ranking(page)
     assert sorted(r["order"]) == sorted(PANEL_COUNTRIES)
     # One labelled bar per country, as a person reads them.
-    names = page.locator("[data-live-ranking] .lr-country").all_text_contents()
+    names = page.locator("[data-live-ranking] .lr-cname").all_text_contents()
     assert sorted(names) == sorted(PANEL_COUNTRIES.values())
     expected = page_model.expected_ranking(page.url)
     assert ui.same_ranking(r, expected), (r, expected)

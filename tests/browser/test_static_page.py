@@ -120,7 +120,7 @@ def test_offline_it_ranks_the_14_states_as_the_model(chromium, built, model, yea
     try:
         page.goto(page.file_url)
         page.wait_for_selector(f"{LIVE}[data-order*=',']")
-        names = page.locator(".lr-country").all_text_contents()
+        names = page.locator(".lr-cname").all_text_contents()
         assert sorted(names) == sorted(PANEL_COUNTRIES.values())
         assert page.locator(".lr-row").count() == 14
         weights = page.locator(LIVE).evaluate("el => el.liveRanking.weights()")
