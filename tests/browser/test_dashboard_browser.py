@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from indicators.countries import PANEL_COUNTRIES
+from ui.state import preset_label
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -218,7 +219,7 @@ def test_a_shared_link_restores_view_year_and_preset(page, ui):
     ui.wait_idle(page)
     assert page.get_by_role("radio", name="Trends", exact=True).get_attribute("aria-checked") == "true"
     assert page.get_by_role("combobox", name="Year").input_value() == "2020"
-    assert page.get_by_role("combobox", name="Weight preset").input_value() == "security_first"
+    assert page.get_by_role("combobox", name="Weight preset").input_value() == preset_label("security_first")
     assert page.get_by_test_id("stAlert").filter(has_text="link parameters").count() == 0
     # The trends chart: one line per state (plus event markers).
     names = page.evaluate("() => (document.querySelector('.js-plotly-plot').data || []).map(d => d.name)")

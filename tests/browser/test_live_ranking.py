@@ -20,6 +20,7 @@ import scoring
 from benchmarks.harness import is_local
 from indicators.countries import PANEL_COUNTRIES
 from tests.browser.scorer_check import LIVE, check_scorer
+from ui.state import preset_label
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -167,7 +168,7 @@ def test_the_sidebar_preset_moves_the_live_sliders(page, ui, page_model):
     ui.wait_idle(page)
     combo = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Weight preset")
     combo.click()
-    ui.act(page, lambda: page.get_by_role("option", name="security_first").click())
+    ui.act(page, lambda: page.get_by_role("option", name=preset_label("security_first")).click())
     _, pw = page_model.config.presets["security_first"]
     slider = page.get_by_role("slider", name="Security", exact=True)
     deadline = time.monotonic() + 20
