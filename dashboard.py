@@ -41,7 +41,9 @@ def shipped():
     events = events.assign(url=events["source_id"].map(src_url))
     model = scoring.Model.from_panel(panel, catalog)
     examples = {slug(sc.name): sc for sc in scoring.load_example_scenarios(catalog).values()}
-    return panel, catalog, sources, events, model, examples, PageConfig.build(catalog, model, examples)
+    _, pull_measures = indicators.load_poles()
+    pole_weights = {k: m.weight for k, m in pull_measures.items()}  # the poles lens' measure weights
+    return panel, catalog, sources, events, model, examples, PageConfig.build(catalog, model, examples, pole_weights)
 
 
 panel, catalog, sources, events, model, examples, PAGE = shipped()
@@ -67,8 +69,11 @@ def push_state(s: UIState) -> None:
         ss[f"pw_{k}"] = v
     ss["cmp"], ss["hl"] = list(s.compare), list(s.highlight)
     ss["unc"], ss["seed"], ss["floor"], ss["scn"], ss["split"] = s.uncertainty, s.seed, s.floor, s.scenario, s.split
+    for k, v in s.pole_weights.items():
+        ss[f"pm_{k}"] = v
     base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
     ss["edits"] = ss["edit_base"] = base
+    ss["chg_c"], ss["chg_from"], ss["chg_to"], ss["chain"] = s.change_country, s.change_from, s.change_to, s.chain
     ss["edit_ver"] = ss.get("edit_ver", 0) + 1
 
 
@@ -91,6 +96,11 @@ def pull_state() -> UIState:
         scenario=ss["scn"] or "",
         edits=tuple(ss["edits"]),
         split=ss["split"],
+        pole_weights={k: float(ss[f"pm_{k}"]) for k in DEFAULTS.pole_weights},
+        change_country=ss["chg_c"],
+        change_from=ss["chg_from"],
+        change_to=ss["chg_to"],
+        chain=bool(ss["chain"]),
     )
 
 
@@ -111,7 +121,10 @@ def reset_all() -> None:
 
 # Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
 # below are drawn only in their view, so keep their values alive across view switches.
-for _k in ("cmp", "hl", "evk", "unc", "seed", "floor", "scn", "split"):
+for _k in (
+    *("cmp", "hl", "evk", "unc", "seed", "floor", "scn", "split", "chg_c", "chg_from", "chg_to", "chain"),
+    *(f"pm_{k}" for k in DEFAULTS.pole_weights),
+):
     if _k in ss:
         ss[_k] = ss[_k]
 
@@ -137,7 +150,7 @@ with st.sidebar:
     )
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
     st.caption("Move single weights in the **Ranking** view: the ranking follows while you drag.")
-    st.selectbox("Year", YEARS, key="year", help="Scores are computed for every year; the ranking shows this one.")
+    st.selectbox("Year", YEARS, key="year", format_func=PAGE.year_label, help=PAGE.year_help)
     with st.expander("Method", expanded=False):
         st.selectbox(
             "Normalisation",

@@ -20,23 +20,30 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.builders import BUILDER_MODULES, load_builder
-from indicators.loader import DATA_DIR, MANIFEST, TABLES, file_sha256, parse_catalog, validate_events, validate_panel
-from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, SOURCE_COLUMNS
+from indicators.loader import (
+    DATA_DIR,
+    MANIFEST,
+    TABLES,
+    file_sha256,
+    parse_catalog,
+    parse_poles,
+    validate_events,
+    validate_panel,
+    validate_pulls,
+)
+from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, PULL_COLUMNS, SOURCE_COLUMNS
 
 RAW_ENV = "ALIGN_RAW_DIR"
 
 
-def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
-    """Run the builders and return (catalog records, panel, sources, events), validated."""
+def _run(raw: Path, names: tuple[str, ...]):
+    """Run the builders: (catalog, panel, every source by id, events), validated, sources unfiltered."""
     indicators, rows, sources, events = [], [], {}, []
     for name in names:
         out = load_builder(name).build(raw)
         indicators += out.indicators
         rows.append(out.frame())
-        for s in out.sources:
-            if s.source_id in sources and sources[s.source_id] != s:
-                raise ValueError(f"builder {name}: source id {s.source_id} defined twice with different content")
-            sources[s.source_id] = s
+        _add_sources(sources, out.sources, name)
         events.append(out.events_frame())
     catalog = parse_catalog([i.model_dump(mode="json") for i in indicators])
     panel = pd.concat(rows, ignore_index=True)
@@ -46,25 +53,78 @@ def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
     panel["value"] = panel["value"].round(4)
     ev = pd.concat(events, ignore_index=True).sort_values(["iso3", "date", "indicator", "description"])
     ev = validate_events(ev.drop_duplicates().reset_index(drop=True), sources)
-    # Keep only sources that something cites, so sources.csv has no orphans.
-    cited = set(";".join(panel["source_ids"]).split(";")) | set(ev["source_id"])
+    return catalog, panel, sources, ev
+
+
+def _add_sources(sources: dict, new, who: str) -> None:
+    for s in new:
+        if s.source_id in sources and sources[s.source_id] != s:
+            raise ValueError(f"builder {who}: source id {s.source_id} defined twice with different content")
+        sources[s.source_id] = s
+
+
+def _cited_sources(sources: dict, catalog, tables: list[pd.DataFrame], ev: pd.DataFrame, extra=()) -> pd.DataFrame:
+    """Only the sources something cites, so sources.csv has no orphans."""
+    cited = set(ev["source_id"]) | set(extra)
+    for t in tables:
+        cited |= set(";".join(t["source_ids"]).split(";"))
     for ind in catalog.values():
         cited |= set(ind.source_ids)
     unknown = cited - set(sources)
     if unknown:
         raise ValueError(f"catalogue cites unknown source ids: {sorted(unknown)}")
-    src = pd.DataFrame([sources[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
+    return pd.DataFrame([sources[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
+
+
+def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
+    """Run the builders and return (catalog records, panel, sources, events), validated."""
+    catalog, panel, sources, ev = _run(raw, names)
+    src = _cited_sources(sources, catalog, [panel], ev)
     return [catalog[k].model_dump(mode="json") for k in catalog], panel, src, ev
 
 
-def write_tables(out_dir: Path, catalog, panel: pd.DataFrame, sources: pd.DataFrame, events: pd.DataFrame) -> None:
+def run_all(raw: Path):
+    """Every table: (catalog, panel, sources, events, poles catalogue, pulls), validated.
+
+    The pulls (``indicators.builders.poles``) are built after the panel, whose membership and
+    Western-ladder values they read.
+    """
+    from indicators.builders.poles import build_pulls
+
+    catalog, panel, sources, ev = _run(raw, BUILDER_MODULES)
+    out = build_pulls(raw, panel)
+    for s in out.sources:  # the indicator builders' definition of a shared source (e.g. IMF DOTS) wins
+        sources.setdefault(s.source_id, s)
+    poles_rec = out.catalog()
+    poles, measures = parse_poles(poles_rec)
+    pulls = validate_pulls(out.frame(), poles, measures, sources)
+    pulls["value"] = pulls["value"].round(4)
+    extra = [i for m in measures.values() for i in m.source_ids]
+    src = _cited_sources(sources, catalog, [panel, pulls], ev, extra)
+    return [catalog[k].model_dump(mode="json") for k in catalog], panel, src, ev, poles_rec, pulls
+
+
+def write_tables(
+    out_dir: Path,
+    catalog,
+    panel: pd.DataFrame,
+    sources: pd.DataFrame,
+    events: pd.DataFrame,
+    poles: dict | None = None,
+    pulls: pd.DataFrame | None = None,
+) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "catalog.json").write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     opts = dict(index=False, lineterminator="\n", encoding="utf-8")
     panel[PANEL_COLUMNS].to_csv(out_dir / "panel.csv", float_format="%.4f", **opts)
     sources[SOURCE_COLUMNS].to_csv(out_dir / "sources.csv", **opts)
     events[EVENT_COLUMNS].to_csv(out_dir / "events.csv", **opts)
-    lines = [f"{file_sha256(out_dir / t)}  {t}" for t in TABLES]
+    written = ["catalog.json", "panel.csv", "sources.csv", "events.csv"]
+    if poles is not None and pulls is not None:
+        (out_dir / "poles.json").write_text(json.dumps(poles, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        pulls[PULL_COLUMNS].to_csv(out_dir / "pulls.csv", float_format="%.4f", **opts)
+        written += ["poles.json", "pulls.csv"]
+    lines = [f"{file_sha256(out_dir / t)}  {t}" for t in TABLES if t in written]
     (out_dir / MANIFEST).write_text("\n".join(lines) + "\n")
 
 
@@ -81,13 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: raw folder {a.raw} does not exist", file=sys.stderr)
         return 2
     names = tuple(a.only) if a.only else BUILDER_MODULES
-    catalog, panel, sources, events = run_builders(a.raw, names)
     if a.only:
+        catalog, panel, sources, events = run_builders(a.raw, names)
         print(panel.pivot_table(index=["indicator", "iso3"], columns="year", values="value").round(1).to_string())
         return 0
-    write_tables(a.out, catalog, panel, sources, events)
+    catalog, panel, sources, events, poles, pulls = run_all(a.raw)
+    write_tables(a.out, catalog, panel, sources, events, poles, pulls)
     print(
-        f"wrote {len(catalog)} indicators, {len(panel)} values, {len(sources)} sources, {len(events)} events to {a.out}"
+        f"wrote {len(catalog)} indicators, {len(panel)} values, {len(sources)} sources, {len(events)} events, "
+        f"{len(pulls)} pull values to {a.out}"
     )
     return 0
 

@@ -16,11 +16,21 @@ import pandas as pd
 from pydantic import ValidationError
 
 from indicators.countries import ALL_COUNTRIES, YEARS
-from indicators.schema import EVENT_COLUMNS, PANEL_COLUMNS, SOURCE_COLUMNS, STATUSES, Indicator, Source
+from indicators.schema import (
+    EVENT_COLUMNS,
+    PANEL_COLUMNS,
+    PULL_COLUMNS,
+    SOURCE_COLUMNS,
+    STATUSES,
+    Indicator,
+    Pole,
+    PullMeasure,
+    Source,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "MANIFEST.sha256"
-TABLES = ("catalog.json", "panel.csv", "sources.csv", "events.csv")
+TABLES = ("catalog.json", "panel.csv", "sources.csv", "events.csv", "poles.json", "pulls.csv")
 
 
 class DataError(ValueError):
@@ -199,6 +209,92 @@ def load_panel(data_dir: Path | str | None = None, verify: bool = True) -> pd.Da
 def load_events(data_dir: Path | str | None = None) -> pd.DataFrame:
     d = Path(data_dir or DATA_DIR)
     return validate_events(_read_csv(d / "events.csv"), load_sources(d), d / "events.csv")
+
+
+def parse_poles(record: dict, path: Path | str = "poles.json") -> tuple[dict[str, Pole], dict[str, PullMeasure]]:
+    """The poles catalogue: ({pole id: Pole}, {measure id: PullMeasure}), in file order."""
+    if not isinstance(record, dict) or set(record) != {"poles", "measures"}:
+        raise _err(path, None, "must be an object with exactly the keys 'poles' and 'measures'")
+    out = []
+    for key, model in (("poles", Pole), ("measures", PullMeasure)):
+        items: dict = {}
+        for i, rec in enumerate(record[key]):
+            try:
+                obj = model.model_validate(rec)
+            except ValidationError as e:
+                first = e.errors()[0]
+                loc = ".".join(str(p) for p in first["loc"])
+                raise _err(path, None, f"{key} #{i + 1} ({rec.get('id', '?')}): {loc}: {first['msg']}") from None
+            if obj.id in items:
+                raise _err(path, None, f"{key} id {obj.id!r} appears twice")
+            items[obj.id] = obj
+        out.append(items)
+    return out[0], out[1]
+
+
+def validate_pulls(
+    df: pd.DataFrame,
+    poles: dict[str, Pole],
+    measures: dict[str, PullMeasure],
+    sources: dict[str, Source],
+    path: Path | str = "pulls.csv",
+    years: tuple[int, ...] = YEARS,
+) -> pd.DataFrame:
+    """Check the pulls table like the panel: known country, year, measure and pole; a number in
+    0-100; a known status; at least one known source; one row per (iso3, year, measure, pole)."""
+    missing = [c for c in PULL_COLUMNS if c not in df.columns]
+    if missing:
+        raise _err(path, None, f"missing columns {missing}")
+    df = df[PULL_COLUMNS].copy()
+    df["note"] = df["note"].fillna("").astype(str)
+    df["source_ids"] = df["source_ids"].fillna("").astype(str)
+    rownum = np.arange(len(df)) + 2
+
+    def fail(mask, problem):
+        if mask.any():
+            i = int(np.flatnonzero(np.asarray(mask))[0])
+            raise _err(path, int(rownum[i]), problem(df.iloc[i]))
+
+    fail(~df["iso3"].isin(list(ALL_COUNTRIES)), lambda r: f"unknown country code {r['iso3']!r}")
+    fail(~df["measure"].isin(list(measures)), lambda r: f"unknown measure {r['measure']!r}")
+    fail(~df["pole"].isin(list(poles)), lambda r: f"unknown pole {r['pole']!r}")
+    year = pd.to_numeric(df["year"], errors="coerce")
+    fail(~year.isin(years), lambda r: f"year {r['year']!r} is outside the panel {years[0]}-{years[-1]}")
+    df["year"] = year.astype(int)
+    value = pd.to_numeric(df["value"], errors="coerce")
+    fail(value.isna(), lambda r: f"value {r['value']!r} is not a number (missing values are left out, not written)")
+    df["value"] = value.astype(float)
+    fail(~df["value"].between(0.0, 100.0), lambda r: f"value {r['value']} of {r['measure']} is outside 0-100")
+    fail(~df["status"].isin(STATUSES), lambda r: f"status {r['status']!r} is not one of {list(STATUSES)}")
+    fail(
+        df["source_ids"].str.strip() == "",
+        lambda r: f"{r['measure']} {r['pole']} {r['iso3']} {r['year']} has no source",
+    )
+    known = set(sources)
+    unknown = df["source_ids"].map(lambda s: any(x not in known for x in s.split(";")))
+    fail(unknown, lambda r: f"source id(s) {r['source_ids']!r} not found in sources.csv")
+    dup = df.duplicated(["iso3", "year", "measure", "pole"], keep="first")
+    fail(dup, lambda r: f"duplicate row for {r['iso3']} {r['year']} {r['measure']} {r['pole']}")
+    return df.reset_index(drop=True)
+
+
+def load_poles(data_dir: Path | str | None = None) -> tuple[dict[str, Pole], dict[str, PullMeasure]]:
+    """The poles catalogue (``data/poles.json``): poles and pull measures."""
+    path = Path(data_dir or DATA_DIR) / "poles.json"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise _err(path, None, f"cannot be read as JSON: {e}") from None
+    return parse_poles(record, path)
+
+
+def load_pulls(data_dir: Path | str | None = None, verify: bool = True) -> pd.DataFrame:
+    """The pulls table (iso3, year, measure, pole, value, status, source_ids, note), validated."""
+    d = Path(data_dir or DATA_DIR)
+    if verify:
+        verify_manifest(d)
+    poles, measures = load_poles(d)
+    return validate_pulls(_read_csv(d / "pulls.csv"), poles, measures, load_sources(d), d / "pulls.csv")
 
 
 @lru_cache(maxsize=1)

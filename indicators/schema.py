@@ -98,3 +98,42 @@ class Indicator(BaseModel):
         if self.levels is None or value is None or value != value:
             return None
         return self.levels.get(int(round(value)))
+
+
+# --------------------------------------------------------------------------- the poles lens
+#: Columns of ``data/pulls.csv``, in order (one value per country, year, measure and pole).
+PULL_COLUMNS = ["iso3", "year", "measure", "pole", "value", "status", "source_ids", "note"]
+
+
+class Pole(BaseModel):
+    """A centre of gravity a state can be pulled toward, and how each measure represents it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    corner: bool = Field(description="True: a corner of the triangle, part of the normalised position")
+    definition: str = Field(min_length=20)
+    un_votes: tuple[str, ...] = Field(
+        description="ISO3 codes whose UN votes stand for the pole; agreement is averaged over them"
+    )
+    trade_partners: tuple[str, ...] = Field(description="ISO3 partner codes summed for the pole's trade share")
+    arms_suppliers: tuple[str, ...] = Field(
+        description="ISO3 codes of the SIPRI suppliers summed for the pole's arms share (SUN = Soviet Union)"
+    )
+    ties: str = Field(min_length=10, description="Which institutional ties count for this pole, and how")
+
+
+class PullMeasure(BaseModel):
+    """One measure of a pole's pull, 0-100 for every pole, with its default weight in the position."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    unit: str
+    definition: str = Field(min_length=40)
+    coding_rule: str = Field(min_length=20)
+    years_note: str = ""
+    weight: float = Field(ge=0, description="Default weight in the position")
+    source_ids: tuple[str, ...] = Field(min_length=1)

@@ -59,7 +59,16 @@ Public API (stable; the dashboard wires widgets to these)::
            score_before, score_after, score_change, rank_before, rank_after, rank_change)
            (pass before=model to reuse the cached normalisation; scoring.scenarios.changed(df) keeps moved rows)
 
-Command line: ``python -m scoring --help`` (CSV of scores), ``python -m scoring.bench``
+    # change over time (scoring.diff, scoring.composition; formulas in their docstrings)
+    explain_change(model, spec, year_from, year_to, countries=None) -> DataFrame: per country one row per
+           shared indicator, one 'composition' row and one 'total' row; the parts add up exactly to total
+    chain_linked(model, spec, anchor) -> DataFrame (iso3, country, year, score, chained, step, composition)
+    composition_table(result) -> DataFrame (iso3, year, used, missing, entered, left, provisional)
+    provisional_years(model, spec) -> tuple of years where most states have coverage < 1
+    result.used (ndarray[year, country, indicator] bool), result.missing_indicators() (ndarray of ';'-joined ids)
+
+Command line: ``python -m scoring --help`` (CSV of scores), ``python -m scoring.diff --help``
+(why scores moved between two years), ``python -m scoring.bench``
 (timings), ``python -m scoring.golden --write`` (regenerate tests/golden/scores_default.csv).
 """
 

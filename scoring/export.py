@@ -32,14 +32,16 @@ def _num(v: object, decimals: int = DECIMALS) -> str:
 
 
 def scores_csv(result: ScoreResult) -> str:
-    """CSV text of ``result.table``: iso3, country, year, score, rank, coverage, pillar_*, contrib_*.
+    """CSV text of ``result.table``: iso3, country, year, score, rank, coverage, pillar_*, contrib_*,
+    then ``missing_indicators``: the weighted indicators without a value for that score (ids joined by
+    ``;``, empty when none is missing), so a move caused by data entering or leaving can be told apart.
 
     Rows sorted by year then ISO3; numbers as plain decimals with 4 decimals, ranks and
     years as integers, missing values as empty cells; text cells neutralised against
     formula injection; ``\\n`` line endings. The same bytes whatever calls it.
     """
-    df = result.table
-    text_cols = ("iso3", "country")
+    df = result.table.assign(missing_indicators=result.missing_indicators().ravel())
+    text_cols = ("iso3", "country", "missing_indicators")
     int_cols = ("year", "rank")
     lines = [",".join(_quote(safe_text(c)) for c in df.columns)]
     cols = list(df.columns)

@@ -70,6 +70,18 @@ class ScoreResult:
     pillar_scores: np.ndarray  # (Y, C, P)
     contributions: np.ndarray  # (Y, C, I)
     diagnostics: tuple[str, ...] = field(default=())
+    #: (Y, C, I) True where a weighted indicator had a value: the indicators each score used.
+    used: np.ndarray | None = field(default=None)
+
+    def missing_indicators(self) -> np.ndarray:
+        """(Y, C) text: the weighted indicators without a value for each score, ``;``-separated ("" = none)."""
+        weighted = self.effective_weights > 0
+        used = self.used if self.used is not None else np.ones(self.contributions.shape, dtype=bool)
+        ids = np.array(self.indicators, dtype=object)
+        out = np.empty(self.score.shape, dtype=object)
+        for idx in np.ndindex(self.score.shape):
+            out[idx] = ";".join(ids[weighted & ~used[idx]])
+        return out
 
     @property
     def weights(self) -> pd.Series:
@@ -277,4 +289,5 @@ class Model:
             pillar_scores=pillars,
             contributions=contrib,
             diagnostics=tuple(notes),
+            used=~np.isnan(x) & (w > 0),
         )

@@ -115,7 +115,9 @@ def test_preset_and_reset():
     assert at.session_state["pw_security"] == at.session_state["pw_economy"]
 
 
-@pytest.mark.parametrize("view", ["compare", "trends", "map", "robustness", "scenarios", "data", "method", "upload"])
+@pytest.mark.parametrize(
+    "view", ["compare", "trends", "map", "poles", "robustness", "scenarios", "data", "method", "upload"]
+)
 def test_every_view_renders(view):
     at = run({"view": view, "scn": "armenia_leaves_the_csto"})
     assert not at.exception, [e.value for e in at.exception]

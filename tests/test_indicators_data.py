@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from indicators import DataError, load_catalog, load_panel
-from indicators.build import run_builders, write_tables
+from indicators.build import run_all, write_tables
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.loader import DATA_DIR, TABLES, verify_manifest
 
@@ -110,8 +110,7 @@ def test_manifest_matches_shipped_files():
 
 
 def test_build_reproduces_committed_tables(raw_dir, tmp_path):
-    catalog, panel, sources, events = run_builders(raw_dir)
-    write_tables(tmp_path, catalog, panel, sources, events)
+    write_tables(tmp_path, *run_all(raw_dir))
     for t in TABLES + ("MANIFEST.sha256",):
         assert (tmp_path / t).read_bytes() == (DATA_DIR / t).read_bytes(), (
             f"data/{t} differs from a fresh build: run `make data` and commit the result"

@@ -30,7 +30,11 @@ def test_default_scores_match_the_golden_file():
     assert got[["iso3", "year"]].equals(want[["iso3", "year"]]), f"rows differ; {hint}"
     bad_rank = got["rank"].fillna(-1).astype(int) != want["rank"].fillna(-1).astype(int)
     assert not bad_rank.any(), f"{int(bad_rank.sum())} rank(s) differ, e.g. {_where(got, bad_rank)}; {hint}"
-    num = [c for c in want.columns if c not in ("iso3", "country", "year", "rank")]
+    text = ("iso3", "country", "year", "rank", "missing_indicators")
+    if "missing_indicators" in want:
+        bad = got["missing_indicators"].fillna("") != want["missing_indicators"].fillna("")
+        assert not bad.any(), f"the missing indicators differ, e.g. {_where(got, bad)}; {hint}"
+    num = [c for c in want.columns if c not in text]
     a, b = got[num].to_numpy(dtype=float), want[num].to_numpy(dtype=float)
     off = (np.isnan(a) != np.isnan(b)) | (np.abs(np.nan_to_num(a) - np.nan_to_num(b)) > TOLERANCE)
     rows = off.any(axis=1)

@@ -351,9 +351,12 @@ def test_scores_csv_format_and_formula_injection():
     m = Model(cube, cat, ("ARM", "AZE"), (2020,), country_names={"ARM": "=HYPERLINK(1)", "AZE": '+cmd, "x"'})
     text = scores_csv(m.score(ScoringSpec(normalisation="goalposts", missing="renormalise")))
     lines = text.splitlines()
-    assert lines[0] == "iso3,country,year,score,rank,coverage,pillar_security,pillar_economy,contrib_a,contrib_b"
+    assert lines[0] == (
+        "iso3,country,year,score,rank,coverage,pillar_security,pillar_economy,contrib_a,contrib_b,missing_indicators"
+    )
     assert lines[1].startswith("ARM,'=HYPERLINK(1),2020,25.0000,2,1.0000,0.0000,50.0000,0.0000,25.0000")
     assert lines[2].startswith('AZE,"\'+cmd, ""x""",2020,100.0000,1,0.5000,100.0000,,100.0000,')
+    assert lines[1].endswith(",") and lines[2].endswith(",b")  # the weighted indicators without a value
     assert "e-" not in text and "e+" not in text
     assert text.endswith("\n")
     df = pd.read_csv(__import__("io").StringIO(text))

@@ -232,11 +232,15 @@ def trend_figure(
     highlight: list[str] | None = None,
     events: pd.DataFrame | None = None,
     title: str = "Moscow-alignment score by year (0–100)",
+    notes: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Score lines per country over the years. Highlighted countries get colours, others grey.
 
     ``events`` (optional): iso3, date, description, url — one marker per highlighted country
     and year on its line (see :func:`event_markers`), bigger when the year has more events.
+    ``notes`` (optional): iso3, year, provisional (bool), note (hover text). A provisional
+    point (its indicator set differs from the year before) is drawn hollow and the segment
+    leading to it dashed; ``note`` is added to every point's hover.
     """
     highlight = [h for h in (highlight or []) if h in set(scores["iso3"])]
     fig = go.Figure()
@@ -249,20 +253,56 @@ def trend_figure(
     )
     # The events of a year ride on the line's own point, so its hover (which wins over the diamond's) lists them.
     event_text = {(i, y): f"<br><br>{t}" for i, y, t in zip(marks["iso3"], marks["year"], marks["text"], strict=True)}
+    nt = notes.set_index(["iso3", "year"]) if notes is not None else None
     for iso in order:
         s = scores[scores["iso3"] == iso].sort_values("year")
         on = iso in colour or not highlight
+        line_colour = colour.get(iso, GREY)
+        width = 3 if iso in colour else 1.5
+        name = s["country"].iloc[0]
+        prov = np.zeros(len(s), dtype=bool)
+        text = [""] * len(s)
+        if nt is not None:
+            keys = list(zip([iso] * len(s), s["year"], strict=True))
+            prov = np.array([bool(nt["provisional"].get(k, False)) for k in keys])
+            text = [str(nt["note"].get(k, "")) for k in keys]
+        xs, ys = s["year"].tolist(), s["score"].tolist()
+        for dashed in (False, True):  # segments: solid between complete years, dashed into a provisional year
+            sx, sy = [], []
+            for k in range(1, len(xs)):
+                if bool(prov[k]) == dashed:
+                    sx += [xs[k - 1], xs[k], None]
+                    sy += [ys[k - 1], ys[k], None]
+            if sx:
+                fig.add_trace(
+                    go.Scatter(
+                        x=sx,
+                        y=sy,
+                        mode="lines",
+                        name=name,
+                        legendgroup=iso,
+                        showlegend=False,
+                        line=dict(color=line_colour, width=width, dash="dash" if dashed else "solid"),
+                        opacity=1.0 if on else 0.55,
+                        hoverinfo="skip",
+                    )
+                )
         fig.add_trace(
             go.Scatter(
-                x=s["year"],
-                y=s["score"],
-                mode="lines+markers",
-                name=s["country"].iloc[0],
-                line=dict(color=colour.get(iso, GREY), width=3 if iso in highlight else 1.5),
-                marker=dict(size=5 if on else 3),
+                x=xs,
+                y=ys,
+                mode="markers",
+                name=name,
+                legendgroup=iso,
+                marker=dict(
+                    size=(7 if on else 5) + 2 * prov,
+                    symbol=["circle-open" if p else "circle" for p in prov],
+                    color=line_colour,
+                    line=dict(width=2, color=line_colour),
+                ),
                 opacity=1.0 if on else 0.55,
-                customdata=[event_text.get((iso, y), "") for y in s["year"]],
-                hovertemplate="<b>%{fullData.name}</b> %{x}: %{y:.1f}%{customdata}<extra></extra>",
+                text=[t + event_text.get((iso, y), "") for t, y in zip(text, xs, strict=True)],
+                hovertemplate="<b>%{fullData.name}</b> %{x}: %{y:.1f}%{text}<extra></extra>",
             )
         )
     if len(marks):
@@ -305,6 +345,54 @@ def trend_figure(
         legend=dict(font_size=11),
     )
     return fig
+
+
+def change_waterfall(
+    parts: pd.DataFrame, score_from: float, score_to: float, year_from: int, year_to: int, country: str
+) -> go.Figure:
+    """Waterfall from the earlier score to the later one: one bar per part, in the order given.
+
+    ``parts``: label, change, hover (text shown on hover, e.g. the raw values behind the part).
+    The first bar is the score in ``year_from``, the last the score in ``year_to``; the parts in
+    between add up to the difference (checked by the caller's model, not here).
+    """
+    labels = [f"{year_from} score", *parts["label"], f"{year_to} score"]
+    hover = [
+        f"Score in {year_from}: {score_from:.2f}",
+        *[
+            f"<b>{lab}</b>: {c:+.2f} points<br>{h}"
+            for lab, c, h in zip(parts["label"], parts["change"], parts["hover"], strict=True)
+        ],
+        f"Score in {year_to}: {score_to:.2f}<br>change {score_to - score_from:+.2f}",
+    ]
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            y=[score_from, *parts["change"], score_to],
+            measure=["absolute", *["relative"] * len(parts), "total"],
+            text=[f"{score_from:.1f}", *[f"{c:+.2f}" for c in parts["change"]], f"{score_to:.1f}"],
+            textposition="outside",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            increasing=dict(marker=dict(color="#D55E00")),  # toward Moscow
+            decreasing=dict(marker=dict(color="#0072B2")),  # away from Moscow
+            totals=dict(marker=dict(color="#7B8794")),
+            connector=dict(line=dict(color="#9AA5B1", width=1)),
+            cliponaxis=False,
+        )
+    )
+    lo, hi = min(score_from, score_to), max(score_from, score_to)
+    run = np.cumsum([score_from, *parts["change"]])
+    lo, hi = min(lo, float(run.min())), max(hi, float(run.max()))
+    pad = max(2.0, (hi - lo) * 0.25)
+    return _layout(
+        fig,
+        f"What changed for {country}, {year_from} → {year_to} (orange = toward Moscow, blue = away)",
+        height=460,
+        showlegend=False,
+        yaxis=dict(title="score (0–100)", range=[max(0.0, lo - pad), min(100.0, hi + pad) + 2]),
+        xaxis=dict(automargin=True, tickangle=-25),
+    )
 
 
 def pillar_compare_figure(table: pd.DataFrame, pillars: dict[str, str], year: int) -> go.Figure:

@@ -266,7 +266,9 @@ function build(state) {
     box.append(el("summary", null, p.label + " indicators"));
     for (const ind of d.indicators.filter((i) => i.pillar === p.id)) {
       const arrow = ind.direction === 1 ? "↑ " : "↓ ";
-      const row = slider("indicator", ind.id, ind.name, arrow + ind.unit, state.iw[ind.id]);
+      const way = ind.direction === 1 ? "higher = closer to Moscow" : "higher = farther from Moscow";
+      const hint = (ind.definition ? ind.definition + "\n\n" : "") + arrow + way + ". Unit: " + ind.unit + ".";
+      const row = slider("indicator", ind.id, ind.name, hint, state.iw[ind.id]);
       row.querySelector(".lr-name").textContent = arrow + ind.name;
       box.append(row);
     }

@@ -133,6 +133,7 @@ def payload(
                 "pillar": model.pillar_of[k],
                 "direction": int(cat[i].direction),
                 "unit": cat[i].unit,
+                "definition": cat[i].definition,
             }
             for k, i in enumerate(model.indicators)
         ],

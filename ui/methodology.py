@@ -46,7 +46,41 @@ def method_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def methodology_markdown(catalog: dict, sources: dict) -> str:
+def poles_markdown(poles: dict, measures: dict, sources: dict) -> str:
+    """The poles lens (``scoring.pulls``), written for readers from the poles catalogue."""
+    out = [
+        "### A second lens: between the poles",
+        "The view *Between the poles* does **not** change the Moscow-alignment score. It asks a different "
+        "question: when a state's ties to Moscow loosen, do they move toward the West, toward Beijing, or toward "
+        "nobody? For each state and year it measures the pull of each pole on the same kinds of data (each value "
+        "0–100, cited and flagged like the panel's) and places the state in a triangle.",
+        "#### Poles",
+    ]
+    for p in poles.values():
+        corner = "corner of the triangle" if p.corner else "reported, not a corner"
+        out.append(f"- **{p.name}** ({corner}): {p.definition} *Ties:* {p.ties}")
+    out.append("#### Measures")
+    for m in measures.values():
+        srcs = ", ".join(f"[{sources[s].producer}]({sources[s].url})" for s in m.source_ids if s in sources)
+        out += [
+            f"- **{m.name}** ({m.unit}, default weight {m.weight:g}): {m.definition} "
+            f"*Coding rule:* {m.coding_rule}" + (f" *Years:* {m.years_note}" if m.years_note else ""),
+        ]
+        if srcs:
+            out[-1] += f" *Sources:* {srcs}"
+    out += [
+        "#### Position",
+        "For each state, year and measure, the corner poles' values are divided by their sum: the measure's "
+        "shares of the pull, $s_{m,p} = v_{m,p} / \\sum_q v_{m,q}$. The position is the weighted mean of those "
+        "shares over the measures, $\\pi_p = \\sum_m w_m s_{m,p} / \\sum_m w_m$, so the three shares add up "
+        "to 1. A pole with no value in any weighted measure is left out (the state is drawn without it, and the "
+        "page says so); a measure missing one pole's value is left out for that state and year, so a gap never "
+        "reads as zero; a state and year with no usable measure has no position.",
+    ]
+    return "\n\n".join(out)
+
+
+def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None, measures: dict | None = None) -> str:
     out = [
         "## Methodology",
         "Each state gets a score from 0 to 100 per year: **100 = closest to Moscow** within the range the panel "
@@ -85,6 +119,23 @@ def methodology_markdown(catalog: dict, sources: dict) -> str:
     ):
         out.append(f"### {heading}")
         out += [f"- **{method_label(n)}**: {METHOD_TEXT[n]}" for n in names]
+    out += [
+        "### Change over time",
+        "Why did a state move? For two years, the page splits the change in its score into parts that add up "
+        "exactly to it. Let $S$ be the indicators both years have and $a_i(S)$ indicator $i$'s share of a score "
+        "built on $S$. Each shared indicator gets the part $a_i(S)\\,(v_i^{later} - v_i^{earlier})$: its "
+        "contribution at the later year minus at the earlier one. One **composition** part holds the rest: the "
+        "effect of indicators that have a value in only one of the two years, including how their presence "
+        "reweights the others. With the geometric mean the same split is made on $\\ln(v + 1)$ and rescaled, "
+        "so the parts still add up exactly. Normalisation uses every year of the panel, so it adds no part of "
+        "its own.",
+        "A year whose set of indicators differs from the year before is **provisional** for that state: the "
+        "trend chart draws it hollow, with a dashed segment, and names what entered or left. By default the "
+        "trends **hold the composition fixed** (chain-linking): each year-to-year step counts only the "
+        "indicators both years have, and the line is anchored on the actual score of the selected year, so no "
+        "line jumps because data appeared or disappeared. A year is marked provisional in the year picker when "
+        "more than half of the states have less than full coverage.",
+    ]
     out.append("### Weight presets")
     out += [f"- **{preset_label(k)}**: {p.rationale}" for k, p in scoring.PRESETS.items()]
     out += [
@@ -98,4 +149,6 @@ def methodology_markdown(catalog: dict, sources: dict) -> str:
         "Missing values are never filled silently: the missing-data policy decides whether weights are "
         "renormalised over the indicators present or the score is withheld below the coverage threshold.",
     ]
+    if poles and measures:
+        out.append(poles_markdown(poles, measures, sources))
     return "\n\n".join(out)

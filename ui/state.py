@@ -17,6 +17,9 @@ Parameters (all optional)::
     split   ranking bars split by 'pillar' or 'indicator'
 
     ``preset=custom`` marks weights moved by hand; ``w``/``pw`` are then read against the default preset.
+    pm      measure:weight,... of the poles lens (0-10; un_votes, trade, arms, ties)
+    cc      country explained in 'What changed'  cf, ct  its from/to years (default: the year before `year`, `year`)
+    chain   0 = trends show actual scores; 1 (default) = composition held fixed (chain-linked)
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ VIEWS: dict[str, str] = {
     "ranking": "Ranking",
     "compare": "Compare",
     "trends": "Trends",
+    "change": "What changed",
     "map": "Map",
+    "poles": "Between the poles",
     "robustness": "Robustness",
     "scenarios": "What-if",
     "data": "Data & sources",
@@ -71,6 +76,12 @@ class UIState:
     scenario: str = ""
     edits: tuple[tuple[str, int, str, float], ...] = ()
     split: str = "pillar"
+    #: Weights of the poles lens' measures (``scoring.pulls``), on the sliders' 0-10 scale.
+    pole_weights: dict[str, float] = field(default_factory=dict)
+    change_country: str = "ARM"
+    change_from: int | None = None  # None: the year before `year` (see change_years)
+    change_to: int | None = None  # None: `year`
+    chain: bool = True
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -195,9 +206,37 @@ def parse_query(
             parsed.append(row)
         edits = tuple(parsed[:MAX_URL_EDITS])
 
+    change_from, change_to = s.change_from, s.change_to
+    for key in ("cf", "ct"):
+        if key in p:
+            try:
+                y = int(p[key])
+                if y not in years:
+                    raise ValueError
+                change_from, change_to = (y, change_to) if key == "cf" else (change_from, y)
+            except ValueError:
+                notices.append(f"URL parameter '{key}': {p[key]!r} is not a panel year; using the default")
+    chain = s.chain
+    if "chain" in p:
+        if p["chain"] in ("0", "1"):
+            chain = p["chain"] == "1"
+        else:
+            notices.append(f"URL parameter 'chain': {p['chain']!r} must be 0 or 1; using {int(chain)}")
+    change_country = s.change_country
+    if "cc" in p:
+        if p["cc"].strip().upper() in countries:
+            change_country = p["cc"].strip().upper()
+        else:
+            notices.append(f"URL parameter 'cc': unknown country code {p['cc']!r}; using {change_country}")
+
     return replace(
         s,
         edits=edits,
+        pole_weights=_pairs(p.get("pm", ""), s.pole_weights, "pm", notices) if s.pole_weights else s.pole_weights,
+        change_country=change_country,
+        change_from=change_from,
+        change_to=change_to,
+        chain=chain,
         view=view,
         year=year,
         preset=preset,
@@ -222,12 +261,25 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def change_years(state: UIState, years: tuple[int, ...]) -> tuple[int, int]:
+    """The (from, to) years of the 'What changed' view: the state's, else the year before the selected
+    year and the selected year (the first two panel years when the first is selected)."""
+    k = years.index(state.year) if state.year in years else len(years) - 1
+    k = max(k, 1)
+    return (
+        state.change_from if state.change_from is not None else years[k - 1],
+        state.change_to if state.change_to is not None else years[k],
+    )
+
+
 #: Parameters written even when they equal the default, so a link keeps its meaning when a default moves
 #: (e.g. the default year when a new year of data arrives).
-ALWAYS = ("view", "year", "preset", "split", "cmp", "hl", "unc", "seed", "floor")
+ALWAYS = ("view", "year", "preset", "split", "cmp", "hl", "unc", "seed", "floor", "cc", "chain")
 
 
-def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[dict, dict]]) -> dict[str, str]:
+def encode_query(
+    state: UIState, defaults: UIState, presets: Mapping[str, tuple[dict, dict]], years: tuple[int, ...] = ()
+) -> dict[str, str]:
     """The query parameters for a state: the view, year, preset and every view option always; methods,
     weights and scenario only where they differ from the defaults (weights: from the preset's)."""
     q: dict[str, str] = {}
@@ -260,6 +312,16 @@ def encode_query(state: UIState, defaults: UIState, presets: Mapping[str, tuple[
         q["pw"] = dpw
     q["cmp"] = ",".join(state.compare)
     q["hl"] = ",".join(state.highlight)
+    dpm = ",".join(f"{k}:{_fmt(v)}" for k, v in state.pole_weights.items() if defaults.pole_weights.get(k) != v)
+    if dpm:
+        q["pm"] = dpm
+    q["cc"] = state.change_country
+    q["chain"] = str(int(state.chain))
+    chosen = (state.change_from, state.change_to)
+    if None not in chosen and (
+        not years or chosen != change_years(replace(state, change_from=None, change_to=None), years)
+    ):
+        q["cf"], q["ct"] = str(state.change_from), str(state.change_to)
     if state.edits and len(state.edits) <= MAX_URL_EDITS:
         q["ed"] = "~".join(f"{i}:{y}:{k}:{_fmt(v)}" for i, y, k, v in state.edits)
     return q
@@ -300,12 +362,15 @@ class PageConfig:
     countries: tuple[str, ...]
     scenarios: tuple[str, ...]
     indicators: tuple[str, ...]
+    #: Years whose scores rest on incomplete data for most states (default weights; scoring.composition).
+    provisional: tuple[int, ...] = ()
 
     @classmethod
-    def build(cls, catalog, model, scenario_keys=()) -> PageConfig:
+    def build(cls, catalog, model, scenario_keys=(), pole_weights: Mapping[str, float] | None = None) -> PageConfig:
         import scoring
         from indicators.countries import PANEL_COUNTRIES
         from indicators.schema import PILLARS
+        from scoring.composition import provisional_years
 
         presets = ui_presets(catalog, PILLARS)
         preset = "equal" if "equal" in presets else next(iter(presets))
@@ -322,6 +387,7 @@ class PageConfig:
             min_coverage=spec0.min_coverage,
             compare=("ARM", "KAZ", "GEO"),
             highlight=("ARM", "BLR", "GEO", "KAZ", "UKR"),
+            pole_weights=dict(pole_weights or {}),
         )
         methods = {
             "norm": tuple(scoring.NORMALISERS),
@@ -336,6 +402,7 @@ class PageConfig:
             tuple(PANEL_COUNTRIES),
             ("",) + tuple(scenario_keys),
             tuple(catalog),
+            provisional_years(model, spec0),
         )
 
     def parse(self, params: Mapping[str, str | list[str]]) -> UIState:
@@ -351,7 +418,18 @@ class PageConfig:
         )
 
     def encode(self, state: UIState) -> dict[str, str]:
-        return encode_query(state, self.defaults, self.presets)
+        return encode_query(state, self.defaults, self.presets, self.years)
+
+    def year_label(self, year: int) -> str:
+        """The year as the year picker shows it: marked when its scores are provisional."""
+        return f"{year} · provisional" if year in self.provisional else str(year)
+
+    #: Help of the year picker, explaining the mark.
+    year_help = (
+        "Scores are computed for every year; the ranking shows this one. 'provisional': most states lack a "
+        "value for part of the weighted indicators that year (default weights), so their scores rest on fewer "
+        "indicators and can move for that reason alone; 'What changed' splits any move into its parts."
+    )
 
 
 def spec_from_state(state: UIState, year: int | None = None):

@@ -3,7 +3,7 @@ request recorder that refuses anything leaving this machine, and helpers that re
 page the way a person sees it.
 
 The server is started once per session from the project root (so `.streamlit/config.toml`
-and `static/` apply) on a free 127.0.0.1 port and stopped at teardown. Every request the
+and `static/` apply) on a free 127.0.0.1 port (or $ALIGN_BROWSER_PORT) and stopped at teardown. Every request the
 browser makes is recorded; a request to any host other than localhost/127.0.0.1 is aborted
 and fails the test that made it. The server, Chromium and the in-page JavaScript come from
 benchmarks/harness.py, which the benchmarks share.
@@ -59,9 +59,8 @@ def server(artifacts) -> Server:
     if not chromium_available():
         pytest.skip(f"Chromium not found at {CHROMIUM} (make chromium)")
     log_path = artifacts / "streamlit-browser-tests.log"
-    # ALIGN_BROWSER_PORT pins the port (on a shared machine each engineer has a range); default: a free one.
-    port = int(os.environ["ALIGN_BROWSER_PORT"]) if os.environ.get("ALIGN_BROWSER_PORT") else None
-    proc, base = serve(port=port, log_path=log_path)
+    port = os.environ.get("ALIGN_BROWSER_PORT")  # a fixed port where the machine assigns one; else a free one
+    proc, base = serve(port=int(port) if port else None, log_path=log_path)
     try:
         yield Server(base, proc, log_path)
     finally:

@@ -9,11 +9,12 @@ from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from ui import charts
 from ui.context import LEGEND, ViewContext
+from ui.views.change import link_button, trend_series
 from ui.widgets import PLOT_CONFIG, chosen_events, events_table
 
 
 def render(ctx: ViewContext) -> None:
-    year, result, years = ctx.year, ctx.result, ctx.page.years
+    year, years = ctx.year, ctx.page.years
     sel = st.multiselect(
         "Countries to compare (2–4)",
         list(PANEL_COUNTRIES),
@@ -36,15 +37,13 @@ def render(ctx: ViewContext) -> None:
             help=f"Score in {year}; the chart below shows {years[0]}–{years[-1]} on one shared axis.",
         )
         c.caption(f"coverage {r['coverage'] * 100:.0f}%")
+        link_button(r["iso3"], f"cmp_to_change_{r['iso3']}", c, "What changed?")
     st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
     ev = chosen_events(ctx.events, sel)
+    scores, notes, title = trend_series(ctx)
+    title = f"{title}, with the dated events behind the data (◇, hover for source; ○ provisional)"
     st.plotly_chart(
-        charts.trend_figure(
-            result.table[result.table["iso3"].isin(sel)],
-            sel,
-            ev,
-            title="Score by year, with the dated events behind the data (◇, hover for source)",
-        ),
+        charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes),
         config=PLOT_CONFIG,
     )
     events_table(ev)

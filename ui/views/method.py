@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+import indicators
 from ui.context import ViewContext
 from ui.methodology import methodology_markdown
 
 
 def render(ctx: ViewContext) -> None:
-    st.markdown(methodology_markdown(ctx.catalog, ctx.sources))
+    poles, measures = indicators.load_poles()
+    st.markdown(methodology_markdown(ctx.catalog, ctx.sources, poles, measures))

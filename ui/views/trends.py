@@ -1,4 +1,9 @@
-"""Trends view: every state's score by year, highlighted states with their dated events."""
+"""Trends view: every state's score by year, highlighted states with their dated events.
+
+Honest change over time: by default the lines hold the composition fixed (chain-linked, see
+scoring.composition), and a year whose indicator set differs from the year before is drawn
+provisional (hollow marker, dashed segment; the hover names what entered or left).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import streamlit as st
 from indicators.countries import PANEL_COUNTRIES
 from ui import charts
 from ui.context import ViewContext
+from ui.views.change import link_button, trend_series
 from ui.widgets import PLOT_CONFIG, chosen_events, events_table
 
 
@@ -30,12 +36,30 @@ def trend_finding(scores) -> str:
 
 def render(ctx: ViewContext) -> None:
     st.multiselect("Highlight", list(PANEL_COUNTRIES), format_func=PANEL_COUNTRIES.get, key="hl")
+    st.toggle(
+        "Hold the composition fixed (chain-linked)",
+        key="chain",
+        help="Each year-to-year move counts only the indicators both years have, so a country does not jump "
+        f"because data entered or left; the line equals the actual score in {ctx.year} (the selected year). "
+        "Off: the actual scores, whose moves may partly come from missing data.",
+    )
     ev = chosen_events(ctx.events, ctx.state.highlight)
-    st.plotly_chart(charts.trend_figure(ctx.result.table, ctx.state.highlight, ev), config=PLOT_CONFIG)
+    scores, notes, title = trend_series(ctx)
+    st.plotly_chart(charts.trend_figure(scores, ctx.state.highlight, ev, title, notes), config=PLOT_CONFIG)
     st.caption(
-        trend_finding(ctx.result.table)
-        + " Each line is a country's score under the current weights. Diamonds mark the years with dated events "
-        "behind the data for highlighted countries, bigger for more events (hover a point for descriptions and "
-        "sources; every event is in the table below)."
+        trend_finding(scores)
+        + " Each line is a country's score under the current weights. Hollow markers and dashed segments: "
+        "provisional, the indicators behind the score differ from the year before (hover for which). "
+        "Diamonds mark the years with dated events behind the data for highlighted countries, bigger for more "
+        "events (hover a point for descriptions and sources; every event is in the table below)."
     )
     events_table(ev)
+    c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+    pick = c1.selectbox(
+        "Explain a move",
+        list(PANEL_COUNTRIES),
+        index=list(PANEL_COUNTRIES).index(ctx.state.highlight[0]) if ctx.state.highlight else 0,
+        format_func=PANEL_COUNTRIES.get,
+        key="trend_explain",
+    )
+    link_button(pick, "trend_to_change", c2)
