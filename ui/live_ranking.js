@@ -124,6 +124,8 @@ function computeScores(d, iw, pw, method) {
 }
 
 // ------------------------------------------------------------------ CSV (scoring/export.py scores_csv)
+// Same columns, formats and bytes as python -m scoring; a new column there must be added here too
+// (tests/browser/test_static_page.py and test_live_ranking.py compare the two byte for byte).
 const FORMULA_START = ["=", "+", "-", "@", "\t", "\r"];
 
 function safeText(s) {
@@ -162,7 +164,8 @@ function scoresCsv(d, r, decimals) {
   decimals = decimals === undefined ? 4 : decimals;
   const head = ["iso3", "country", "year", "score", "rank", "coverage"]
     .concat(d.pillars.map((p) => "pillar_" + p.id))
-    .concat(d.indicators.map((i) => "contrib_" + i.id));
+    .concat(d.indicators.map((i) => "contrib_" + i.id))
+    .concat(["missing_indicators"]);
   const lines = [head.map((h) => quote(safeText(h))).join(",")];
   for (let c = 0; c < d.countries.length; c++) {
     const cells = [quote(safeText(d.countries[c])), quote(safeText(d.names[c])), String(d.year)];
@@ -171,6 +174,9 @@ function scoresCsv(d, r, decimals) {
     cells.push(fixed(r.coverage[c], decimals));
     for (const v of r.pillars[c]) cells.push(fixed(v, decimals));
     for (const v of r.contrib[c]) cells.push(fixed(v, decimals));
+    // ScoreResult.missing_indicators: the weighted indicators without a value, ";"-joined
+    const miss = d.indicators.filter((ind, i) => r.weights[i] > 0 && d.missing[c][i]).map((ind) => ind.id);
+    cells.push(quote(safeText(miss.join(";"))));
     lines.push(cells.join(","));
   }
   return lines.join("\n") + "\n";
