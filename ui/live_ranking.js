@@ -255,7 +255,16 @@ function build(state) {
     row.append(lab, input);
     state.inputs.push({ input, val, kind, id, name });
     input.addEventListener("input", (e) => onInput(state, e));
-    input.addEventListener("change", () => onRelease(state));
+    input.addEventListener("keydown", () => (state.lastKey = performance.now()));
+    input.addEventListener("change", () => {
+      // A pointer release hands the weights over at once. Every arrow key is a release too; a burst of
+      // keys is handed over once, KEY_SETTLE_MS after the last one, so reruns do not pile up mid-burst.
+      if (performance.now() - (state.lastKey || -Infinity) < 100) {
+        state.pending = true;
+        clearTimeout(state.timer);
+        state.timer = setTimeout(() => onRelease(state), KEY_SETTLE_MS);
+      } else onRelease(state);
+    });
     input.addEventListener("pointerdown", () => (state.dragging = true));
     input.addEventListener("pointerup", () => (state.dragging = false));
     return row;
@@ -417,6 +426,8 @@ function onInput(state, e) {
 }
 
 function onRelease(state) {
+  clearTimeout(state.timer);
+  state.pending = false;
   state.dragging = false;
   readInputs(state);
   if (state.result === null) return; // all zero: nothing Python could score
@@ -440,6 +451,8 @@ function setWeights(state, iw, pw, release) {
 }
 
 const STATES = new WeakMap();
+// ms without a key press before keyed weight changes go to Python
+const KEY_SETTLE_MS = 250;
 let UID = 0;
 
 function mountLiveRanking(args) {
@@ -475,9 +488,9 @@ function mountLiveRanking(args) {
     state.d = data;
     const theirs = data.seq || 0;
     const differs = JSON.stringify([data.weights.indicator, data.weights.pillar]) !== weightsKey(state);
-    // Python's weights win unless they echo an older release than the one the browser last sent
-    // (or a slider is being dragged right now).
-    if (differs && theirs >= state.sent && !state.dragging) {
+    // Python's weights win unless they echo an older release than the one the browser last sent, a
+    // slider is being dragged right now, or keyed changes wait to be handed over.
+    if (differs && theirs >= state.sent && !state.dragging && !state.pending) {
       state.iw = Object.assign({}, data.weights.indicator);
       state.pw = Object.assign({}, data.weights.pillar);
       for (const it of state.inputs) it.input.value = String(it.kind === "pillar" ? state.pw[it.id] : state.iw[it.id]);
