@@ -262,7 +262,8 @@ function build(state) {
       if (performance.now() - (state.lastKey || -Infinity) < 100) {
         state.pending = true;
         clearTimeout(state.timer);
-        state.timer = setTimeout(() => onRelease(state), KEY_SETTLE_MS);
+        const settle = state.d.key_settle_ms === undefined ? KEY_SETTLE_MS : state.d.key_settle_ms;
+        state.timer = setTimeout(() => onRelease(state), settle);
       } else onRelease(state);
     });
     input.addEventListener("pointerdown", () => (state.dragging = true));

@@ -166,6 +166,7 @@ def build_html(
 ) -> str:
     """The whole page as one string (see the module docstring)."""
     data = live_ranking.payload(model, panel, spec, year, weights, pillar_weights, split="pillar")
+    data["key_settle_ms"] = 0  # no server here: the URL fragment follows every key at once
     method_text = (
         f"Normalisation {spec.normalisation}, aggregation {spec.aggregation}, missing data {spec.missing}"
         + (f" (minimum coverage {spec.min_coverage:.0%})" if spec.missing == "coverage_threshold" else "")
