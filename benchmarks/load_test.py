@@ -214,10 +214,10 @@ async def memory_sampler(pid: int, t0: float, deadline: float, out: list[tuple[f
             next_t += 30
 
 
-async def run(sessions: int, seconds: float) -> int:
+async def run(sessions: int, seconds: float, port: int | None = None) -> int:
     from playwright.async_api import async_playwright
 
-    proc, base = serve()
+    proc, base = serve(port=port)
     stats = Stats()
     external: list[str] = []
     try:
@@ -297,8 +297,9 @@ def main(argv=None) -> int:
         metavar="SECONDS",
         help="run this long instead (e.g. 300) for a memory check",
     )
+    ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     args = ap.parse_args(argv)
-    return asyncio.run(run(args.sessions, args.soak or args.seconds))
+    return asyncio.run(run(args.sessions, args.soak or args.seconds, args.port))
 
 
 if __name__ == "__main__":
