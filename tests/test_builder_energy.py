@@ -107,7 +107,12 @@ def test_output_validates(out):
     "iso3, year, value, status",
     [
         ("KAZ", 2023, 80.0, "observed"),  # CPC row: 80% of Kazakh oil exports
-        ("KAZ", 2022, 80.0, "estimated"),  # compiled row (approximate) + Bloomberg/Charter97 seed
+        ("KAZ", 2022, 94.0, "observed"),  # CPC 81% + Atyrau-Samara 13%, one page (compiled ~80% is corroboration)
+        ("UKR", 2013, 92.0, "observed"),  # share stated by the Presidential Administration
+        ("TKM", 2016, 0.0, "observed"),  # Gazprom bought no Turkmen gas in 2016
+        ("GEO", 2022, 100 * 417 / (417 + 1840 + 0.01038), "observed"),  # all three suppliers on one page
+        ("MDA", 2020, 100.0, "observed"),  # all gas from Gazprom until Oct 2021
+        ("GEO", 2021, 23.1, "observed"),  # Geostat share by value (full year) beats the 20% lower bound
         ("UKR", 2015, 100 * 6.1 / (6.1 + 10.3), "observed"),  # Russia over Russia + Europe
         ("UKR", 2016, 0.0, "observed"),
         ("MDA", 2022, 100 * 5.7 / 8.06, "estimated"),  # 'a of b' ratio, late-2022 snapshot

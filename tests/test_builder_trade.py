@@ -456,6 +456,25 @@ def test_cited_official_share_uzbekistan_2024(built):
 
 
 @needs_bulk
+def test_mirror_over_cited_total_belarus_2023(built):
+    """Russia's IMF IMTS figures for Belarus 2023 (million USD, raw CSV) over Belarus's cited total of $83.5 bn
+    (BelTA, Deputy Foreign Minister Ambrazevich): a mirror share, so estimated, and the note says so."""
+    t = pd.read_csv(RAW / "imf_imts_russia_reporter" / "imts_russia_reporter_fsu_long.csv")
+    blr = t[(t["partner_iso3"] == "BLR") & (t["year"] == 2023)].set_index("flow")["value_musd"]
+    rus_exports, rus_imports = blr["RUS_exports_to_partner_FOB"], blr["RUS_imports_from_partner_CIF"]
+    assert (rus_exports, rus_imports) == pytest.approx((38278.2245, 15303.7642))
+    share = 100 * (rus_exports + rus_imports) / 83_500
+    _, df = built
+    row = df.loc[("BLR", 2023)]
+    assert row["value"] == pytest.approx(share) == pytest.approx(64.17, abs=0.01)
+    assert row["status"] == "estimated"
+    assert (
+        row["note"].startswith("64.17% from IMF IMTS Russia-side mirror: mirror:") and "cited_official" in row["note"]
+    )
+    assert "trade-imf-imts" in row["source_ids"] and trade.PREFIX_TOTALS in row["source_ids"]
+
+
+@needs_bulk
 def test_provenance_traps(built):
     out, df = built
     # Turkmenistan: DOTS is partner-based -> estimated in every year it is used

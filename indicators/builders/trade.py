@@ -122,8 +122,8 @@ YEARS_NOTE = (
     "raw extracts have one (Armenia all years, Kyrgyzstan, Uzbekistan, Kazakhstan from 2019); Turkmenistan is an "
     "IMF partner-based estimate. 2021-2024: national offices for Armenia, Kazakhstan (to 2023), Kyrgyzstan (to "
     "2023), Uzbekistan (to 2023; 2024 from cited official figures); WITS for Ukraine 2021-2022 (coded 0 under its "
-    "embargo from 2023); Russia's IMF IMTS mirror over cited or Geostat totals for Azerbaijan and Georgia 2021-2023 "
-    "and Tajikistan 2022 (estimated); the rest from cited pages or filled. Estonia and Turkmenistan have no value "
+    "embargo from 2023); Russia's IMF IMTS mirror over cited or Geostat totals for Azerbaijan and Georgia 2021-2023, "
+    "Belarus 2023 and Tajikistan 2022 (estimated); the rest from cited pages or filled. Estonia and Turkmenistan have no value "
     "after 2020 beyond two carried years; 2025 is sourced only for Uzbekistan."
 )
 
