@@ -14,14 +14,12 @@ import scoring
 from indicators.loader import data_version
 from indicators.schema import PILLARS
 from scoring import bundle as scoring_bundle
-from ui import views
+from ui import static_page, views
 from ui.context import ViewContext
 from ui.methodology import METHOD_TEXT, method_label
 from ui.state import (
     CUSTOM,
     VIEWS,
-    WEIGHT_MAX,
-    WEIGHT_STEP,
     PageConfig,
     UIState,
     preset_label,
@@ -85,7 +83,7 @@ def pull_state() -> UIState:
         view=ss["view"] or "ranking",
         year=ss["year"],
         preset=ss["preset"],
-        weights={k: float(ss[f"w_{k}"]) for k in catalog},
+        weights={k: float(ss.get(f"w_{k}", 1.0)) for k in catalog},  # an upload joins with weight 1
         pillar_weights={p: float(ss[f"pw_{p}"]) for p in PILLARS},
         normalisation=ss["norm"],
         aggregation=ss["agg"],
@@ -118,11 +116,6 @@ def apply_preset() -> None:
         ss[f"pw_{k}"] = v
 
 
-def mark_custom() -> None:
-    """A weight moved by hand: the weights no longer are the preset's."""
-    ss["preset"] = CUSTOM
-
-
 def reset_all() -> None:
     push_state(DEFAULTS)
     ss["notices"] = ()
@@ -144,12 +137,9 @@ if "initialised" not in ss:
     ss["initialised"] = True
 
 
-# ---------------------------------------------------------------- sidebar: every choice
-def indicator_help(ind) -> str:
-    arrow = "higher = closer to Moscow" if ind.direction == 1 else "higher = farther from Moscow"
-    return f"{ind.definition}\n\nDirection: {arrow}. Unit: {ind.unit}."
-
-
+# ---------------------------------------------------------------- sidebar: every choice but the weights
+# The weight sliders live in the live ranking (ui/live_ranking.py, drawn by the Ranking view): it rescores
+# in the browser while a slider moves and writes the session weights (w_<indicator>, pw_<pillar>) on release.
 with st.sidebar:
     st.header("Weights and method")
     st.selectbox(
@@ -161,35 +151,8 @@ with st.sidebar:
         help="\n\n".join(f"**{preset_label(n)}**: {p.rationale}" for n, p in scoring.PRESETS.items()),
     )
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
+    st.caption("Move single weights in the **Ranking** view: the ranking follows while you drag.")
     st.selectbox("Year", YEARS, key="year", format_func=PAGE.year_label, help=PAGE.year_help)
-    with st.expander("Pillar weights", expanded=False):
-        for p, desc in PILLARS.items():
-            st.slider(
-                p.replace("_", " ").capitalize(),
-                0.0,
-                WEIGHT_MAX,
-                step=WEIGHT_STEP,
-                key=f"pw_{p}",
-                help=desc,
-                on_change=mark_custom,
-            )
-    for p, desc in PILLARS.items():
-        inds = [i for i in catalog.values() if i.pillar == p]
-        if not inds:
-            continue
-        with st.expander(f"{p.replace('_', ' ').capitalize()} indicators", expanded=p == "security"):
-            st.caption(desc)
-            for ind in inds:
-                arrow = "↑" if ind.direction == 1 else "↓"
-                st.slider(
-                    f"{arrow} {ind.name}",
-                    0.0,
-                    WEIGHT_MAX,
-                    step=WEIGHT_STEP,
-                    key=f"w_{ind.id}",
-                    help=indicator_help(ind),
-                    on_change=mark_custom,
-                )
     with st.expander("Method", expanded=False):
         st.selectbox(
             "Normalisation",
@@ -220,7 +183,6 @@ with st.sidebar:
             key="cov",
             help="Share of the weight that must have data for a score (coverage-threshold policy).",
         )
-    st.caption("↑ higher value = closer to Moscow · ↓ higher value = farther from Moscow")
 
 state = pull_state()
 if ss.get("notices"):
@@ -254,7 +216,7 @@ def header_basis(p, srcs) -> str:
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
     "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025. "
-    "Slide the weights on the left: the scores are recomputed from the values in the data tables. "
+    "Move the weights in the Ranking view: the scores are recomputed from the values in the data tables. "
     + header_basis(panel, sources)
     + " 100 = closest to Moscow in the panel's range, 0 = farthest."
 )
@@ -284,6 +246,24 @@ with st.sidebar:
         on_click="ignore",
         help="Scores for every year with readable columns and each input's status, the spec, the sources and "
         "a README explaining every column and how to cite.",
+    )
+    st.download_button(
+        "Download standalone page (HTML)",
+        data=lambda: static_page.build_html(  # built on click: one file, no server needed to read it
+            model,
+            panel,
+            sources,
+            year_spec,
+            year,
+            state.weights,
+            state.pillar_weights,
+            data_version() + ("" if MODEL_KEY == "shipped" else " + your upload"),
+        ),
+        file_name=f"moscow_alignment_{year}.html",
+        mime="text/html",
+        on_click="ignore",
+        help="This year's live ranking as one HTML file with its data: sliders, CSV download, sources. "
+        "Works offline and on any static host (see README, 'Static page').",
     )
 for d in result.diagnostics:
     st.info(d)

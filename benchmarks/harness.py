@@ -80,9 +80,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path | None = None, script: Path | None = None) -> subprocess.Popen:
-    """Start ``streamlit run <script>`` (default ``SCRIPT``) on 127.0.0.1:port from the project root, in its
-    own process group, with output to ``log_path`` (or discarded). Does not wait; see ``wait_healthy``."""
+def start_server(
+    port: int, log_path: Path | None = None, script: Path | None = None, cwd: Path | None = None
+) -> subprocess.Popen:
+    """Start ``streamlit run <script>`` (default ``SCRIPT``) on 127.0.0.1:port from the project root (or from
+    ``cwd``, e.g. an exported older revision, whose modules then come first on the path), in its own
+    process group, with output to ``log_path`` (or discarded). Does not wait; see ``wait_healthy``."""
     streamlit = Path(sys.executable).with_name("streamlit")
     cmd = [
         str(streamlit),
@@ -98,9 +101,10 @@ def start_server(port: int, log_path: Path | None = None, script: Path | None = 
         "false",
     ]
     log = open(log_path, "w") if log_path else None  # noqa: SIM115 - closed by stop_server
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    home = cwd or ROOT
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(home), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+        cmd, cwd=home, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
     )
     proc._log = log  # type: ignore[attr-defined]
     return proc
@@ -142,13 +146,17 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def serve(
-    port: int | None = None, log_path: Path | None = None, script: Path | None = None, timeout: float = 60.0
+    port: int | None = None,
+    log_path: Path | None = None,
+    script: Path | None = None,
+    timeout: float = 60.0,
+    cwd: Path | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """``start_server`` on ``port`` (default: a free one) and ``wait_healthy``; returns (proc, base URL).
     The server is stopped again if it does not become healthy. Stop it with ``stop_server``."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(port, log_path, script)
+    proc = start_server(port, log_path, script, cwd)
     try:
         wait_healthy(proc, base, timeout)
     except BaseException:
@@ -196,8 +204,23 @@ JS_RANKING = """() => {
   return null;
 }"""
 
-#: The ranking chart's data as a string, or null while it is not drawn with 14 bars.
+#: The ranking's data as a string, or null while it is not drawn with 14 states: the live ranking component's
+#: data-order + data-scores (ui/live_ranking.js; it sits in a shadow root, found once and remembered in
+#: ``window.__lrRoot``), else the first plotly chart of 14 horizontal bars (the Streamlit floor page, older
+#: revisions of the dashboard).
 JS_SIGNATURE = """() => {
+  let lr = window.__lrRoot;
+  if (!lr || !lr.isConnected) {
+    lr = null;
+    for (const h of document.querySelectorAll('*')) {
+      const r = h.shadowRoot && h.shadowRoot.querySelector('[data-live-ranking]');
+      if (r) { lr = window.__lrRoot = r; break; }
+    }
+  }
+  if (lr) {
+    const o = lr.getAttribute('data-order') || '';
+    return o.split(',').length === 14 ? o + '|' + lr.getAttribute('data-scores') : null;
+  }
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const d = gd.data || [];
     if (d.length && d[0].type === 'bar' && d[0].orientation === 'h' && (d[0].y || []).length === 14) {

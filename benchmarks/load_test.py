@@ -147,7 +147,6 @@ async def session(idx: int, browser, base: str, deadline: float, stats: Stats, e
         ),
     )
     page.on("response", lambda r: stats.error("http >= 400", f"{r.status} {r.url}") if r.status >= 400 else None)
-    sidebar = page.get_by_test_id("stSidebar")
     try:
         t_open = time.monotonic()
         await open_fresh(page, base, stats)
@@ -174,8 +173,8 @@ async def session(idx: int, browser, base: str, deadline: float, stats: Stats, e
                 except Exception:  # noqa: BLE001
                     stats.error("ranking chart missing after a view switch")
                 continue
-            thumb = sidebar.get_by_role("slider", name=rng.choice(SLIDERS))
-            value = float(await thumb.get_attribute("value") or 1)
+            thumb = page.get_by_role("slider", name=rng.choice(SLIDERS))  # the live ranking's sliders
+            value = float(await thumb.input_value() or 1)
             key = (
                 "ArrowLeft" if value >= 9 else "ArrowRight" if value <= 0.5 else rng.choice(["ArrowLeft", "ArrowRight"])
             )
@@ -215,10 +214,10 @@ async def memory_sampler(pid: int, t0: float, deadline: float, out: list[tuple[f
             next_t += 30
 
 
-async def run(sessions: int, seconds: float) -> int:
+async def run(sessions: int, seconds: float, port: int | None = None) -> int:
     from playwright.async_api import async_playwright
 
-    proc, base = serve()
+    proc, base = serve(port=port)
     stats = Stats()
     external: list[str] = []
     try:
@@ -298,8 +297,9 @@ def main(argv=None) -> int:
         metavar="SECONDS",
         help="run this long instead (e.g. 300) for a memory check",
     )
+    ap.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     args = ap.parse_args(argv)
-    return asyncio.run(run(args.sessions, args.soak or args.seconds))
+    return asyncio.run(run(args.sessions, args.soak or args.seconds, args.port))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 import indicators
 import scoring
 from indicators.countries import PANEL_COUNTRIES, YEARS
+from tests.apptest_live import live_data, release_weights
 from ui.methodology import METHOD_TEXT, method_label, methodology_markdown
 from ui.state import preset_label
 
@@ -25,15 +26,12 @@ def run(params: dict | None = None) -> AppTest:
 
 
 def ranking_order(at: AppTest) -> list[str]:
-    """Countries in the ranking chart, best (closest to Moscow) first."""
-    figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-    bars = next(f for f in figs if f["data"] and f["data"][0].get("type") == "bar")
-    labels = bars["data"][0]["y"]
-    return list(reversed(labels))  # plotted bottom-up
+    """ISO3 codes in the ranking the page computed, best (closest to Moscow) first."""
+    return live_data(at)["order"]
 
 
 def expected_order(at: AppTest) -> list[str]:
-    """The model's own order for the spec the page is showing."""
+    """The model's own order (ScoreResult.for_year: rank, then ISO3) for the spec the page is showing."""
     panel, catalog, _ = indicators.shipped()
     model = scoring.Model.from_panel(panel, catalog)
     ss = at.session_state
@@ -46,26 +44,31 @@ def expected_order(at: AppTest) -> list[str]:
         min_coverage=ss["cov"],
         years=(ss["year"],),
     )
-    t = model.score(spec).for_year(ss["year"])
-    t = t.sort_values(["score", "country"], ascending=[False, True], na_position="last")
-    return list(t["country"])
+    return list(model.score(spec).for_year(ss["year"])["iso3"])
 
 
 def test_app_runs_and_ranks_all_states():
     at = run()
     assert not at.exception, [e.value for e in at.exception]
     order = ranking_order(at)
-    assert sorted(order) == sorted(PANEL_COUNTRIES.values())
+    assert sorted(order) == sorted(PANEL_COUNTRIES)
     assert order == expected_order(at)
+    # The component gets the session weights and the normalised values of the page's year.
+    data = live_data(at)
+    assert data["weights"]["pillar"] == {p: at.session_state[f"pw_{p}"] for p in indicators.PILLARS}
+    assert data["year"] == at.session_state["year"]
 
 
 def test_moving_a_weight_changes_the_ranking_as_the_model_says():
     at = run()
     before = ranking_order(at)
-    # Put almost all weight on the western-ties pillar: the ranking must follow the model.
-    for p in indicators.PILLARS:
-        at.slider(key=f"pw_{p}").set_value(0.0 if p != "western_ties" else 10.0)
-    at.run()
+    # Put almost all weight on the western-ties pillar with the live ranking's sliders and let go: the
+    # session weights, the ranking, the component's sliders and the URL must follow the model.
+    release_weights(at, pillar={p: 0.0 if p != "western_ties" else 10.0 for p in indicators.PILLARS})
+    assert at.session_state["pw_western_ties"] == 10.0 and at.session_state["pw_security"] == 0.0
+    assert live_data(at)["weights"]["pillar"]["western_ties"] == 10.0
+    pw = at.query_params["pw"]
+    assert "western_ties:10" in (pw if isinstance(pw, str) else pw[-1])
     after = ranking_order(at)
     assert not at.exception
     assert after != before
@@ -165,17 +168,12 @@ def test_an_upload_in_one_session_is_invisible_in_another():
     a.run()
     b.run()
     assert not a.exception and not b.exception
-    keys_a = {s.key for s in a.slider}
-    keys_b = {s.key for s in b.slider}
-    assert f"w_{ind.id}" in keys_a
-    assert f"w_{ind.id}" not in keys_b
-    assert all("(your data)" not in lbl for lbl in ranking_legend(b))
+    ids_a = {i["id"] for i in live_data(a)["indicators"]}
+    ids_b = {i["id"] for i in live_data(b)["indicators"]}
+    assert ind.id in ids_a and live_data(a)["weights"]["indicator"][ind.id] == 1.0
+    assert ind.id not in ids_b
+    assert all("(your data)" not in i["name"] for i in live_data(b)["indicators"])
     assert ind.id not in indicators.shipped()[1]  # the shipped catalogue is untouched
-
-
-def ranking_legend(at: AppTest) -> list[str]:
-    figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-    return [t.get("name", "") for f in figs for t in f["data"]]
 
 
 def test_switching_views_keeps_every_setting():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 import indicators
+from tests.apptest_live import release_weights
 from ui.state import ALWAYS, CUSTOM
 
 APP = "../dashboard.py"
@@ -29,7 +30,8 @@ def test_a_default_page_link_names_its_year_view_preset_and_options():
 def test_moving_a_weight_makes_the_preset_custom_and_the_link_reopens_the_same_weights():
     at = run({"preset": "security_first"})
     assert at.session_state["preset"] == "security_first"
-    at.slider(key="w_csto_membership").set_value(7.5).run()
+    release_weights(at, {"csto_membership": 7.5})  # the live ranking's slider, let go
+    assert at.session_state["w_csto_membership"] == 7.5
     assert at.session_state["preset"] == CUSTOM
     q = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
     assert q["preset"] == CUSTOM

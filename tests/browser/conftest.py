@@ -11,6 +11,7 @@ benchmarks/harness.py, which the benchmarks share.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -23,7 +24,6 @@ import pytest
 from benchmarks.harness import (
     CHROMIUM,
     JS_ACTIVITY,
-    JS_RANKING,
     JS_RECEIVED,
     JS_WS_HOOK,
     ROOT,
@@ -145,28 +145,48 @@ def pytest_runtest_makereport(item, call):
 
 
 # ---------------------------------------------------------------- reading the page
+LIVE = "[data-live-ranking]"
+
+
 def ranking(page) -> dict | None:
-    """{'order': countries best first, 'scores': ['69.9'|None, ...] as labelled} from the ranking chart, or None."""
-    r = page.evaluate(JS_RANKING)
-    if not r:
+    """The live ranking as drawn: {'order': ISO3 codes best first (data-order), 'scores': iso3 -> score or
+    None (data-scores, the browser's own numbers), 'server_order': the order Python computed for the
+    weights it last applied}, or None while it is not drawn with 14 states."""
+    loc = page.locator(LIVE)
+    if loc.count() == 0:
         return None
-    order = list(reversed(r["y"]))  # plotly draws categories bottom-up
-    scores = None
-    if r["text"]:
-        scores = [None if t.startswith("no score") else t.split(" ")[0] for t in reversed(r["text"])]
-    return {"order": order, "scores": scores}
+    el = loc.first
+    order = [c for c in (el.get_attribute("data-order") or "").split(",") if c]
+    raw = el.get_attribute("data-scores")
+    if len(order) != 14 or not raw:
+        return None
+    countries = (el.get_attribute("data-countries") or "").split(",")
+    scores = dict(zip(countries, json.loads(raw), strict=True))
+    server = [c for c in (el.get_attribute("data-server-order") or "").split(",") if c]
+    return {"order": order, "scores": scores, "server_order": server}
+
+
+def same_ranking(seen: dict | None, expected: dict, tol: float = 1e-9) -> bool:
+    """Whether a drawn ranking has the model's order and (to ``tol``) its scores."""
+    if not seen or seen["order"] != expected["order"]:
+        return False
+    for iso, s in expected["scores"].items():
+        got = seen["scores"].get(iso)
+        if (s is None) != (got is None) or (s is not None and abs(s - got) > tol):
+            return False
+    return True
 
 
 def wait_for_ranking(page, predicate=lambda r: True, timeout: float = 20.0) -> dict:
-    """Poll the ranking chart until ``predicate(ranking)`` holds; return it (or fail with the last seen)."""
+    """Poll the live ranking until ``predicate(ranking)`` holds; return it (or fail with the last seen)."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
         last = ranking(page)
-        if last and len(last["order"]) == 14 and predicate(last):
+        if last and predicate(last):
             return last
         page.wait_for_timeout(100)
-    raise AssertionError(f"ranking chart did not reach the expected state within {timeout}s; last seen: {last}")
+    raise AssertionError(f"live ranking did not reach the expected state within {timeout}s; last seen: {last}")
 
 
 def received(page) -> int:
@@ -235,14 +255,17 @@ class PageModel:
         return spec_from_state(state)
 
     def expected_ranking(self, url: str) -> dict:
-        """The model's order (best first, ties by name, unscored last) and scores for the page at ``url``."""
+        """The model's order (ScoreResult.for_year: rank, then ISO3; unscored last) and scores for the page
+        at ``url``."""
         state = self.state(url)
-        t = self.model.score(self.spec(state)).for_year(state.year)
-        t = t.sort_values(["score", "country"], ascending=[True, False], na_position="first").iloc[::-1]
+        return self.expected(self.spec(state), state.year)
+
+    def expected(self, spec, year: int) -> dict:
+        t = self.model.score(spec.replace(years=(year,))).for_year(year)
         return {
-            "order": list(t["country"]),
-            "scores": [None if s != s else f"{s:.1f}" for s in t["score"]],
-            "year": state.year,
+            "order": list(t["iso3"]),
+            "scores": {i: (None if s != s else float(s)) for i, s in zip(t["iso3"], t["score"], strict=True)},
+            "year": year,
         }
 
 
@@ -257,6 +280,7 @@ def ui():
 
     class UI:
         ranking = staticmethod(ranking)
+        same_ranking = staticmethod(same_ranking)
         wait_for_ranking = staticmethod(wait_for_ranking)
         wait_idle = staticmethod(wait_idle)
         act = staticmethod(act)

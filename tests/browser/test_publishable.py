@@ -80,6 +80,13 @@ JS_COLOURS = """() => {
             if (m) put('ranking', ax.tickvals[i], m[1]);
         });
     }
+    // the live ranking (a custom component in a shadow root): each row's colour swatch
+    for (const h of document.querySelectorAll('*')) {
+        const lr = h.shadowRoot && h.shadowRoot.querySelector('[data-live-ranking]');
+        if (!lr) continue;
+        lr.querySelectorAll('.lr-row').forEach(row =>
+            put('ranking', row.querySelector('.lr-cname').textContent, row.querySelector('.lr-dot').dataset.colour));
+    }
     return out;
 }"""
 
@@ -94,7 +101,7 @@ def test_each_state_has_one_colour_in_every_view(page, ui):
         ("map", "map", ""),
     ):
         page.goto(f"/?view={view}{params}")
-        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        page.wait_for_selector(".js-plotly-plot, [data-live-ranking][data-order*=',']", timeout=60_000)
         ui.wait_idle(page, quiet_ms=800, timeout=90)
         got = page.evaluate(JS_COLOURS).get(key, {})
         got = {n: c.upper() for n, c in got.items() if n in want}

@@ -1,0 +1,230 @@
+"""The serverless page of ``python -m ui.static_page`` in headless Chromium, opened from file:// with
+every request blocked: it ranks the 14 states as the model does, a weight change reorders them as the
+model does, its CSV is the CLI's, its link keeps the weights, and it shows strings from data as text.
+
+No Streamlit server is needed: these tests launch their own browser.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import indicators
+import scoring
+from benchmarks.harness import VIEWPORT, chromium_available, launch_chromium
+from indicators.countries import PANEL_COUNTRIES
+from indicators.loader import data_version
+from tests.browser.scorer_check import LIVE, check_scorer
+from ui import static_page
+from ui.state import ui_presets
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not chromium_available():
+        pytest.skip("Chromium not found")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def model():
+    panel, catalog, _ = indicators.shipped()
+    return scoring.Model.from_panel(panel, catalog)
+
+
+@pytest.fixture(scope="module")
+def year(model):
+    return model.default_year()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, year) -> Path:
+    """The page as the README's command writes it."""
+    out = tmp_path_factory.mktemp("static") / "ranking.html"
+    r = subprocess.run(
+        [sys.executable, "-m", "ui.static_page", "--year", str(year), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def offline_page(chromium, path: Path):
+    """A tab that may load ``path`` and nothing else: every other request is aborted and recorded."""
+    ctx = chromium.new_context(viewport=VIEWPORT, accept_downloads=True)
+    url = path.resolve().as_uri()
+    requests, errors = [], []
+
+    def route(r):
+        requests.append(r.request.url)
+        if r.request.url.split("#")[0] == url:
+            r.continue_()
+        else:
+            r.abort("blockedbyclient")
+
+    ctx.route("**/*", route)
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.requests, page.errors, page.file_url = requests, errors, url  # type: ignore[attr-defined]
+    return ctx, page
+
+
+def expected(model, year, weights, **method) -> dict:
+    spec = scoring.ScoringSpec(
+        indicator_weights=weights["indicator"], pillar_weights=weights["pillar"], years=(year,), **method
+    )
+    t = model.score(spec).for_year(year)
+    return {"order": list(t["iso3"]), "scores": dict(zip(t["iso3"], t["score"], strict=True))}
+
+
+def drawn(page) -> dict:
+    root = page.locator(LIVE)
+    countries = root.get_attribute("data-countries").split(",")
+    return {
+        "order": root.get_attribute("data-order").split(","),
+        "scores": dict(zip(countries, json.loads(root.get_attribute("data-scores")), strict=True)),
+    }
+
+
+def assert_same(got, want):
+    assert got["order"] == want["order"], (got["order"], want["order"])
+    for iso, s in want["scores"].items():
+        g = got["scores"][iso]
+        assert (s != s) == (g is None), (iso, s, g)
+        if s == s:
+            assert abs(g - s) <= 1e-9, (iso, s, g)
+
+
+def test_offline_it_ranks_the_14_states_as_the_model(chromium, built, model, year, artifacts):
+    ctx, page = offline_page(chromium, built)
+    try:
+        page.goto(page.file_url)
+        page.wait_for_selector(f"{LIVE}[data-order*=',']")
+        names = page.locator(".lr-cname").all_text_contents()
+        assert sorted(names) == sorted(PANEL_COUNTRIES.values())
+        assert page.locator(".lr-row").count() == 14
+        weights = page.locator(LIVE).evaluate("el => el.liveRanking.weights()")
+        assert weights["pillar"] == ui_presets(model.catalog, indicators.PILLARS)["equal"][1]
+        assert_same(drawn(page), expected(model, year, weights))
+        assert page.locator("#version").text_content() == data_version()
+        assert page.locator("#sources li").count() == len(
+            static_page.year_sources(*indicators.shipped()[:1], model.catalog, indicators.shipped()[2], year)
+        )
+        assert page.url.split("#", 1)[1].startswith("w="), "the weights go into the URL fragment"
+        page.screenshot(path=str(artifacts / "static_page.png"))
+        assert page.requests == [page.file_url], page.requests
+        assert not page.errors, page.errors
+        check_scorer(page.locator(LIVE), model, year, "minmax", n=50, seed=7)
+    finally:
+        ctx.close()
+
+
+def test_a_weight_change_reorders_as_the_model_and_the_csv_is_the_clis(chromium, built, model, year, tmp_path):
+    ctx, page = offline_page(chromium, built)
+    try:
+        page.goto(page.file_url)
+        root = page.locator(LIVE)
+        root.wait_for()
+        before = drawn(page)["order"]
+        page.get_by_role("slider", name="CSTO membership").focus()
+        page.keyboard.press("End")
+        page.get_by_role("slider", name="Western ties", exact=True).focus()
+        page.keyboard.press("Home")
+        weights = root.evaluate("el => el.liveRanking.weights()")
+        assert weights["indicator"]["csto_membership"] == 10 and weights["pillar"]["western_ties"] == 0
+        got = drawn(page)
+        assert_same(got, expected(model, year, weights))
+        assert got["order"] != before
+        with page.expect_download() as d:
+            page.get_by_role("button", name="Download scores (CSV)").click()
+        csv_path = tmp_path / "static.csv"
+        d.value.save_as(csv_path)
+        with page.expect_download() as d:
+            page.get_by_role("button", name="Download spec (JSON)").click()
+        spec_path = tmp_path / "spec.json"
+        d.value.save_as(spec_path)
+        out = subprocess.run(
+            [sys.executable, "-m", "scoring", "--weights", str(spec_path)], cwd=ROOT, capture_output=True, timeout=120
+        )
+        assert out.returncode == 0, out.stderr.decode()
+        assert csv_path.read_bytes() == out.stdout
+        # The link keeps the weights: a new tab on the same URL (fragment included) shows the same ranking.
+        link = page.url
+        assert "csto_membership:10" in link and "western_ties:0" in link
+        page2 = ctx.new_page()
+        page2.goto(link)
+        page2.locator(LIVE).wait_for()
+        assert page2.get_by_role("slider", name="CSTO membership").input_value() == "10"
+        assert drawn(page2)["order"] == got["order"]
+        assert all(u.split("#")[0] == page.file_url for u in page.requests), page.requests
+        assert not page.errors, page.errors
+    finally:
+        ctx.close()
+
+
+EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+
+
+def test_strings_from_data_are_shown_as_text_never_markup(chromium, tmp_path):
+    """An uploaded indicator whose name, unit and source carry markup. The upload form refuses markup
+    (tests/test_uploads.py), so the names are forced in here: the component must escape on its own."""
+    from ui import uploads
+
+    fx = ROOT / "tests" / "fixtures" / "uploads"
+    values = uploads.parse_values("good_long.csv", (fx / "good_long.csv").read_bytes())
+    meta = json.loads((fx / "good_metadata.json").read_text())
+    with pytest.raises(uploads.UploadError):
+        uploads.parse_metadata({**meta, "name": EVIL}, values, name="evil.json")
+    ind, src = uploads.parse_metadata(meta, values, name="good_metadata.json")
+    ind = ind.model_copy(update={"name": EVIL + " (your data)", "unit": EVIL})
+    src = src.model_copy(update={"title": EVIL, "producer": "</script><b>x</b>"})
+    panel, catalog, sources = indicators.shipped()
+    p, c, s = uploads.merge_user_indicator(panel, catalog, sources, ind, src, values)
+    m = scoring.Model.from_panel(p, c)
+    year = int(values["year"].max())  # a year the upload has values for, so its source is listed
+    spec = scoring.ScoringSpec(years=(year,))
+    iw, pw = {k: 1.0 for k in c}, {q: 1.0 for q in indicators.PILLARS}
+    path = tmp_path / "evil.html"
+    path.write_text(static_page.build_html(m, p, s, spec, year, iw, pw, "test"), encoding="utf-8")
+    ctx, page = offline_page(chromium, path)
+    try:
+        page.goto(page.file_url)
+        page.locator(LIVE).wait_for()
+        slider = page.get_by_role("slider", name=EVIL + " (your data)", include_hidden=True)
+        assert slider.count() == 1, "the name is the slider's accessible name, as text"
+        slider.evaluate("el => { el.closest('details').open = true; }")  # its pillar's group starts closed
+        assert any(EVIL in t for t in page.locator(".lr-name").all_text_contents())
+        assert page.evaluate("() => window.__pwned") is None
+        counts = page.locator(LIVE).evaluate(
+            "el => [el.getRootNode().querySelectorAll('script, img, b').length,"
+            " document.querySelectorAll('img, b').length, document.scripts.length]"
+        )
+        assert counts == [0, 0, 3], counts  # the page's own three scripts: data, metadata, code
+        assert any(EVIL in t for t in page.locator("#sources li").all_text_contents())
+        slider.focus()
+        page.keyboard.press("End")
+        assert EVIL in page.locator(".lr-sr").text_content()
+        assert page.evaluate("() => window.__pwned") is None
+        assert not page.errors, page.errors
+    finally:
+        ctx.close()
