@@ -12,7 +12,7 @@ import indicators
 import scoring
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from tests.apptest_live import live_data, release_weights
-from ui.methodology import METHOD_TEXT, method_label, methodology_markdown
+from ui.methodology import METHOD_TEXT, method_label, methodology_markdown, readable
 from ui.state import preset_label
 
 APP = "../dashboard.py"  # AppTest resolves paths relative to this file
@@ -136,7 +136,7 @@ def test_methodology_lists_every_indicator_and_method():
     _, catalog, sources = indicators.shipped()
     md = methodology_markdown(catalog, sources)
     for ind in catalog.values():
-        assert f"#### {ind.name}\n" in md and ind.coding_rule in md
+        assert f"#### {ind.name}\n" in md and readable(ind.coding_rule, catalog) in md
     for registry in (scoring.NORMALISERS, scoring.AGGREGATORS, scoring.MISSING_POLICIES):
         for name in registry:
             assert f"- **{method_label(name)}**: {METHOD_TEXT[name]}" in md, name

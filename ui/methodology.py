@@ -7,6 +7,8 @@ text fails the methodology test, so the page never falls back to code docstrings
 
 from __future__ import annotations
 
+import re
+
 import scoring
 from indicators.schema import PILLARS
 from ui.state import preset_label
@@ -41,12 +43,30 @@ METHOD_TEXT: dict[str, str] = {
 }
 
 
+_FILE = re.compile(r"(?:[\w.-]+/)*([A-Za-z]\w*)\.(csv|py|json|txt|xlsx)\b")
+
+
+def readable(text: str, catalog: dict) -> str:
+    """A catalogue text as readers read it: indicator ids become their names, file names the plain name of
+    the table or module they hold ("indicators/hand/trade_totals.csv" -> "the trade totals table"), and code
+    quotes are dropped."""
+    text = _FILE.sub(
+        lambda m: (
+            ("the " + m.group(1).replace("_", " ") + " table") if m.group(2) == "csv" else m.group(1).replace("_", " ")
+        ),
+        text,
+    )
+    for k, ind in catalog.items():
+        text = re.sub(rf"\b{re.escape(k)}\b", ind.name, text)
+    return text.replace("`", "")
+
+
 def method_label(name: str) -> str:
     """'coverage_threshold' -> 'Coverage threshold'."""
     return name.replace("_", " ").capitalize()
 
 
-def poles_markdown(poles: dict, measures: dict, sources: dict) -> str:
+def poles_markdown(poles: dict, measures: dict, sources: dict, catalog: dict | None = None) -> str:
     """The poles lens (``scoring.pulls``), written for readers from the poles catalogue."""
     out = [
         "### A second lens: between the poles",
@@ -58,13 +78,16 @@ def poles_markdown(poles: dict, measures: dict, sources: dict) -> str:
     ]
     for p in poles.values():
         corner = "corner of the triangle" if p.corner else "reported, not a corner"
-        out.append(f"- **{p.name}** ({corner}): {p.definition} *Ties:* {p.ties}")
+        out.append(readable(f"- **{p.name}** ({corner}): {p.definition} *Ties:* {p.ties}", catalog or {}))
     out.append("#### Measures")
     for m in measures.values():
         srcs = ", ".join(f"[{sources[s].producer}]({sources[s].url})" for s in m.source_ids if s in sources)
         out += [
-            f"- **{m.name}** ({m.unit}, default weight {m.weight:g}): {m.definition} "
-            f"*Coding rule:* {m.coding_rule}" + (f" *Years:* {m.years_note}" if m.years_note else ""),
+            readable(
+                f"- **{m.name}** ({m.unit}, default weight {m.weight:g}): {m.definition} "
+                f"*Coding rule:* {m.coding_rule}" + (f" *Years:* {m.years_note}" if m.years_note else ""),
+                catalog or {},
+            ),
         ]
         if srcs:
             out[-1] += f" *Sources:* {srcs}"
@@ -104,12 +127,12 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
             f"*direction:* {arrow} · *bounds:* {ind.bounds[0]:g}–{ind.bounds[1]:g}"
             + (f" · *goalposts:* {ind.goalposts[0]:g}–{ind.goalposts[1]:g}" if ind.goalposts else ""),
             "",
-            ind.definition + levels,
+            readable(ind.definition, catalog) + levels,
             "",
-            f"*Coding rule:* {ind.coding_rule}",
+            f"*Coding rule:* {readable(ind.coding_rule, catalog)}",
         ]
         if ind.years_note:
-            out += ["", f"*Years and methods:* {ind.years_note}"]
+            out += ["", f"*Years and methods:* {readable(ind.years_note, catalog)}"]
         if srcs:
             out += ["", f"*Main sources:* {srcs}"]
     for heading, names in (
@@ -150,5 +173,5 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
         "renormalised over the indicators present or the score is withheld below the coverage threshold.",
     ]
     if poles and measures:
-        out.append(poles_markdown(poles, measures, sources))
+        out.append(poles_markdown(poles, measures, sources, catalog))
     return "\n\n".join(out)

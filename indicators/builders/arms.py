@@ -51,7 +51,7 @@ SOURCE_BILATERAL = Source(
     producer="Stockholm International Peace Research Institute (SIPRI)",
     title=(
         "SIPRI Arms Transfers Database, public TIV tables by supplier, recipient and delivery year 2015-2025 "
-        "(re-aggregated in tomasgonz/worldcountrygroups site/server/data/sipri-arms.json, updated 2026-10-01, "
+        "(re-aggregated in the public worldcountrygroups repository by Tomas Gonzalez, updated 2026-10-01, "
         "commit be20207; records of >= 3 TIV transcribed)"
     ),
     url="https://armstransfers.sipri.org/",

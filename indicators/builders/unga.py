@@ -103,8 +103,8 @@ SOURCES: dict[str, Source] = {
         producer="United Nations Dag Hammarskjold Library",
         title=(
             "United Nations General Assembly Voting Data: votes of 19 member states on every resolution adopted by "
-            "a recorded vote at the regular sessions, 2020-01-14 to 2025-12-18 (transcribed from the build in "
-            "tomasgonz/worldcountrygroups, site/server/data/un-votes-resolutions.json)"
+            "a recorded vote at the regular sessions, 2020-01-14 to 2025-12-18 (transcribed from the UN votes table "
+            "of the public worldcountrygroups repository by Tomas Gonzalez)"
         ),
         url="https://digitallibrary.un.org/record/4060887",
         figure_year="2020-2025",
