@@ -289,8 +289,8 @@ class Model:
             n_low = int((low & ~np.isnan(score)).sum())
             if n_low:
                 notes.append(
-                    f"{n_low} country-year score(s) left missing: coverage below {spec.min_coverage:.0%} "
-                    "(policy coverage_threshold)"
+                    f"{n_low} country-year score(s) left missing: less than {spec.min_coverage:.0%} of the weight "
+                    "has data (missing-data policy: coverage threshold)"
                 )
             score = np.where(low, np.nan, score)
             pillars = np.where(low[..., None], np.nan, pillars)
