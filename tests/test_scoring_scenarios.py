@@ -113,14 +113,14 @@ def test_apply_adds_a_missing_value():
 
 def test_compare_scenario_reports_before_and_after():
     spec = ScoringSpec(years=2024, normalisation="goalposts")
-    d = compare_scenario(PANEL, CAT, _scenario(value=0.0), spec)
+    d = compare_scenario(PANEL, CAT, _scenario(value=100.0), spec)
     assert list(d.columns) == [
         "iso3", "country", "year", "score_before", "score_after", "score_change", "rank_before", "rank_after", "rank_change",
     ]  # fmt: skip
     kaz = d.set_index("iso3").loc["KAZ"]
     old = PANEL[(PANEL.iso3 == "KAZ") & (PANEL.year == 2024) & (PANEL.indicator == "pipeline_dependence")]
-    assert float(old["value"].iloc[0]) > 0
-    assert kaz["score_change"] < 0  # the edit lowered a toward-Moscow value
+    assert float(old["value"].iloc[0]) < 100
+    assert kaz["score_change"] > 0  # the edit raised a toward-Moscow value
     others = d[d.iso3 != "KAZ"]
     np.testing.assert_allclose(others["score_change"].dropna(), 0.0)  # goalposts: no knock-on effect
     assert set(changed(d)["iso3"]) >= {"KAZ"}
