@@ -358,3 +358,24 @@ def test_scores_csv_format_and_formula_injection():
     assert text.endswith("\n")
     df = pd.read_csv(__import__("io").StringIO(text))
     assert df["country"].tolist() == ["'=HYPERLINK(1)", '\'+cmd, "x"']
+
+
+@pytest.mark.parametrize("method", ["arithmetic", "geometric"])
+def test_one_aggregation_registry_flat_mean_equals_the_kernel_with_one_pillar(method):
+    # the registry entry the Methodology documents is the one the model's kernel applies
+    from scoring.aggregate import AGGREGATOR_LABELS, aggregate
+
+    x = np.array([[10.0, 40.0, NAN], [0.0, 99.0, 50.0]])
+    w = np.array([1.0, 3.0, 2.0])
+    flat = AGGREGATORS[method](x, w)
+    kernel = aggregate(x, w, np.ones((3, 1)), method).score
+    np.testing.assert_allclose(kernel, flat)
+    assert AGGREGATOR_LABELS[method] == AGGREGATORS[method].label
+    expected = {"arithmetic": [(10 + 120) / 4, (0 + 297 + 100) / 6], "geometric": None}[method]
+    if expected:
+        np.testing.assert_allclose(flat, expected)
+    else:  # exp((ln 11 + 3 ln 41) / 4) - 1, exp((ln 1 + 3 ln 100 + 2 ln 51) / 6) - 1
+        np.testing.assert_allclose(
+            flat,
+            [np.exp((np.log(11) + 3 * np.log(41)) / 4) - 1, np.exp((3 * np.log(100) + 2 * np.log(51)) / 6) - 1],
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -172,14 +171,34 @@ def test_reachable_nominal_inside_bounds_property(vals, floor):
     assert ((t["best_rank"] <= t["rank"]) & (t["rank"] <= t["worst_rank"])).all()
 
 
-def test_reachable_all_14_under_two_seconds():
+def test_reachable_all_14_countries_get_bounds():
+    # the speed target (< 2 s) is measured by `python -m scoring.bench`, not asserted here
     cat = synthetic_catalog()
     m = Model.from_panel(synthetic_panel(cat, seed=9), cat)
-    reachable_ranks(m, ScoringSpec())  # warm-up (imports, normalisation cache)
-    t0 = time.perf_counter()
     r = reachable_ranks(m, ScoringSpec())
-    assert time.perf_counter() - t0 < 2.0
-    assert r.table["best_rank"].notna().sum() >= 13
+    t = r.table.dropna(subset=["rank"])
+    assert len(t) >= 13 and t["best_rank"].notna().all()
+    assert ((t["best_rank"] <= t["rank"]) & (t["rank"] <= t["worst_rank"])).all()
+
+
+def test_reachable_complete_case_brackets_its_own_rank_not_the_nominal_one():
+    # BLR lacks b, so complete_case keeps only a. Nominal (renormalised, equal pillars):
+    # ARM (10+100)/2 = 55, AZE (50+50)/2 = 50, BLR 60 alone -> ranks BLR 1, ARM 2, AZE 3.
+    # On a alone: BLR 60, AZE 50, ARM 10 -> 1, 2, 3; with one indicator best = worst = that rank,
+    # so ARM's nominal rank 2 lies outside its reachable range 3..3 (as the docstring says it may).
+    cat = {"a": make_indicator("a", "security"), "b": make_indicator("b", "economy")}
+    cube = np.array([[[10.0, 100.0], [50.0, 50.0], [60.0, np.nan]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
+    r = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), missing="complete_case")
+    t = r.table.set_index("iso3")
+    assert r.indicators_dropped == ("b",)
+    assert t["rank"].astype(int).to_dict() == {"ARM": 2, "AZE": 3, "BLR": 1}
+    assert t["rank_complete_case"].astype(int).to_dict() == {"ARM": 3, "AZE": 2, "BLR": 1}
+    assert t["best_rank"].astype(int).to_dict() == {"ARM": 3, "AZE": 2, "BLR": 1}
+    assert t["worst_rank"].astype(int).to_dict() == {"ARM": 3, "AZE": 2, "BLR": 1}
+    # under impute_nominal the nominal rank is bracketed
+    t2 = reachable_ranks(m, ScoringSpec(normalisation="goalposts")).table
+    assert ((t2["best_rank"] <= t2["rank"]) & (t2["rank"] <= t2["worst_rank"])).all()
 
 
 def test_reachable_bad_input(model):
@@ -211,7 +230,13 @@ def test_effective_weights_by_hand():
     ew = effective_weights(
         m, ScoringSpec(normalisation="goalposts", indicator_weights={"b": 1}, pillar_weights={"economy": 0.01})
     ).set_index("indicator")
-    assert ew.loc["a", "r2"] > 0.99 and ew.loc["b", "flag"] in ("under", "")
+    # cov(a, b_noise) = 0, var(a) = 1250, var(b) = 2000, w_b / w_a = 0.01, so
+    # r2_b = 0.01^2 * 2000 / (1250 + 0.01^2 * 2000) = 0.2 / 1250.2 and r2_a = 1250 / 1250.2 (sum 1);
+    # ratio_b = (0.2 / 1250.2) / (0.01 / 1.01) = 0.01616 < 1/2 -> "under"
+    assert ew.loc["a", "r2"] == pytest.approx(1250 / 1250.2)
+    assert ew.loc["b", "r2"] == pytest.approx(0.2 / 1250.2)
+    assert ew.loc["b", "ratio"] == pytest.approx((0.2 / 1250.2) / (0.01 / 1.01))
+    assert ew.loc["b", "flag"] == "under" and ew.loc["a", "flag"] == ""
     m2 = Model(np.stack([a, b], axis=-1)[None], cat, ("ARM", "AZE", "BLR", "EST", "GEO"), (2020,))
     ew2 = effective_weights(m2, ScoringSpec(normalisation="goalposts")).set_index("indicator")
     assert ew2.loc["b", "flag"] == "n/a"  # no spread that year

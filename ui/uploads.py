@@ -71,8 +71,7 @@ How the page should call this
 
     spec = uploads.parse_spec_upload(f.name, f.getvalue(), catalog)          # -> ScoringSpec
     scen = uploads.parse_scenario_upload(f.name, f.getvalue(), catalog)      # -> Scenario
-    st.markdown(uploads.help_markdown())   # the "Your data" view; dashboard.py currently calls a
-                                           # render_help() that does not exist: use this instead
+    st.markdown(uploads.help_markdown())   # the help text of the "Your data" view
     st.download_button("Metadata template", uploads.metadata_template(), "metadata.json")
 
 Keep the session's objects in ``st.session_state`` only (one user's data never reaches
