@@ -1,0 +1,114 @@
+"""Your-data view: add an indicator of your own (this session only) or load a spec."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+import scoring
+from indicators.schema import PILLARS
+from ui import uploads
+from ui.context import ViewContext
+from ui.state import WEIGHT_MAX
+from ui.widgets import new_upload
+
+#: Session keys that hold the user's extended model (removed together).
+USER_KEYS = ("user_panel", "user_catalog", "user_sources", "user_model", "user_model_key", "upload_msg")
+
+
+def render(ctx: ViewContext) -> None:
+    ss = st.session_state
+    st.markdown(uploads.help_markdown())
+    st.download_button(
+        "Metadata template (JSON)", uploads.metadata_template(), file_name="metadata.json", mime="application/json"
+    )
+    with st.form("upload_form"):
+        vals = st.file_uploader("Indicator values (CSV: long iso3,year,value or wide iso3,2013,…)", type=["csv", "txt"])
+        meta_file = st.file_uploader("Metadata (JSON) — or fill in the fields below", type=["json"])
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Name")
+        unit = c2.text_input("Unit", placeholder="% of viewers")
+        direction = c3.radio(
+            "Higher value means",
+            [1, -1],
+            horizontal=True,
+            format_func=lambda d: "closer to Moscow" if d == 1 else "farther from Moscow",
+        )
+        c4, c5, c6 = st.columns(3)
+        producer = c4.text_input("Source: producer")
+        title = c5.text_input("Source: title")
+        url = c6.text_input("Source: URL", placeholder="https://…")
+        c7, c8 = st.columns(2)
+        figure_year = c7.text_input("Source: year of the figures", placeholder="2023")
+        pillar = c8.selectbox("Pillar", list(PILLARS), index=list(PILLARS).index(uploads.DEFAULT_PILLAR))
+        submitted = st.form_submit_button("Add to my model")
+    if submitted:
+        try:
+            if vals is None:
+                raise uploads.UploadError("choose a CSV file of values first")
+            values = uploads.parse_values(vals.name, vals.getvalue())
+            if meta_file is not None:
+                ind, src = uploads.parse_metadata(meta_file.getvalue(), values, name=meta_file.name)
+            else:
+                ind, src = uploads.parse_metadata(
+                    {
+                        "name": name,
+                        "unit": unit,
+                        "direction": direction,
+                        "pillar": pillar,
+                        "source": {"producer": producer, "title": title, "url": url, "figure_year": figure_year},
+                    },
+                    values,
+                    name="the form",
+                )
+            base = (
+                ss.get("user_panel", ctx.panel),
+                ss.get("user_catalog", ctx.catalog),
+                ss.get("user_sources", ctx.sources),
+            )
+            s_panel, s_catalog, s_sources = uploads.merge_user_indicator(*base, ind, src, values)
+            s_model = scoring.Model.from_panel(s_panel, s_catalog)
+        except uploads.UploadError as e:
+            st.error(str(e))  # user text in the message is escaped by ui.uploads
+        else:
+            ss["user_panel"], ss["user_catalog"], ss["user_sources"], ss["user_model"] = (
+                s_panel,
+                s_catalog,
+                s_sources,
+                s_model,
+            )
+            ss["user_model_key"] = "user-" + hashlib.sha256(s_panel.to_csv(index=False).encode()).hexdigest()
+            ss[f"w_{ind.id}"] = ss.get(f"w_{ind.id}", 1.0)
+            ss["upload_msg"] = f"Added {ind.name}: {uploads.describe_values(values)}"
+            st.rerun()
+    if ss.get("upload_msg"):
+        st.success(ss["upload_msg"])
+    user = [i for i in ctx.catalog.values() if uploads.is_user_indicator(i)]
+    if user:
+        st.write("In your model (this browser session only): " + ", ".join(i.name for i in user))
+        if st.button("Remove my data"):
+            for k in USER_KEYS:
+                ss.pop(k, None)
+            st.rerun()
+    st.subheader("Load a spec")
+    spec_file = new_upload("Scoring spec (JSON, as downloaded from the sidebar)", "spec_up")
+    if spec_file is not None:
+        try:
+            loaded = uploads.parse_spec_upload(spec_file.name, spec_file.getvalue(), ctx.catalog)
+        except uploads.UploadError as e:
+            st.error(str(e))
+        else:
+            for k in ctx.catalog:
+                ss[f"w_{k}"] = min(WEIGHT_MAX, float(loaded.indicator_weights.get(k, 1.0)))
+            for p in PILLARS:
+                ss[f"pw_{p}"] = min(WEIGHT_MAX, float(loaded.pillar_weights.get(p, 1.0)))
+            ss["norm"], ss["agg"], ss["miss"], ss["cov"] = (
+                loaded.normalisation,
+                loaded.aggregation,
+                loaded.missing,
+                loaded.min_coverage,
+            )
+            if loaded.years and len(loaded.years) == 1 and loaded.years[0] in ctx.page.years:
+                ss["year"] = loaded.years[0]
+            st.rerun()

@@ -1,0 +1,64 @@
+"""Streamlit pieces shared by several views: cached robustness tables and small widgets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import scoring
+from ui import charts
+from ui.state import UNCERTAINTY
+
+PLOT_CONFIG = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False}
+MC_DRAWS = 1000
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def mc_bands(model_key: str, _model, spec_json: str, y: int, unc: str, seed: int) -> pd.DataFrame | None:
+    """Monte Carlo rank/score bands (cached per model, spec, year, strength and seed)."""
+    if unc == "off":
+        return None
+    s = scoring.ScoringSpec.from_json(spec_json)
+    mc = scoring.monte_carlo(_model, s, draws=MC_DRAWS, concentration=UNCERTAINTY[unc], seed=seed, year=y)
+    t = mc.table.set_index("iso3")
+    return t.rename(
+        columns={"rank_p05": "rank_lo", "rank_p95": "rank_hi", "score_p05": "score_lo", "score_p95": "score_hi"}
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def reach_table(model_key: str, _model, spec_json: str, y: int, floor: float) -> tuple[pd.DataFrame, str]:
+    """Best and worst reachable ranks (cached per model, spec, year and floor), with the method note."""
+    r = scoring.reachable_ranks(_model, scoring.ScoringSpec.from_json(spec_json), floor=floor / 100, year=y)
+    return r.table.set_index("iso3").rename(columns={"best_rank": "best", "worst_rank": "worst"}), r.note
+
+
+def uncertainty_controls(c_unc, c_seed, label: str) -> None:
+    """The Monte Carlo strength and seed widgets (shared by the ranking and robustness views)."""
+    c_unc.selectbox(
+        label,
+        list(UNCERTAINTY),
+        key="unc",
+        help="Monte Carlo: weights are redrawn around yours (Dirichlet); 'off' gives zero-width bands, 'high' "
+        "perturbs most.",
+    )
+    c_seed.number_input("Seed", 0, 99999, key="seed", help="Same seed, same bands: shared links reproduce them.")
+
+
+def new_upload(label: str, key: str):
+    """A JSON file uploader that returns the file only on the run it first arrives (then None)."""
+    ss = st.session_state
+    f = st.file_uploader(label, type=["json"], key=key)
+    if f is None or ss.get(f"{key}_id") == f.file_id:
+        return None
+    ss[f"{key}_id"] = f.file_id
+    return f
+
+
+def chosen_events(events: pd.DataFrame, countries) -> pd.DataFrame:
+    """The events of ``countries`` whose kind is picked in the 'Events shown' pills (all by default)."""
+    ev = events[events["iso3"].isin(countries)]
+    kinds = sorted(events["kind"].unique())
+    st.session_state.setdefault("evk", kinds)
+    picked = st.pills("Events shown", kinds, selection_mode="multi", key="evk", help="Event kinds drawn on the lines.")
+    return ev[ev["kind"].isin(picked)]
