@@ -108,6 +108,12 @@ if "initialised" not in ss:
     ss["initialised"] = True
 
 
+# Values a view chose for sidebar widgets (an upload, a loaded spec) are set here, before the widgets exist:
+# Streamlit refuses a change to a widget's key once the widget has been drawn in the run.
+for _k, _v in ss.pop("pending_widgets", {}).items():
+    ss[_k] = _v
+
+
 # ---------------------------------------------------------------- sidebar: every choice
 def indicator_help(ind) -> str:
     arrow = "higher = closer to Moscow" if ind.direction == 1 else "higher = farther from Moscow"

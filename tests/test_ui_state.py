@@ -326,3 +326,21 @@ def test_spec_from_state():
     assert MODEL.weights(spec)[list(CAT).index("gas_share")] == pytest.approx(
         2 / 3 * 1 / 7
     )  # energy: 1/7; gas_share 2 of 3 in it
+
+
+def test_fit_to_sliders_scales_only_above_the_maximum():
+    assert S.fit_to_sliders({"a": 10.0, "b": 0.5}) == ({"a": 10.0, "b": 0.5}, 1.0)
+    scaled, f = S.fit_to_sliders({"a": 40.0, "b": 4.0, "c": 0.0})
+    assert f == 0.25 and scaled == {"a": 10.0, "b": 1.0, "c": 0.0}
+    assert S.fit_to_sliders({}) == ({}, 1.0)
+
+
+def test_session_model_key_hashes_values_and_metadata():
+    from ui import uploads
+
+    panel = synthetic_panel(CAT, seed=2)
+    flipped = dict(CAT) | {"gas_share": CAT["gas_share"].model_copy(update={"direction": -1})}
+    k = uploads.session_model_key(panel, CAT)
+    assert k.startswith("user-") and k == uploads.session_model_key(panel.copy(), dict(CAT))
+    assert uploads.session_model_key(panel, flipped) != k
+    assert uploads.session_model_key(panel.iloc[1:], CAT) != k
