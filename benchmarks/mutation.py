@@ -40,21 +40,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_SCORING_CORE = ["tests/test_scoring_methods.py", "tests/test_scoring_properties.py", "tests/test_scoring_golden.py"]
+_CORE = ["tests/test_scoring_methods.py", "tests/test_scoring_golden.py", "tests/test_scoring_properties.py"]
 #: module -> the fast test files that exercise it (most specific first, so -x stops early)
 TARGETS: dict[str, list[str]] = {
-    "scoring/aggregate.py": [*_SCORING_CORE, "tests/test_scoring_robustness.py"],
-    "scoring/normalise.py": _SCORING_CORE,
-    "scoring/model.py": [*_SCORING_CORE, "tests/test_scoring_scenarios.py", "tests/test_scoring_robustness.py"],
-    "scoring/spec.py": ["tests/test_scoring_methods.py", "tests/test_cli.py", "tests/test_scoring_properties.py"],
-    "scoring/weights.py": [*_SCORING_CORE, "tests/test_cli.py"],
+    "scoring/aggregate.py": _CORE,
+    "scoring/normalise.py": _CORE,
+    "scoring/model.py": [*_CORE, "tests/test_scoring_scenarios.py"],
+    "scoring/spec.py": ["tests/test_scoring_methods.py", "tests/test_cli.py"],
+    "scoring/weights.py": [*_CORE, "tests/test_cli.py"],
     "scoring/export.py": ["tests/test_scoring_methods.py", "tests/test_cli.py"],
     "scoring/cli.py": ["tests/test_cli.py"],
     "scoring/scenarios.py": ["tests/test_scoring_scenarios.py"],
     "scoring/sensitivity.py": ["tests/test_scoring_robustness.py"],
     "scoring/reachable.py": ["tests/test_scoring_robustness.py"],
     "scoring/effective_weights.py": ["tests/test_scoring_robustness.py"],
-    "indicators/loader.py": ["tests/test_indicators_data.py", "tests/test_cli.py", "tests/test_uploads.py"],
+    "indicators/loader.py": ["tests/test_indicators_data.py", "tests/test_uploads.py"],
     "ui/state.py": ["tests/test_ui_state.py"],
 }
 
@@ -151,8 +151,8 @@ def _is_none(v: ast.AST) -> bool:
     return isinstance(v, ast.Constant) and v.value is None
 
 
-def enumerate_mutants(path: str) -> list[Mutant]:
-    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+def enumerate_mutants(path: str, root: Path = ROOT) -> list[Mutant]:
+    tree = ast.parse((root / path).read_text(encoding="utf-8"))
     out = []
     for i, node in enumerate(_function_nodes(tree)):
         for kind, desc in _candidates(node):
@@ -218,6 +218,18 @@ def _run_tests(tree: Path, tests: list[str], timeout: float) -> tuple[str, float
     return f"rc{r.returncode}", dt
 
 
+def _choose(every: list[Mutant], files: list[str], sample: int, seed: int) -> list[Mutant]:
+    if not sample or sample >= len(every):
+        return every
+    rng = random.Random(seed)
+    chosen = []
+    for f in files:
+        mine = [m for m in every if m.path == f]
+        k = max(1, round(sample * len(mine) / len(every)))
+        chosen += rng.sample(mine, min(k, len(mine)))
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python benchmarks/mutation.py", description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=int, default=0, help="run a stratified random sample of N mutants (0 = all)")
@@ -225,37 +237,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="target files (default: every file in TARGETS)")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--report", type=Path, help="write every mutant and its outcome as JSON here")
+    ap.add_argument(
+        "--rerun", type=Path, help="run again only the survivors of an earlier --report (same sample, new tests)"
+    )
     args = ap.parse_args(argv)
 
     files = args.only or list(TARGETS)
-    every = [m for f in files for m in enumerate_mutants(f)]
-    chosen = every
-    if args.sample and args.sample < len(every):
-        rng = random.Random(args.seed)
-        chosen = []
-        for f in files:
-            mine = [m for m in every if m.path == f]
-            k = max(1, round(args.sample * len(mine) / len(every)))
-            chosen += rng.sample(mine, min(k, len(mine)))
-    print(f"{len(every)} mutants in {len(files)} files; running {len(chosen)}", flush=True)
-    if args.list:
-        for m in chosen:
-            print(f"{m.path}:{m.line}  {m.kind:<6} {m.description}")
-        return 0
-
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         tree = Path(tmp)
-        _copy_tree(tree)
-        baseline: dict[str, float] = {}
+        _copy_tree(tree)  # a snapshot: edits to the working tree during the run do not leak in
+        every = [m for f in files for m in enumerate_mutants(f, tree)]
+        if args.rerun:
+            old = json.loads(args.rerun.read_text())
+            want = {(m["path"], m["site"], m["kind"]) for m in old if m["status"] == "survived"}
+            chosen = [m for m in every if (m.path, m.site, m.kind) in want]
+            files = [f for f in files if any(m.path == f for m in chosen)]
+            print(f"re-running {len(chosen)} survivors of {args.rerun} ({len(old)} mutants in that run)")
+        else:
+            chosen = _choose(every, files, args.sample, args.seed)
+        print(f"{len(every)} mutants in {len(files)} files; running {len(chosen)}", flush=True)
+        if args.list:
+            for m in chosen:
+                print(f"{m.path}:{m.line}  {m.kind:<6} {m.description}")
+            return 0
+        baseline: dict[tuple[str, ...], float] = {}
         for f in files:
-            status, dt = _run_tests(tree, TARGETS[f], timeout=900)
+            tests = tuple(TARGETS[f])
+            if tests in baseline:
+                continue
+            status, dt = _run_tests(tree, list(tests), timeout=900)
             if status != "passed":
                 print(f"baseline: the tests of {f} fail on the unmutated tree ({status}); fix that first")
                 return 2
-            baseline[f] = dt
-        print("baseline " + ", ".join(f"{f} {dt:.0f}s" for f, dt in baseline.items()), flush=True)
+            baseline[tests] = dt
+        print("baseline " + ", ".join(f"{len(t)} files {dt:.0f}s" for t, dt in baseline.items()), flush=True)
+        t_start = time.perf_counter()
         for n, m in enumerate(chosen, 1):
-            original = (ROOT / m.path).read_text(encoding="utf-8")
+            original = (tree / m.path).read_text(encoding="utf-8")
             try:
                 mutated = mutate_source(original, m)
                 compile(mutated, m.path, "exec")
@@ -264,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             (tree / m.path).write_text(mutated, encoding="utf-8")
             try:
-                status, m.seconds = _run_tests(tree, TARGETS[m.path], timeout=max(60.0, 3 * baseline[m.path]))
+                limit = max(60.0, 3 * baseline[tuple(TARGETS[m.path])])
+                status, m.seconds = _run_tests(tree, TARGETS[m.path], timeout=limit)
             finally:
                 (tree / m.path).write_text(original, encoding="utf-8")
             m.status = {"failed": "caught", "passed": "survived", "timeout": "timeout"}.get(status, "caught")
@@ -273,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ran = [m for m in chosen if not m.status.startswith("error")]
     caught = [m for m in ran if m.status in ("caught", "timeout")]
-    print("\nper file (caught / run):")
+    print(f"\nper file (caught / run), {time.perf_counter() - t_start:.0f} s:")
     for f in files:
         r = [m for m in ran if m.path == f]
         c = [m for m in r if m in caught]
@@ -284,9 +303,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\nsurvivors:")
         for m in survivors:
             print(f"  {m.path}:{m.line} {m.kind} {m.description}")
-    how = f"a stratified sample of {len(chosen)} of {len(every)} (seed {args.seed})" if chosen is not every else "all"
+    if args.rerun:
+        how = f"survivors of {args.rerun.name} re-run"
+    elif chosen is not every:
+        how = f"a stratified sample of {len(chosen)} of {len(every)} mutants, seed {args.seed}"
+    else:
+        how = "all mutants"
     score = 100 * len(caught) / len(ran) if ran else float("nan")
-    print(f"\nMutation score: {len(caught)}/{len(ran)} caught = {score:.1f}% ({how} mutants)")
+    print(f"\nMutation score: {len(caught)}/{len(ran)} caught = {score:.1f}% ({how})")
     if args.report:
         args.report.write_text(json.dumps([asdict(m) for m in chosen], indent=1))
     return 0
