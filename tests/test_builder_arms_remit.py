@@ -77,8 +77,101 @@ def test_arms_zero_imports_is_missing(arms_frame, name, iso3, year):
 @needs_raw
 def test_arms_range_and_years(arms_frame):
     assert arms_frame["value"].between(0, 100).all()
-    assert set(arms_frame.index.get_level_values("year")) <= set(range(2013, 2025))
+    assert set(arms_frame.index.get_level_values("year")) <= set(range(2013, 2026))
     assert (arms_frame["status"] == "observed").all()
+    y25 = arms_frame.xs(2025, level="year")
+    assert len(y25) == 14  # every state has deliveries in 2021-2025 in the bilateral table
+    assert (y25["source_ids"] == arms.SRC_SIPRI_BILATERAL).all()
+    assert (arms_frame.drop(2025, level="year")["source_ids"] == arms.SRC_SIPRI).all()
+
+
+BILATERAL = RAW / "sipri_bilateral_tiv_2015_2025"
+
+
+def _bilateral_rows() -> list[dict]:
+    with open(BILATERAL / "sipri_bilateral_tiv_2015_2025_15countries_long.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@needs_raw
+def test_arms_2025_uzbekistan_by_hand(arms_frame):
+    """Uzbekistan 2021-2025 in the bilateral table (long csv): RUS 2021 7; CHN 2024 47, 2025 32; FRA 2021 7,
+    2022 22, 2023 7; TUR 2023 10. Total 132, Russia 7: share 100 x 7 / 132 = 5.303%."""
+    rows = [r for r in _bilateral_rows() if r["recipient_iso3"] == "UZB" and 2021 <= int(r["year"]) <= 2025]
+    total = sum(float(r["tiv"]) for r in rows)
+    rus = sum(float(r["tiv"]) for r in rows if r["supplier_iso3"] == "RUS")
+    assert (rus, total) == (7.0, 132.0)
+    assert arms_frame.loc[("UZB", 2025), "value"] == pytest.approx(100 * 7 / 132, abs=1e-9)
+    assert "register 65.0%" in arms_frame.loc[("UZB", 2025), "note"]
+
+
+@needs_raw
+def test_supplier_tiv_pair_years_as_published():
+    """Values as published in the bilateral table's wide csv (and quoted in its PROVENANCE): RUS->BLR 2025
+    466, RUS->KAZ 2024 330; supplier_tiv returns them when the bilateral table is preferred for those years."""
+    with open(BILATERAL / "sipri_bilateral_tiv_2015_2025_15countries_wide.csv", newline="", encoding="utf-8") as f:
+        wide = {(r["supplier_iso3"], r["recipient_iso3"]): r for r in csv.DictReader(f)}
+    assert wide[("RUS", "BLR")]["2025"] == "466.0" and wide[("RUS", "KAZ")]["2024"] == "330.0"
+    t = arms.supplier_tiv(RAW).set_index(["recipient", "supplier", "year"])
+    assert t.loc[("BLR", "RUS", 2025), "tiv"] == 466.0 and t.loc[("BLR", "RUS", 2025), "source"] == "bilateral"
+    assert t.loc[("KAZ", "RUS", 2024), "source"] == "register"  # register first for every year it covers
+    t24 = arms.supplier_tiv(RAW, bilateral_from=2024).set_index(["recipient", "supplier", "year"])
+    assert t24.loc[("KAZ", "RUS", 2024), "tiv"] == 330.0
+
+
+@needs_raw
+def test_supplier_tiv_interface():
+    t = arms.supplier_tiv(RAW)
+    assert list(t.columns) == ["recipient", "supplier", "year", "tiv", "source"]
+    assert set(t["recipient"]) == set(arms.RECIPIENTS)
+    assert (t["supplier"].str.fullmatch(r"[A-Z]{3}")).all() and {"USA", "CHN", "TUR", "DEU", "RUS"} <= set(
+        t["supplier"]
+    )
+    assert t.loc[t["source"] == "register", "year"].max() == 2024 and set(
+        t.loc[t["source"] == "bilateral", "year"]
+    ) == {2025}
+    assert not t.duplicated(["recipient", "supplier", "year"]).any() and (t["tiv"] >= 0).all()
+    with pytest.raises(ValueError, match="bilateral_from"):
+        arms.supplier_tiv(RAW, bilateral_from=2014)
+
+
+def _hand_register_pair(recipient: str, supplier: str) -> float:
+    """Register TIV delivered to ``recipient`` by ``supplier`` in 2015-2024, equal split, plain csv."""
+    total = 0.0
+    with open(RAW / "sipri_trade_register_2025" / "trade-register_15countries.csv", newline="", encoding="utf-8") as f:
+        rows = csv.reader(f)
+        next(rows)
+        for r in rows:
+            if r[0] == recipient and r[1] == supplier and r[10].strip():
+                ys = [int(y) for y in r[10].split(";")]
+                total += float(r[15] or 0) / len(ys) * sum(2015 <= y <= 2024 for y in ys)
+    return total
+
+
+@needs_raw
+def test_bilateral_table_vs_register_2015_2024():
+    """The measured result of the check (documented in the README): the bilateral table reproduces the register's
+    2015-2024 total within rounding for 85 supplier-recipient pairs and differs for 40 (SIPRI revisions between
+    the register of Mar 2025 and the table of Oct 2026: e.g. Russia -> Belarus 1,437 vs 1,711, Iran -> Russia
+    493 vs 217). Pairs missing from the table are below its 3-TIV threshold or 'unknown supplier(s)', except
+    two (Italy and the US -> Azerbaijan, whose table records have 2025 values only)."""
+    m = arms.compare_register_bilateral(RAW)
+    assert m["status"].value_counts().to_dict() == {
+        "match": 85,
+        "differs": 40,
+        "register_only_unknown_supplier": 5,
+        "register_only_below_3": 5,
+        "register_only": 2,
+        "bilateral_only": 2,
+    }
+    pair = m.set_index(["recipient", "supplier"])
+    assert set(pair.index[pair["status"] == "register_only"]) == {("AZE", "ITA"), ("AZE", "USA")}
+    blr = pair.loc[("BLR", "RUS")]
+    assert blr["register"] == pytest.approx(_hand_register_pair("Belarus", "Russia"))
+    assert blr["bilateral"] == 1711.0 and blr["status"] == "differs"
+    kaz = pair.loc[("KAZ", "RUS")]
+    assert kaz["register"] == pytest.approx(_hand_register_pair("Kazakhstan", "Russia"))
+    assert kaz["bilateral"] == 2456.0
 
 
 # ----------------------------------------------------------------------------- remittances

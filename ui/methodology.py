@@ -61,8 +61,9 @@ def methodology_markdown(catalog: dict, sources: dict) -> str:
     out += [
         "### Value status",
         "- **observed**: taken or computed directly from a cited source.",
-        "- **estimated**: derived from a related observed measure by a stated rule (e.g. UN ideal points mapped "
-        "to vote agreement).",
+        "- **estimated**: derived from a related observed measure by a stated rule (e.g. a trade share from "
+        "partial-year figures; UN ideal points are no longer used for values, only as a cross-check of vote "
+        "agreement, shown in that indicator's years note).",
         "- **imputed**: interpolated between two observed years.",
         "- **carried forward**: the last observed value kept for a limited number of years.",
         "Missing values are never filled silently: the missing-data policy decides whether weights are "

@@ -4,10 +4,11 @@ Indicators
 ----------
 ``unga_alignment``
     Percent agreement with Russia on recorded UNGA votes, per calendar year.
-    2013-2019 are computed from the per-vote Voeten data (``raw/unvotes_voeten``);
-    2020-2024 are estimated from the Bailey-Strezhnev-Voeten ideal points
-    (``raw/voeten_idealpoints_2025``) through a linear fit of agreement on ideal-point
-    distance to Russia over the overlapping years 2013-2019.
+    2013-2025, one formula from per-vote data (``indicators.builders.unvotes``: Voeten,
+    the UN Dag Hammarskjold Library voting data 2020-2025 and a UNDL scrape 2013-2021,
+    one precedence rule per roll call, overlaps checked to agree). The Bailey-Strezhnev-Voeten
+    ideal points (``raw/voeten_idealpoints_2025``) are a cross-check only: the correlation
+    per year between agreement and ideal-point distance to Russia goes into the years_note.
 ``ukraine_votes``
     The country's vote on A/RES/68/262 (27 Mar 2014, territorial integrity of Ukraine)
     and A/RES/ES-11/1 (2 Mar 2022, aggression against Ukraine), from the hand-compiled
@@ -23,27 +24,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators.builders import unvotes
 from indicators.builders.common import BuilderOutput, country_iso3
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
 
 BUILD_DATE = dt.date(2026, 11, 23)
 
-#: Score of each recorded vote on a -1..1 line; agreement = 1 - |a - b| / 2.
-VOTE_POSITION: dict[str, int] = {"yes": 1, "abstain": 0, "no": -1}
+#: Voeten's recorded vote values (absences have no row).
+VOETEN_VOTES = frozenset({"yes", "abstain", "no"})
 #: A country-year with fewer shared (both countries voted) roll calls than this is left missing.
 MIN_SHARED_VOTES = 10
-#: Calendar years taken from the per-vote data (2020 has a single January vote: not used).
-PER_VOTE_YEARS: tuple[int, ...] = tuple(range(2013, 2020))
-#: Calendar years estimated from ideal points (the ideal points end with 2024).
-IDEAL_POINT_YEARS: tuple[int, ...] = tuple(range(2020, 2025))
-#: Years over which agreement is regressed on ideal-point distance.
-FIT_YEARS: tuple[int, ...] = PER_VOTE_YEARS
+#: Date the 2026-12-01 raw extracts were added and read.
+ACCESSED_2026_12 = dt.date(2026, 12, 1)
 
 SRC_VOTES = "voeten-unga-votes-unvotes"
 SRC_IDEAL = "voeten-unga-idealpoints-2025-07"
 SRC_KEYVOTES = "ukraine-viz-key-votes"
 SRC_UNDL = "undl-ga-voting-2026-02"
+SRC_UNDL_VOTES = "undl-ga-votes-2020-2025"
+SRC_SCRAPE = "undl-ga-votes-scrape-2013-2021"
 
 SOURCES: dict[str, Source] = {
     SRC_VOTES: Source(
@@ -98,6 +98,33 @@ SOURCES: dict[str, Source] = {
         licence="Copyright United Nations; non-commercial use with attribution",
         quote="11emsp: 9 recorded votes of the 11th emergency special session (Ukraine), 2022-2025.",
     ),
+    SRC_UNDL_VOTES: Source(
+        source_id=SRC_UNDL_VOTES,
+        producer="United Nations Dag Hammarskjold Library",
+        title=(
+            "United Nations General Assembly Voting Data: votes of 19 member states on every resolution adopted by "
+            "a recorded vote at the regular sessions, 2020-01-14 to 2025-12-18 (transcribed from the build in "
+            "tomasgonz/worldcountrygroups, site/server/data/un-votes-resolutions.json)"
+        ),
+        url="https://digitallibrary.un.org/record/4060887",
+        figure_year="2020-2025",
+        accessed=ACCESSED_2026_12,
+        licence="Copyright United Nations; non-commercial use with attribution",
+        quote="Member-state votes (Y, N, A, non-voting) on resolutions adopted by a recorded vote.",
+    ),
+    SRC_SCRAPE: Source(
+        source_id=SRC_SCRAPE,
+        producer="United Nations Dag Hammarskjold Library (UN Digital Library voting records; third-party scrape)",
+        title=(
+            "UN Digital Library 'Voting Data' records, General Assembly resolutions 2013-2021 (scrape 'UN DATA.csv' "
+            "of 2022-01-29, via navyanawal0310/un-votes-intelligence-platform commit b1a33e9)"
+        ),
+        url="https://digitallibrary.un.org/search?cc=Voting+Data",
+        figure_year="2013-2021",
+        accessed=ACCESSED_2026_12,
+        licence="Copyright United Nations; non-commercial use with attribution",
+        quote="One record per resolution with each member state's vote: Y, N, A or non-voting.",
+    ),
 }
 
 UNGA_ALIGNMENT = Indicator(
@@ -110,24 +137,32 @@ UNGA_ALIGNMENT = Indicator(
     bounds=(0.0, 100.0),
     goalposts=(0.0, 100.0),
     definition=(
-        "Share of recorded UN General Assembly votes in a calendar year on which the country voted like Russia: "
-        "identical vote = 1, one abstains while the other votes yes or no = 0.5, opposite votes = 0; "
-        "value = 100 x mean over roll calls where both cast yes/abstain/no."
+        "Share of the recorded UN General Assembly votes of a calendar year on which the country voted like "
+        "Russia, over final-passage votes on resolutions adopted by a recorded vote at the regular sessions: "
+        "identical vote (yes/yes, no/no, abstain/abstain) = 1, one abstains while the other votes yes or no = 0.5, "
+        "yes against no = 0; value = 100 x mean over the roll calls on which both cast a vote. Abstaining is a "
+        "vote (half-way between yes and no); being absent or not voting is not: such a roll call does not count "
+        "for that country. Emergency special sessions (ES-10 Palestine; ES-11 Ukraine, 2022-2025) are not "
+        "counted in any year; the votes on Ukraine are the separate indicator ukraine_votes."
     ),
     coding_rule=(
-        "Per-vote years (2013-2019): final-passage roll calls only (votes on amendments or separate paragraphs "
-        "are dropped, matching the final-passage ideal points used for 2020-2024); absences are dropped; "
-        f"a country-year with fewer than {MIN_SHARED_VOTES} shared votes is left missing (none is). "
-        "2020 has a single January vote in the per-vote data and is not computed from it. "
-        "Estimated years (2020-2024): d = |idealpointfp(country) - idealpointfp(RUS)| per year, "
-        "agreement = alpha + beta x d + offset(country), with alpha, beta fitted by least squares on all "
-        "country-years 2013-2019 that have both measures (pooled) and offset = the country's mean residual of "
-        "that fit over 2013-2019 (keeps each country's level continuous across the change of method); "
-        "clipped to [0, 100]; status 'estimated'. A country with no overlapping year would be left missing. "
-        "No value for 2025 (no source)."
+        "One formula for every year 2013-2025 (indicators.builders.unvotes.agreement). Votes on amendments or "
+        "separate paragraphs, failed drafts and emergency-session votes are out of scope. Precedence between the "
+        "three per-vote sources, per roll call: each roll call is taken whole from the first source that has it: "
+        "(1) UN Dag Hammarskjold Library voting data 2020-2025 (transcribed), (2) Voeten's roll calls (to "
+        "2020-01-14), (3) a scrape of the same UN Digital Library records 2013-2021 (fills adopted resolutions "
+        "the other two lack). Where two sources have the same roll call they must agree country by country (the "
+        "build fails otherwise; 0 mismatches on the shipped files). "
+        f"A country-year with fewer than {MIN_SHARED_VOTES} roll calls voted on by both is left missing (none "
+        "is). The 9 recorded ES-11 votes of 2022-2025 (UNDL per-session counts; Russia voted no on each) are "
+        "excluded because the 2020-2025 source has no emergency-session record: adding k such votes to n regular "
+        "ones could move a year's value by at most 100 x k / (n + k) points (k <= 9: at most about 10 points in "
+        "a year of about 85 regular votes such as 2022). The 2020-2025 source has no votes from January to May "
+        "2022. "
+        "Ideal points (Bailey-Strezhnev-Voeten, July 2025) are a cross-check only, never a value."
     ),
-    years_note="",  # filled in build() with the fitted coefficients
-    source_ids=(SRC_VOTES, SRC_IDEAL),
+    years_note="",  # filled in build() with the source counts and the ideal-point correlations
+    source_ids=(SRC_VOTES, SRC_UNDL_VOTES, SRC_SCRAPE, SRC_IDEAL),  # ideal points: the cross-check in years_note
 )
 
 #: Ordinal coding of the key Ukraine votes.
@@ -187,21 +222,7 @@ UKRAINE_VOTES = Indicator(
 )
 
 
-# --------------------------------------------------------------------------- agreement
-
-
-def vote_agreement(a: str, b: str) -> float:
-    """Agreement between two recorded votes: ``1 - |pos(a) - pos(b)| / 2``.
-
-    pos(yes) = 1, pos(abstain) = 0, pos(no) = -1, so identical votes give 1, yes/abstain or
-    no/abstain give 0.5, yes/no gives 0. Any other vote (e.g. absent) raises ValueError: absences
-    must be dropped before calling.
-    """
-    try:
-        pa, pb = VOTE_POSITION[a], VOTE_POSITION[b]
-    except KeyError as e:
-        raise ValueError(f"vote {e.args[0]!r} is not one of {sorted(VOTE_POSITION)}; drop absences first") from None
-    return 1.0 - abs(pa - pb) / 2.0
+# --------------------------------------------------------------------------- Voeten roll calls (key votes)
 
 
 def read_roll_calls(raw: Path) -> pd.DataFrame:
@@ -220,27 +241,10 @@ def read_votes(raw: Path) -> pd.DataFrame:
     v = pd.read_csv(raw / "unvotes_voeten" / "un_votes_15countries_1991plus.csv", dtype=str, keep_default_na=False)
     v["rcid"] = v["rcid"].astype(int)
     v["iso3"] = v["country"].map(country_iso3)
-    bad = sorted(set(v["vote"]) - set(VOTE_POSITION))
+    bad = sorted(set(v["vote"]) - VOETEN_VOTES)
     if bad:
-        raise ValueError(f"unvotes_voeten: unexpected vote values {bad}; expected {sorted(VOTE_POSITION)}")
+        raise ValueError(f"unvotes_voeten: unexpected vote values {bad}; expected {sorted(VOETEN_VOTES)}")
     return v[["rcid", "iso3", "vote"]]
-
-
-def agreement_by_year(votes: pd.DataFrame, roll_calls: pd.DataFrame, ref: str = "RUS") -> pd.DataFrame:
-    """Agreement with ``ref`` per (iso3, year) over final-passage roll calls both countries voted on.
-
-    Returns columns iso3, year, agreement (0-100), n_votes (shared roll calls). Roll calls where
-    either country has no recorded vote (absent) are dropped. A country-year with no shared vote
-    does not appear.
-    """
-    fp = roll_calls.loc[roll_calls["final_passage"], ["rcid", "year"]]
-    v = votes.merge(fp, on="rcid")
-    ref_votes = v.loc[v["iso3"] == ref, ["rcid", "vote"]].rename(columns={"vote": "ref_vote"})
-    pair = v[v["iso3"] != ref].merge(ref_votes, on="rcid")
-    pair["agree"] = [vote_agreement(a, b) for a, b in zip(pair["vote"], pair["ref_vote"], strict=True)]
-    out = pair.groupby(["iso3", "year"], as_index=False).agg(agreement=("agree", "mean"), n_votes=("agree", "size"))
-    out["agreement"] *= 100.0
-    return out.sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
 def idealpoint_distance(raw: Path, ref: str = "RUS") -> pd.DataFrame:
@@ -257,18 +261,20 @@ def idealpoint_distance(raw: Path, ref: str = "RUS") -> pd.DataFrame:
     return d.rename(columns={"iso3c": "iso3"})[["iso3", "year", "distance"]].sort_values(["iso3", "year"])
 
 
-def fit_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """Least-squares fit y = alpha + beta * x; returns (alpha, beta, R^2).
+def idealpoint_correlation(agr: pd.DataFrame, dist: pd.DataFrame) -> pd.DataFrame:
+    """Cross-check: Pearson r per year, across the panel states, between agreement and ideal-point distance.
 
-    Raises ValueError with fewer than 3 points or when x has zero variance (slope undefined).
+    Columns year, n (states with both), r. A strongly negative r means the two measures rank the states
+    alike (the farther a state's ideal point from Russia's, the less it votes like Russia).
     """
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if len(x) < 3 or np.ptp(x) == 0:
-        raise ValueError(f"cannot fit a line to {len(x)} points with x range {np.ptp(x) if len(x) else 0}")
-    beta, alpha = np.polyfit(x, y, 1)
-    resid = y - (alpha + beta * x)
-    r2 = 1.0 - float(resid @ resid) / float(((y - y.mean()) ** 2).sum())
-    return float(alpha), float(beta), r2
+    m = agr.merge(dist, on=["iso3", "year"])
+    m = m[m["iso3"].isin(list(PANEL_COUNTRIES))]
+    rows = [
+        {"year": int(y), "n": len(g), "r": float(np.corrcoef(g["agreement"], g["distance"])[0, 1])}
+        for y, g in m.groupby("year")
+        if len(g) >= 3
+    ]
+    return pd.DataFrame(rows, columns=["year", "n", "r"])
 
 
 # --------------------------------------------------------------------------- ukraine votes
@@ -340,62 +346,74 @@ def vote_phrase(vote_list: str) -> str:
 # --------------------------------------------------------------------------- build
 
 
-def country_offsets(fit: pd.DataFrame, alpha: float, beta: float) -> dict[str, float]:
-    """Mean residual per country of the pooled fit: mean(agreement - (alpha + beta * distance)).
+#: Labels and source ids of the per-vote sources (indicators.builders.unvotes.SOURCE_ORDER).
+SOURCE_LABEL: dict[str, str] = {
+    "undl_2020_2025": "UNDL voting data 2020-2025",
+    "voeten": "Voeten",
+    "undl_scrape": "UNDL scrape",
+}
+SOURCE_ID: dict[str, str] = {"undl_2020_2025": SRC_UNDL_VOTES, "voeten": SRC_VOTES, "undl_scrape": SRC_SCRAPE}
 
-    Added to a country's estimates so that its estimated years continue the level of its
-    observed years instead of jumping to the pooled line (persistent country residuals reach
-    about +-9 points). A country with no overlapping year gets no entry.
+
+def check_sources_agree(sources: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Compare overlapping vote sources; raise ValueError listing the first mismatches if any.
+
+    Returns the comparison (one row per roll call and country present in two sources).
     """
-    resid = fit["agreement"] - (alpha + beta * fit["distance"])
-    return {k: float(v) for k, v in resid.groupby(fit["iso3"]).mean().items()}
+    cmp = unvotes.compare_sources(sources)
+    bad = cmp[~cmp["agree"]]
+    if len(bad):
+        raise ValueError(f"UN vote sources disagree on {len(bad)} country-votes, e.g.\n{bad.head(10).to_string()}")
+    return cmp
 
 
-def _build_alignment(raw: Path, out: BuilderOutput, votes: pd.DataFrame, roll_calls: pd.DataFrame) -> Indicator:
-    agr = agreement_by_year(votes, roll_calls)
-    agr = agr[agr["iso3"].isin(PANEL_COUNTRIES)]
-    dist = idealpoint_distance(raw)
-    dist = dist[dist["iso3"].isin(PANEL_COUNTRIES)]
-    fit = agr[agr["year"].isin(FIT_YEARS) & (agr["n_votes"] >= MIN_SHARED_VOTES)].merge(dist, on=["iso3", "year"])
-    alpha, beta, r2 = fit_line(fit["distance"].to_numpy(), fit["agreement"].to_numpy())
-    offsets = country_offsets(fit, alpha, beta)
-    fitted = fit["distance"].map(lambda x: alpha + beta * x) + fit["iso3"].map(offsets)
-    resid = fit["agreement"] - fitted
-    r2_off = 1.0 - float((resid**2).sum()) / float(((fit["agreement"] - fit["agreement"].mean()) ** 2).sum())
-    coef = (
-        f"pooled fit on 2013-2019 alpha = {alpha:.2f}, beta = {beta:.2f} per unit of distance, "
-        f"R^2 = {r2:.2f} (n = {len(fit)}); with country offsets R^2 = {r2_off:.2f}"
+def _build_alignment(raw: Path, out: BuilderOutput) -> Indicator:
+    sources = unvotes.read_sources(raw)
+    cmp = check_sources_agree(sources)
+    votes = unvotes.load_votes(raw)
+    agr = unvotes.agreement(votes)
+    agr = agr[agr["iso3"].isin(list(PANEL_COUNTRIES)) & agr["year"].isin(YEARS)]
+    # n of shared roll calls per source (same formula on each source's roll calls) for the note
+    per_src = {s: unvotes.agreement(votes[votes["source"] == s]) for s in unvotes.SOURCE_ORDER}
+    per_src = {s: d.set_index(["iso3", "year"])["n_votes"] for s, d in per_src.items()}
+    for r in agr.itertuples():
+        if r.n_votes < MIN_SHARED_VOTES:
+            continue
+        parts = [
+            f"{int(per_src[s][(r.iso3, r.year)])} {SOURCE_LABEL[s]}"
+            for s in unvotes.SOURCE_ORDER
+            if (r.iso3, r.year) in per_src[s].index
+        ]
+        ids = [SOURCE_ID[s] for s in unvotes.SOURCE_ORDER if (r.iso3, r.year) in per_src[s].index]
+        note = f"{r.n_votes} final-passage roll calls voted on by both ({', '.join(parts)})"
+        out.add(r.iso3, r.year, UNGA_ALIGNMENT.id, r.agreement, "observed", ids, note)
+
+    corr = idealpoint_correlation(agr, idealpoint_distance(raw))
+    rc_years = votes.drop_duplicates("rcid").groupby(["year", "source"]).size()
+    n_cmp = cmp.groupby(["source_a", "source_b"]).size()
+    overlap = "; ".join(f"{a} vs {b}: {n} country-votes" for (a, b), n in n_cmp.items())
+    counts = ", ".join(
+        f"{y}: {int(rc_years[y].sum())}"
+        + (f" ({int(rc_years[y].get('undl_scrape', 0))} from the scrape)" if "undl_scrape" in rc_years[y] else "")
+        for y in sorted({y for y, _ in rc_years.index})
     )
 
-    for r in agr[agr["year"].isin(PER_VOTE_YEARS)].itertuples():
-        if r.n_votes < MIN_SHARED_VOTES or r.year not in YEARS:
-            continue
-        out.add(
-            r.iso3,
-            r.year,
-            UNGA_ALIGNMENT.id,
-            r.agreement,
-            "observed",
-            SRC_VOTES,
-            f"{r.n_votes} final-passage roll calls voted on by both",
-        )
-    for r in dist[dist["year"].isin(IDEAL_POINT_YEARS)].itertuples():
-        if r.iso3 not in offsets:
-            continue  # no overlapping year to calibrate on: left missing
-        value = float(np.clip(alpha + beta * r.distance + offsets[r.iso3], 0.0, 100.0))
-        out.add(
-            r.iso3,
-            r.year,
-            UNGA_ALIGNMENT.id,
-            value,
-            "estimated",
-            SRC_IDEAL,
-            f"from ideal-point distance to Russia d = {r.distance:.3f}, country offset {offsets[r.iso3]:+.2f}; {coef}",
-        )
+    def us_no_ru_yes(year: int) -> tuple[int, int]:
+        w = votes[votes["year"] == year].pivot(index="rcid", columns="iso3", values="vote")
+        return int(((w["USA"] == "N") & (w["RUS"] == "Y")).sum()), len(w)
+
+    (k25, n25), (k24, n24) = us_no_ru_yes(2025), us_no_ru_yes(2024)
+    r_text = ", ".join(f"{int(c.year)} {c.r:+.2f}" for c in corr.itertuples())
     years_note = (
-        "2013-2019: computed from the per-vote Voeten data (final-passage votes). 2020-2024: estimated from the "
-        "July 2025 ideal points as alpha + beta x distance + country offset (the country's mean residual "
-        f"2013-2019); {coef}. 2025: missing (no ideal points or votes yet)."
+        "2013-2019: Voeten roll calls plus the adopted resolutions only the UN Digital Library scrape has; "
+        "2020-2025: UN Dag Hammarskjold Library voting data 2020-2025. Roll calls per year: "
+        f"{counts}. Overlapping sources agree on every vote ({overlap}; 0 mismatches). "
+        "Cross-check with the Bailey-Strezhnev-Voeten ideal points (July 2025, to 2024), not used for values: "
+        "Pearson r across the 14 states between agreement and the distance of the state's ideal point from "
+        f"Russia's: {r_text}. 2025 has no ideal point yet. 2025 is not comparable in level with earlier years: "
+        f"it has {n25} roll calls (2024: {n24}), {k25} of them with the United States voting no and Russia yes "
+        f"(2024: {k24}), and nearly every state's agreement with Russia rises; compare states within 2025 rather "
+        "than 2025 with 2024."
     )
     return UNGA_ALIGNMENT.model_copy(update={"years_note": years_note})
 
@@ -441,7 +459,7 @@ def build(raw: Path) -> BuilderOutput:
     votes = read_votes(raw)
     roll_calls = read_roll_calls(raw)
     out = BuilderOutput(indicators=[], sources=list(SOURCES.values()))
-    alignment = _build_alignment(raw, out, votes, roll_calls)
+    alignment = _build_alignment(raw, out)
     _build_ukraine(raw, out, votes, roll_calls)
     out.indicators = [alignment, UKRAINE_VOTES]
     return out
