@@ -206,10 +206,16 @@ def _run_tests(tree: Path, tests: list[str], timeout: float) -> tuple[str, float
     env.pop("CI", None)
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not browser", *tests]
     t0 = time.perf_counter()
-    try:
-        r = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", time.perf_counter() - t0
+    for attempt in range(3):
+        try:
+            r = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, timeout=timeout)
+            break
+        except subprocess.TimeoutExpired:
+            return "timeout", time.perf_counter() - t0
+        except OSError:  # the shared virtualenv being swapped under us: wait and try again
+            if attempt == 2:
+                raise
+            time.sleep(20)
     dt = time.perf_counter() - t0
     if r.returncode == 0:
         return "passed", dt

@@ -133,6 +133,16 @@ def test_hierarchical_kernel(x, score, coverage, pillars, contrib):
     np.testing.assert_allclose(a.contributions[0], contrib, equal_nan=True)
 
 
+@pytest.mark.parametrize("method", ["arithmetic", "geometric"])
+def test_kernel_is_scale_free_in_the_weights(method):
+    # "any scale": weights 4x the effective ones give the same score, coverage, pillars and contributions
+    x = np.array([[20.0, NAN, 80.0], [20.0, 40.0, 80.0]])
+    a, b = aggregate(x, W, MEMB, method), aggregate(x, 4 * W, MEMB, method)
+    np.testing.assert_allclose(b.coverage, [0.75, 1.0])
+    for f in ("score", "coverage", "pillars", "contributions"):
+        np.testing.assert_allclose(getattr(b, f), getattr(a, f), equal_nan=True)
+
+
 def test_geometric_kernel_contributions_add_up():
     a = aggregate(np.array([[20.0, 40.0, 80.0]]), W, MEMB, "geometric")
     expected = math.exp(0.25 * math.log(21) + 0.25 * math.log(41) + 0.5 * math.log(81)) - 1
