@@ -308,6 +308,12 @@ def test_spec_json_round_trip():
         ({"aggregation": "median"}, "unknown aggregation"),
         ({"missing": "zero"}, "unknown missing-data policy"),
         ({"min_coverage": 1.5}, "min_coverage"),
+        ({"min_coverage": [1]}, r"^min_coverage: must be a number, got \[1\]$"),
+        (
+            {"pillar_weights": {"security": -2}},
+            "^pillar_weights: pillar weight for 'security' must be a finite non-neg",
+        ),
+        ({"pillar_weights": {"economy": float("inf")}}, "pillar weight for 'economy' must be a finite"),
         ({"colour": "red"}, "unknown spec field"),
         ({"years": []}, "at least one year"),
     ],
@@ -389,3 +395,25 @@ def test_one_aggregation_registry_flat_mean_equals_the_kernel_with_one_pillar(me
             flat,
             [np.exp((np.log(11) + 3 * np.log(41)) / 4) - 1, np.exp((3 * np.log(100) + 2 * np.log(51)) / 6) - 1],
         )
+
+
+# ------------------------------------------------------------------ year resolution, read-only cubes
+def test_resolve_year_rules():
+    m, _ = _two_country_model()
+    # 2021: ARM covers half the weight (< 2/3), so the default year is 2020
+    assert m.resolve_year(ScoringSpec(years=(2020,)), 2021) == 2021  # an explicit year wins
+    assert m.resolve_year(ScoringSpec(years=(2021,))) == 2021  # else the spec's only year
+    assert m.resolve_year(ScoringSpec()) == m.default_year(ScoringSpec()) == 2020  # else the default year
+    assert m.resolve_year(ScoringSpec(years=(2020, 2021))) == 2020  # several years: the default year
+    with pytest.raises(SpecError, match="year 1990 is outside the panel; choose a year in 2020-2021"):
+        m.resolve_year(ScoringSpec(years=(1990,)))
+    with pytest.raises(SpecError, match="choose a year in 2020-2021"):
+        m.resolve_year(ScoringSpec(), 2030)
+
+
+def test_normalised_cube_is_read_only_and_cached():
+    m, _ = _two_country_model()
+    n = m.normalised("goalposts")
+    assert m.normalised("goalposts") is n
+    with pytest.raises(ValueError):
+        n.values[0, 0, 0] = 1.0
