@@ -241,3 +241,62 @@ def test_effective_weights_by_hand():
     ew2 = effective_weights(m2, ScoringSpec(normalisation="goalposts")).set_index("indicator")
     assert ew2.loc["b", "flag"] == "n/a"  # no spread that year
     assert ew2.loc["a", "correlation_weight"] == pytest.approx(1.0) and ew2.loc["a", "flag"] == ""  # ratio exactly 2
+
+
+# ------------------------------------------------------------------ pinned by the mutation check
+def test_dirichlet_weights_normalise_and_fall_back_on_degenerate_draws():
+    from scoring.sensitivity import dirichlet_weights
+
+    np.testing.assert_allclose(dirichlet_weights(np.array([2.0, 6.0, 0.0]), 3, math.inf, None), [[0.25, 0.75, 0.0]] * 3)
+    d = dirichlet_weights(np.array([2.0, 6.0, 0.0]), 4000, 50.0, np.random.default_rng(1))
+    np.testing.assert_allclose(d.sum(axis=1), 1.0)
+    np.testing.assert_allclose(d.mean(axis=0), [0.25, 0.75, 0.0], atol=0.01)
+    assert (d[:, 2] == 0).all()
+
+    class Underflow:  # a generator whose draws underflow to NaN / zero rows
+        def dirichlet(self, alpha, size):
+            out = np.full((size, len(alpha)), np.nan)
+            out[1] = 0.0
+            out[2] = [0.3, 0.7]
+            return out
+
+    got = dirichlet_weights(np.array([1.0, 3.0]), 3, 10.0, Underflow())
+    np.testing.assert_allclose(got, [[0.25, 0.75], [0.25, 0.75], [0.3, 0.7]])
+
+
+def test_mc_without_perturbation_never_flags_the_nominal_rank_and_stays_quiet():
+    import warnings
+
+    cat = {"x": make_indicator("x"), "y": make_indicator("y", "economy")}
+    cube = np.array([[[100.0, 0.0], [0.0, 100.0], [40.0, 40.0], [np.nan, np.nan]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR", "EST"), (2020,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # EST is never ranked: no all-NaN RuntimeWarning may escape
+        mc = monte_carlo(m, ScoringSpec(normalisation="goalposts"), draws=50, concentration=math.inf, seed=1)
+    t = mc.table.set_index("iso3")
+    assert not t["nominal_outside"].any()
+    assert t.loc[["ARM", "AZE", "BLR"], "rank_p05"].tolist() == [1, 1, 3]
+    assert t.loc[["ARM", "AZE", "BLR"], "rank_p95"].tolist() == [1, 1, 3]
+    assert math.isnan(t.loc["EST", "rank_p05"])
+
+
+def test_reachable_best_rank_needs_all_weight_on_one_indicator():
+    # ARM (0, 0) is passed by AZE (100, 0) unless w_x = 0 and by BLR (0, 100) unless w_y = 0, so its best
+    # rank 2 needs a corner of the simplex, where the passing rival leads by the largest gap (100 points).
+    cat = {"x": make_indicator("x"), "y": make_indicator("y", "economy")}
+    cube = np.array([[[0.0, 0.0], [100.0, 0.0], [0.0, 100.0]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
+    t = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), floor=0.0).table.set_index("iso3")
+    assert t[["rank", "best_rank", "worst_rank"]].astype(int).to_dict("index") == {
+        "ARM": {"rank": 3, "best_rank": 2, "worst_rank": 3},
+        "AZE": {"rank": 1, "best_rank": 1, "worst_rank": 2},
+        "BLR": {"rank": 1, "best_rank": 1, "worst_rank": 2},
+    }
+
+
+def test_reachable_lowers_a_floor_that_no_weights_could_meet():
+    cat = {k: make_indicator(k, p) for k, p in [("a", "security"), ("b", "economy"), ("c", "energy")]}
+    cube = np.array([[[90.0, 80.0, 99.0], [10.0, 80.0, 50.0], [50.0, 20.0, 98.0]]])
+    r = reachable_ranks(Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,)), ScoringSpec(normalisation="goalposts"), 0.45)
+    assert r.floor == pytest.approx(1 / 3)
+    assert "floor lowered from 0.45 to 0.3333 so the spec's own weights are admissible" in r.note

@@ -261,3 +261,17 @@ def test_two_edits_are_both_applied():
     assert d["score_after"].to_dict() == pytest.approx({"ARM": 30.0, "KAZ": 75.0, "GEO": 30.0})
     assert d["rank_after"].astype(int).to_dict() == {"ARM": 2, "KAZ": 1, "GEO": 2}
     assert d["rank_change"].astype(int).to_dict() == {"ARM": 1, "KAZ": -1, "GEO": -1}
+
+
+def test_changed_keeps_score_changes_rank_changes_and_scores_that_appear_or_vanish():
+    d = pd.DataFrame(
+        {
+            "iso3": ["ARM", "AZE", "BLR", "EST", "GEO"],
+            "score_before": [50.0, 40.0, 30.0, np.nan, 20.0],
+            "score_change": [5.0, np.nan, 0.0, np.nan, 0.0],
+            "rank_change": pd.array([0, pd.NA, 1, pd.NA, 0], dtype="Int64"),
+        }
+    )
+    # ARM: score moved; AZE: its score vanished; BLR: only the rank moved; EST: no score either way; GEO: nothing
+    assert list(changed(d)["iso3"]) == ["ARM", "AZE", "BLR"]
+    assert list(changed(d, tol=10.0)["iso3"]) == ["AZE", "BLR"]
