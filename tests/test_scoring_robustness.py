@@ -300,3 +300,15 @@ def test_reachable_lowers_a_floor_that_no_weights_could_meet():
     r = reachable_ranks(Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,)), ScoringSpec(normalisation="goalposts"), 0.45)
     assert r.floor == pytest.approx(1 / 3)
     assert "floor lowered from 0.45 to 0.3333 so the spec's own weights are admissible" in r.note
+
+
+def test_reachable_complete_case_rescales_the_weights_it_keeps():
+    # c is missing for BLR, so complete_case keeps a and b: their nominal weights 1/3 each become 1/2,
+    # and a 30% floor is admissible (no lowering)
+    cat = {k: make_indicator(k, p) for k, p in [("a", "security"), ("b", "economy"), ("c", "energy")]}
+    cube = np.array([[[90.0, 80.0, 99.0], [10.0, 80.0, 50.0], [50.0, 20.0, np.nan]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
+    r = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), floor=0.3, missing="complete_case")
+    assert r.indicators_used == ("a", "b") and r.floor == 0.3 and "floor lowered" not in r.note
+    for w in (*r.best_weights.values(), *r.worst_weights.values()):
+        assert w.sum() == pytest.approx(1.0) and w.min() >= 0.3 - 1e-9
