@@ -174,3 +174,22 @@ def test_readme_documents_every_indicator(shipped):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for ind_id in catalog:
         assert f"`{ind_id}`" in readme, f"README's indicator table lacks {ind_id}"
+
+
+def test_events_are_validated_and_returned_in_the_schema_columns(shipped):
+    from indicators.loader import validate_events
+
+    _, _, sources = shipped
+    sid = next(iter(sources))
+    row = {"iso3": "ARM", "date": "2024-02-22", "indicator": "csto_membership", "kind": "membership"}
+    ok = pd.DataFrame([row | {"description": "frozen", "source_id": sid, "extra": 1}])
+    out = validate_events(ok, sources)
+    assert list(out.columns) == ["iso3", "date", "indicator", "kind", "description", "source_id"]
+    assert out.iloc[0].to_dict() == row | {"description": "frozen", "source_id": sid}
+    bad = pd.concat([ok, ok.assign(source_id="nope-1")], ignore_index=True)
+    with pytest.raises(DataError, match=r"events.csv, row 3: source id 'nope-1' not found in sources.csv"):
+        validate_events(bad, sources)
+    with pytest.raises(DataError, match=r"events.csv, row 2: unknown country code 'XYZ'"):
+        validate_events(ok.assign(iso3="XYZ"), sources)
+    with pytest.raises(DataError, match=r"missing columns \['kind'\]"):
+        validate_events(ok.drop(columns="kind"), sources)

@@ -312,3 +312,21 @@ def test_reachable_complete_case_rescales_the_weights_it_keeps():
     assert r.indicators_used == ("a", "b") and r.floor == 0.3 and "floor lowered" not in r.note
     for w in (*r.best_weights.values(), *r.worst_weights.values()):
         assert w.sum() == pytest.approx(1.0) and w.min() >= 0.3 - 1e-9
+
+
+def test_effective_weights_carry_their_spec_and_year(model):
+    spec = ScoringSpec(normalisation="goalposts")
+    ew = effective_weights(model, spec, year=2020)
+    assert ew.attrs == {"spec": spec.to_json(), "year": 2020}
+
+
+def test_quiet_c_stdout_silences_file_descriptor_1(capfd):
+    import os
+
+    from scoring.reachable import _quiet_c_stdout
+
+    os.write(1, b"before|")
+    with _quiet_c_stdout():
+        os.write(1, b"hidden")
+    os.write(1, b"after")
+    assert capfd.readouterr().out == "before|after"
