@@ -51,7 +51,8 @@ def test_empty_query_gives_the_defaults_without_notices():
 
 def test_a_list_value_uses_the_last_item():
     assert CFG.parse({"view": ["map", "trends"]}).view == "trends"
-    assert S._one(("a", "b")) == "b" and S._one(7) == "7"
+    assert CFG.parse({"view": ["map", "data", "trends"]}).view == "trends"
+    assert S._one(("a", "b", "c")) == "c" and S._one(7) == "7"
 
 
 # ---------------------------------------------------------------- choices
