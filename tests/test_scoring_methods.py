@@ -417,3 +417,12 @@ def test_normalised_cube_is_read_only_and_cached():
     assert m.normalised("goalposts") is n
     with pytest.raises(ValueError):
         n.values[0, 0, 0] = 1.0
+
+
+def test_an_absent_indicator_weight_counts_as_one():
+    from scoring.weights import effective_weight_vector
+
+    w = effective_weight_vector(
+        ScoringSpec(indicator_weights={"a": 3}), ("a", "b", "c"), ("security", "security", "economy")
+    )
+    np.testing.assert_allclose(w, [0.5 * 3 / 4, 0.5 * 1 / 4, 0.5])

@@ -330,3 +330,16 @@ def test_quiet_c_stdout_silences_file_descriptor_1(capfd):
         os.write(1, b"hidden")
     os.write(1, b"after")
     assert capfd.readouterr().out == "before|after"
+
+
+def test_quiet_c_stdout_still_runs_the_body_without_libc(monkeypatch):
+    import scoring.reachable as R
+
+    def no_libc(_):
+        raise OSError("no libc here")
+
+    monkeypatch.setattr(R.ctypes, "CDLL", no_libc)
+    ran = []
+    with R._quiet_c_stdout():
+        ran.append(True)
+    assert ran == [True]
