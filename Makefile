@@ -7,7 +7,7 @@ ALIGN_RAW_DIR ?= ../shared/raw
 export ALIGN_RAW_DIR
 PORT ?= 8501
 
-.PHONY: run test install install-dev chromium data lint bench golden clean
+.PHONY: run test test-unit install install-dev chromium data lint bench golden clean
 
 $(BIN)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,18 +25,30 @@ install-dev: $(BIN)/.dev
 run: install
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
-## make test: install test tools (and Debian's chromium if missing), lint, run every test
-test: install-dev chromium
-	$(BIN)/ruff check .
+# pytest with "no tests collected" (exit 5) counted as a failure
+define pytest_run
+$(BIN)/pytest -q $(1); rc=$$?; \
+  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+endef
+
+## make test: lint and format check, data check, every test (the unit tests first, then the browser
+## tests, installing Debian's chromium first when it is missing and we are root)
+test: install-dev lint
 	$(BIN)/python -m indicators --check
-	$(BIN)/pytest -q; rc=$$?; \
-	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+	$(call pytest_run,-m "not browser")
+	$(MAKE) --no-print-directory chromium
+	$(call pytest_run,-m browser)
+
+## make test-unit: the same without the browser tests (for machines without Chromium)
+test-unit: install-dev lint
+	$(BIN)/python -m indicators --check
+	$(call pytest_run,-m "not browser")
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
-	  else echo "Debian's chromium is missing: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; fi; \
+	  else echo "Debian's chromium is missing: run 'sudo apt-get install chromium chromium-driver' (or 'make test-unit' to skip the browser tests)" >&2; exit 1; fi; \
 	fi
 
 ## make data: rebuild data/ from the raw extracts in $(ALIGN_RAW_DIR)

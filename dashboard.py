@@ -137,6 +137,12 @@ if "initialised" not in ss:
     ss["initialised"] = True
 
 
+# Values a view chose for sidebar widgets (an upload, a loaded spec) are set here, before the widgets exist:
+# Streamlit refuses a change to a widget's key once the widget has been drawn in the run.
+for _k, _v in ss.pop("pending_widgets", {}).items():
+    ss[_k] = _v
+
+
 # ---------------------------------------------------------------- sidebar: every choice but the weights
 # The weight sliders live in the live ranking (ui/live_ranking.py, drawn by the Ranking view): it rescores
 # in the browser while a slider moves and writes the session weights (w_<indicator>, pw_<pillar>) on release.

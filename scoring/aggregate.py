@@ -32,29 +32,36 @@ def _weighted_nanmean(t: np.ndarray, w: np.ndarray, axis: int) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def arithmetic(x: np.ndarray, w: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Weighted arithmetic mean: ``M = sum(w_i x_i) / sum(w_i)`` over the present ``x_i``.
+@dataclass(frozen=True)
+class Aggregator:
+    """One aggregation method, the single registry entry behind every use of the name.
 
-    NaN values are left out and the weights of the rest rescaled; all NaN (or all
-    present weights zero) gives NaN. Fully compensatory: a loss on one indicator is
-    offset by an equal weighted gain on another. Contributions ``w_i x_i / sum(w)``
-    add up exactly to the score.
+    A quasi-arithmetic mean ``M(x) = inverse(sum w forward(x) / sum w)``: calling the
+    entry (``AGGREGATORS[name](x, w, axis=-1)``) gives the flat weighted mean that
+    validation, the Methodology and the tests use, and :func:`aggregate` applies the
+    same ``forward``/``inverse`` pair hierarchically for the model. ``doc`` is the
+    formula as shown in the Methodology (also the entry's ``__doc__``).
     """
-    return _weighted_nanmean(x, w, axis)
+
+    name: str
+    label: str
+    forward: Callable[[np.ndarray], np.ndarray]
+    inverse: Callable[[np.ndarray], np.ndarray]
+    doc: str
+    linear: bool = False  # forward is the identity: contributions are w_i x_i / sum w
+
+    def __post_init__(self):
+        object.__setattr__(self, "__doc__", self.doc)
+
+    def __call__(self, x: np.ndarray, w: np.ndarray, axis: int = -1) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        present = ~np.isnan(x)
+        t = np.where(present, self.forward(np.where(present, x, 0.0)), np.nan)
+        return self.inverse(_weighted_nanmean(t, w, axis))
 
 
-def geometric(x: np.ndarray, w: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Weighted geometric mean of shifted values: ``M = exp(sum w_i ln(x_i + 1) / sum w_i) - 1``.
-
-    The shift by 1 (``GEO_SHIFT``) keeps a normalised 0 from zeroing the whole score
-    (``ln 0`` is undefined); on a 0-100 scale it changes the result little except near
-    0, and the result stays in [0, 100]. Less compensatory than the arithmetic mean: a
-    low value weighs more. NaN handling as in :func:`arithmetic`. Contributions are
-    reported as each indicator's share of ``ln(M + 1)`` times ``M``
-    (``c_i = M * w_i ln(x_i + 1) / sum_j w_j ln(x_j + 1)``), so they add up to the score
-    but are not separable effects (0 when every value is 0).
-    """
-    return np.exp(_weighted_nanmean(np.log(np.asarray(x, dtype=float) + GEO_SHIFT), w, axis)) - GEO_SHIFT
+def _identity(x):
+    return x
 
 
 def _geo_forward(x):
@@ -65,26 +72,44 @@ def _geo_inverse(t):
     return np.exp(t) - GEO_SHIFT
 
 
-@dataclass(frozen=True)
-class Transform:
-    forward: Callable[[np.ndarray], np.ndarray]
-    inverse: Callable[[np.ndarray], np.ndarray]
+arithmetic = Aggregator(
+    name="arithmetic",
+    label="Weighted arithmetic mean (compensatory)",
+    forward=_identity,
+    inverse=_identity,
+    linear=True,
+    doc="""Weighted arithmetic mean: ``M = sum(w_i x_i) / sum(w_i)`` over the present ``x_i``.
 
+    NaN values are left out and the weights of the rest rescaled; all NaN (or all
+    present weights zero) gives NaN. Fully compensatory: a loss on one indicator is
+    offset by an equal weighted gain on another. Contributions ``w_i x_i / sum(w)``
+    add up exactly to the score.
+    """,
+)
 
-#: Registry: method name -> function ``f(x, w, axis=-1)``; the names ``ScoringSpec.aggregation`` accepts.
-AGGREGATORS: dict[str, Callable[..., np.ndarray]] = {"arithmetic": arithmetic, "geometric": geometric}
+geometric = Aggregator(
+    name="geometric",
+    label="Weighted geometric mean of (x + 1), minus 1 (less compensatory)",
+    forward=_geo_forward,
+    inverse=_geo_inverse,
+    doc="""Weighted geometric mean of shifted values: ``M = exp(sum w_i ln(x_i + 1) / sum w_i) - 1``.
 
-#: One-line labels for select boxes.
-AGGREGATOR_LABELS: dict[str, str] = {
-    "arithmetic": "Weighted arithmetic mean (compensatory)",
-    "geometric": "Weighted geometric mean of (x + 1), minus 1 (less compensatory)",
-}
+    The shift by 1 (``GEO_SHIFT``) keeps a normalised 0 from zeroing the whole score
+    (``ln 0`` is undefined); on a 0-100 scale it changes the result little except near
+    0, and the result stays in [0, 100]. Less compensatory than the arithmetic mean: a
+    low value weighs more. NaN handling as in the arithmetic mean. Contributions are
+    reported as each indicator's share of ``ln(M + 1)`` times ``M``
+    (``c_i = M * w_i ln(x_i + 1) / sum_j w_j ln(x_j + 1)``), so they add up to the score
+    but are not separable effects (0 when every value is 0).
+    """,
+)
 
-#: The transform pair behind each registered mean, used by the hierarchical kernel.
-TRANSFORMS: dict[str, Transform] = {
-    "arithmetic": Transform(lambda x: x, lambda t: t),
-    "geometric": Transform(_geo_forward, _geo_inverse),
-}
+#: THE aggregation registry: method name -> :class:`Aggregator`; the names ``ScoringSpec.aggregation``
+#: accepts. Each entry is callable as ``f(x, w, axis=-1)`` and carries the transform pair the kernel uses.
+AGGREGATORS: dict[str, Aggregator] = {a.name: a for a in (arithmetic, geometric)}
+
+#: One-line labels for select boxes (derived from the registry).
+AGGREGATOR_LABELS: dict[str, str] = {k: a.label for k, a in AGGREGATORS.items()}
 
 
 @dataclass(frozen=True)
@@ -126,7 +151,7 @@ def aggregate(
     all gives NaN. Contributions (``details=True``) add up to the score (see
     :func:`geometric` for what they mean there).
     """
-    tr = TRANSFORMS[method]
+    tr = AGGREGATORS[method]
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)[..., None, :]  # (..., 1, I)
     present = ~np.isnan(x)
@@ -153,7 +178,7 @@ def aggregate(
     share_p = pw / safe_tot[..., None]  # (..., C, P)
     share_i = (share_p / safe_den) @ membership.T  # (..., C, I): W_p / tot / den_p for the indicator's pillar
     contrib_t = wp * t * share_i
-    if method == "arithmetic":
+    if tr.linear:
         contrib = contrib_t
     else:
         with np.errstate(invalid="ignore", divide="ignore"):

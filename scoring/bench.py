@@ -3,7 +3,8 @@
 Uses the shipped panel when ``data/panel.csv`` exists, else (or with ``--synthetic``) a
 random panel of the same shape (14 countries x 13 years x 12 indicators). Targets (2 cores):
 whole panel with one spec < 5 ms; 10,000 Monte Carlo draws with rank intervals < 250 ms;
-5,000 draws < 300 ms; reachable ranks of all 14 countries < 2 s.
+5,000 draws < 300 ms; reachable ranks of all 14 countries < 2 s (this target used to be a
+timed unit test; it is measured here only). ``--strict`` exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m scoring.bench", description="Median timings of the scoring model.")
     p.add_argument("--synthetic", action="store_true", help="time a random panel even if data/panel.csv exists")
     p.add_argument("--repeat", type=int, default=25, help="runs per task (default 25; fewer for slow tasks)")
+    p.add_argument("--strict", action="store_true", help="exit 1 if any task misses its target")
     args = p.parse_args(argv)
     from indicators.loader import DATA_DIR
 
@@ -135,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             else f"  (target < {r.target_ms:g} ms: {'ok' if r.median_ms < r.target_ms else 'SLOW'})"
         )
         print(f"{r.task:<45} {r.median_ms:9.2f} ms{target}")
-    return 0
+    slow = df[df["target_ms"].notna() & (df["median_ms"] >= df["target_ms"])]
+    return 1 if args.strict and len(slow) else 0
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Examples::
 
     python -m scoring                                   # default year, equal weights, to stdout
     python -m scoring --year 2022 --preset security_first --out scores.csv
-    python -m scoring --weights my_weights.json         # {"csto_membership": 2, "unga_agreement": 0.5}
+    python -m scoring --weights my_weights.json         # {"csto_membership": 2, "unga_alignment": 0.5}
     python -m scoring --weights spec.json               # a full spec saved by the dashboard
     python -m scoring --all-years --normalise zscore --aggregate geometric
 

@@ -59,7 +59,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from scoring.aggregate import GEO_SHIFT, TRANSFORMS
+from scoring.aggregate import AGGREGATORS, GEO_SHIFT
 from scoring.export import _num, _quote, safe_text
 from scoring.model import Model
 from scoring.spec import ScoringSpec, SpecError
@@ -139,7 +139,7 @@ def decompose(model: Model, spec: ScoringSpec, year_from: int, year_to: int, sco
     p0 = ~np.isnan(x0) & (w > 0)
     p1 = ~np.isnan(x1) & (w > 0)
     shared = p0 & p1
-    g = TRANSFORMS[spec.aggregation].forward
+    g = AGGREGATORS[spec.aggregation].forward
     t0 = np.where(p0, g(np.where(p0, x0, 0.0)), 0.0)
     t1 = np.where(p1, g(np.where(p1, x1, 0.0)), 0.0)
     m = model.membership

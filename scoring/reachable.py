@@ -14,8 +14,10 @@ fixed instead of being renormalised again (the limit of the method: a country wi
 gaps moves a little less than under full renormalisation). With
 ``missing="complete_case"`` only indicators with data for every scored country that year
 are used instead (listed in ``indicators_dropped``), and ``rank_complete_case`` is the
-rank at the spec's weights restricted to them. Either way
-``best_rank <= nominal rank <= worst_rank``. Countries without a nominal score (no data
+rank at the spec's weights restricted to them. With ``impute_nominal``
+``best_rank <= rank <= worst_rank`` (the nominal rank); with ``complete_case`` the range
+brackets ``rank_complete_case`` instead, and the nominal ``rank`` (which used the dropped
+indicators) can fall outside it. Countries without a nominal score (no data
 or coverage below the threshold) are left out. Indicators with zero weight in the spec
 stay out of the admissible set (the user switched them off).
 

@@ -147,7 +147,10 @@ def _edit_panel(d: Path, fn) -> None:
             lambda df: df.loc.__setitem__((0, "indicator"), "made_up"),
             "panel.csv, row 2: unknown indicator id 'made_up'",
         ),
-        (lambda df: df.loc.__setitem__((1, "year"), "1999"), "panel.csv, row 3: year '1999' is outside the panel"),
+        (
+            lambda df: df.loc.__setitem__((1, "year"), "1999"),
+            "panel.csv, row 3: year '1999' is outside the panel 2013-2025",
+        ),
         (lambda df: df.loc.__setitem__((0, "value"), "lots"), "panel.csv, row 2: value 'lots' is not a number"),
         (lambda df: df.loc.__setitem__((0, "value"), "99"), "panel.csv, row 2: value 99.0 of"),
         (lambda df: df.loc.__setitem__((0, "source_ids"), ""), "panel.csv, row 2:"),
@@ -181,3 +184,31 @@ def test_readme_documents_every_indicator(shipped):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for ind_id in catalog:
         assert f"`{ind_id}`" in readme, f"README's indicator table lacks {ind_id}"
+
+
+def test_events_are_validated_and_returned_in_the_schema_columns(shipped):
+    from indicators.loader import validate_events
+
+    _, _, sources = shipped
+    sid = next(iter(sources))
+    row = {"iso3": "ARM", "date": "2024-02-22", "indicator": "csto_membership", "kind": "membership"}
+    ok = pd.DataFrame([row | {"description": "frozen", "source_id": sid, "extra": 1}])
+    out = validate_events(ok, sources)
+    assert list(out.columns) == ["iso3", "date", "indicator", "kind", "description", "source_id"]
+    assert out.iloc[0].to_dict() == row | {"description": "frozen", "source_id": sid}
+    bad = pd.concat([ok, ok.assign(source_id="nope-1")], ignore_index=True)
+    with pytest.raises(DataError, match=r"events.csv, row 3: source id 'nope-1' not found in sources.csv"):
+        validate_events(bad, sources)
+    with pytest.raises(DataError, match=r"events.csv, row 2: unknown country code 'XYZ'"):
+        validate_events(ok.assign(iso3="XYZ"), sources)
+    with pytest.raises(DataError, match=r"missing columns \['kind'\]"):
+        validate_events(ok.drop(columns="kind"), sources)
+
+
+def test_load_events_reads_the_folder_it_is_given(data_copy):
+    from indicators.loader import load_events
+
+    shipped_events = load_events()
+    first = (data_copy / "events.csv").read_text().splitlines()[:2]
+    (data_copy / "events.csv").write_text("\n".join(first) + "\n")
+    assert len(load_events(data_copy)) == 1 < len(shipped_events)

@@ -133,6 +133,16 @@ def test_hierarchical_kernel(x, score, coverage, pillars, contrib):
     np.testing.assert_allclose(a.contributions[0], contrib, equal_nan=True)
 
 
+@pytest.mark.parametrize("method", ["arithmetic", "geometric"])
+def test_kernel_is_scale_free_in_the_weights(method):
+    # "any scale": weights 4x the effective ones give the same score, coverage, pillars and contributions
+    x = np.array([[20.0, NAN, 80.0], [20.0, 40.0, 80.0]])
+    a, b = aggregate(x, W, MEMB, method), aggregate(x, 4 * W, MEMB, method)
+    np.testing.assert_allclose(b.coverage, [0.75, 1.0])
+    for f in ("score", "coverage", "pillars", "contributions"):
+        np.testing.assert_allclose(getattr(b, f), getattr(a, f), equal_nan=True)
+
+
 def test_geometric_kernel_contributions_add_up():
     a = aggregate(np.array([[20.0, 40.0, 80.0]]), W, MEMB, "geometric")
     expected = math.exp(0.25 * math.log(21) + 0.25 * math.log(41) + 0.5 * math.log(81)) - 1
@@ -298,6 +308,12 @@ def test_spec_json_round_trip():
         ({"aggregation": "median"}, "unknown aggregation"),
         ({"missing": "zero"}, "unknown missing-data policy"),
         ({"min_coverage": 1.5}, "min_coverage"),
+        ({"min_coverage": [1]}, r"^min_coverage: must be a number, got \[1\]$"),
+        (
+            {"pillar_weights": {"security": -2}},
+            "^pillar_weights: pillar weight for 'security' must be a finite non-neg",
+        ),
+        ({"pillar_weights": {"economy": float("inf")}}, "pillar weight for 'economy' must be a finite"),
         ({"colour": "red"}, "unknown spec field"),
         ({"years": []}, "at least one year"),
     ],
@@ -391,3 +407,55 @@ def test_shipped_scores_report_lower_observed_coverage(shipped):
     t = r.table.set_index("iso3")
     assert (t["coverage_observed"] <= t["coverage"] + 1e-12).all()
     assert t.loc["ARM", "coverage"] == pytest.approx(1.0) and t.loc["ARM", "coverage_observed"] < 0.9
+
+
+@pytest.mark.parametrize("method", ["arithmetic", "geometric"])
+def test_one_aggregation_registry_flat_mean_equals_the_kernel_with_one_pillar(method):
+    # the registry entry the Methodology documents is the one the model's kernel applies
+    from scoring.aggregate import AGGREGATOR_LABELS, aggregate
+
+    x = np.array([[10.0, 40.0, NAN], [0.0, 99.0, 50.0]])
+    w = np.array([1.0, 3.0, 2.0])
+    flat = AGGREGATORS[method](x, w)
+    kernel = aggregate(x, w, np.ones((3, 1)), method).score
+    np.testing.assert_allclose(kernel, flat)
+    assert AGGREGATOR_LABELS[method] == AGGREGATORS[method].label
+    expected = {"arithmetic": [(10 + 120) / 4, (0 + 297 + 100) / 6], "geometric": None}[method]
+    if expected:
+        np.testing.assert_allclose(flat, expected)
+    else:  # exp((ln 11 + 3 ln 41) / 4) - 1, exp((ln 1 + 3 ln 100 + 2 ln 51) / 6) - 1
+        np.testing.assert_allclose(
+            flat,
+            [np.exp((np.log(11) + 3 * np.log(41)) / 4) - 1, np.exp((3 * np.log(100) + 2 * np.log(51)) / 6) - 1],
+        )
+
+
+# ------------------------------------------------------------------ year resolution, read-only cubes
+def test_resolve_year_rules():
+    m, _ = _two_country_model()
+    # 2021: ARM covers half the weight (< 2/3), so the default year is 2020
+    assert m.resolve_year(ScoringSpec(years=(2020,)), 2021) == 2021  # an explicit year wins
+    assert m.resolve_year(ScoringSpec(years=(2021,))) == 2021  # else the spec's only year
+    assert m.resolve_year(ScoringSpec()) == m.default_year(ScoringSpec()) == 2020  # else the default year
+    assert m.resolve_year(ScoringSpec(years=(2020, 2021))) == 2020  # several years: the default year
+    with pytest.raises(SpecError, match="year 1990 is outside the panel; choose a year in 2020-2021"):
+        m.resolve_year(ScoringSpec(years=(1990,)))
+    with pytest.raises(SpecError, match="choose a year in 2020-2021"):
+        m.resolve_year(ScoringSpec(), 2030)
+
+
+def test_normalised_cube_is_read_only_and_cached():
+    m, _ = _two_country_model()
+    n = m.normalised("goalposts")
+    assert m.normalised("goalposts") is n
+    with pytest.raises(ValueError):
+        n.values[0, 0, 0] = 1.0
+
+
+def test_an_absent_indicator_weight_counts_as_one():
+    from scoring.weights import effective_weight_vector
+
+    w = effective_weight_vector(
+        ScoringSpec(indicator_weights={"a": 3}), ("a", "b", "c"), ("security", "security", "economy")
+    )
+    np.testing.assert_allclose(w, [0.5 * 3 / 4, 0.5 * 1 / 4, 0.5])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -172,14 +171,34 @@ def test_reachable_nominal_inside_bounds_property(vals, floor):
     assert ((t["best_rank"] <= t["rank"]) & (t["rank"] <= t["worst_rank"])).all()
 
 
-def test_reachable_all_14_under_two_seconds():
+def test_reachable_all_14_countries_get_bounds():
+    # the speed target (< 2 s) is measured by `python -m scoring.bench`, not asserted here
     cat = synthetic_catalog()
     m = Model.from_panel(synthetic_panel(cat, seed=9), cat)
-    reachable_ranks(m, ScoringSpec())  # warm-up (imports, normalisation cache)
-    t0 = time.perf_counter()
     r = reachable_ranks(m, ScoringSpec())
-    assert time.perf_counter() - t0 < 2.0
-    assert r.table["best_rank"].notna().sum() >= 13
+    t = r.table.dropna(subset=["rank"])
+    assert len(t) >= 13 and t["best_rank"].notna().all()
+    assert ((t["best_rank"] <= t["rank"]) & (t["rank"] <= t["worst_rank"])).all()
+
+
+def test_reachable_complete_case_brackets_its_own_rank_not_the_nominal_one():
+    # BLR lacks b, so complete_case keeps only a. Nominal (renormalised, equal pillars):
+    # ARM (10+100)/2 = 55, AZE (50+50)/2 = 50, BLR 60 alone -> ranks BLR 1, ARM 2, AZE 3.
+    # On a alone: BLR 60, AZE 50, ARM 10 -> 1, 2, 3; with one indicator best = worst = that rank,
+    # so ARM's nominal rank 2 lies outside its reachable range 3..3 (as the docstring says it may).
+    cat = {"a": make_indicator("a", "security"), "b": make_indicator("b", "economy")}
+    cube = np.array([[[10.0, 100.0], [50.0, 50.0], [60.0, np.nan]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
+    r = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), missing="complete_case")
+    t = r.table.set_index("iso3")
+    assert r.indicators_dropped == ("b",)
+    assert t["rank"].astype(int).to_dict() == {"ARM": 2, "AZE": 3, "BLR": 1}
+    assert t["rank_complete_case"].astype(int).to_dict() == {"ARM": 3, "AZE": 2, "BLR": 1}
+    assert t["best_rank"].astype(int).to_dict() == {"ARM": 3, "AZE": 2, "BLR": 1}
+    assert t["worst_rank"].astype(int).to_dict() == {"ARM": 3, "AZE": 2, "BLR": 1}
+    # under impute_nominal the nominal rank is bracketed
+    t2 = reachable_ranks(m, ScoringSpec(normalisation="goalposts")).table
+    assert ((t2["best_rank"] <= t2["rank"]) & (t2["rank"] <= t2["worst_rank"])).all()
 
 
 def test_reachable_bad_input(model):
@@ -211,7 +230,13 @@ def test_effective_weights_by_hand():
     ew = effective_weights(
         m, ScoringSpec(normalisation="goalposts", indicator_weights={"b": 1}, pillar_weights={"economy": 0.01})
     ).set_index("indicator")
-    assert ew.loc["a", "r2"] > 0.99 and ew.loc["b", "flag"] in ("under", "")
+    # cov(a, b_noise) = 0, var(a) = 1250, var(b) = 2000, w_b / w_a = 0.01, so
+    # r2_b = 0.01^2 * 2000 / (1250 + 0.01^2 * 2000) = 0.2 / 1250.2 and r2_a = 1250 / 1250.2 (sum 1);
+    # ratio_b = (0.2 / 1250.2) / (0.01 / 1.01) = 0.01616 < 1/2 -> "under"
+    assert ew.loc["a", "r2"] == pytest.approx(1250 / 1250.2)
+    assert ew.loc["b", "r2"] == pytest.approx(0.2 / 1250.2)
+    assert ew.loc["b", "ratio"] == pytest.approx((0.2 / 1250.2) / (0.01 / 1.01))
+    assert ew.loc["b", "flag"] == "under" and ew.loc["a", "flag"] == ""
     m2 = Model(np.stack([a, b], axis=-1)[None], cat, ("ARM", "AZE", "BLR", "EST", "GEO"), (2020,))
     ew2 = effective_weights(m2, ScoringSpec(normalisation="goalposts")).set_index("indicator")
     assert ew2.loc["b", "flag"] == "n/a"  # no spread that year
@@ -262,3 +287,105 @@ def test_data_uncertainty_moves_only_non_observed_values():
     spread = np.ptp(noisy.scores, axis=0)
     assert spread[0] > 1 and spread[1:] == pytest.approx([0, 0, 0])
     assert spread[0] <= DATA_BANDS["estimated"] + 1e-9
+
+
+# ------------------------------------------------------------------ pinned by the mutation check
+def test_dirichlet_weights_normalise_and_fall_back_on_degenerate_draws():
+    from scoring.sensitivity import dirichlet_weights
+
+    np.testing.assert_allclose(dirichlet_weights(np.array([2.0, 6.0, 0.0]), 3, math.inf, None), [[0.25, 0.75, 0.0]] * 3)
+    d = dirichlet_weights(np.array([2.0, 6.0, 0.0]), 4000, 50.0, np.random.default_rng(1))
+    np.testing.assert_allclose(d.sum(axis=1), 1.0)
+    np.testing.assert_allclose(d.mean(axis=0), [0.25, 0.75, 0.0], atol=0.01)
+    assert (d[:, 2] == 0).all()
+
+    class Underflow:  # a generator whose draws underflow to NaN / zero rows
+        def dirichlet(self, alpha, size):
+            out = np.full((size, len(alpha)), np.nan)
+            out[1] = 0.0
+            out[2] = [0.3, 0.7]
+            return out
+
+    got = dirichlet_weights(np.array([1.0, 3.0]), 3, 10.0, Underflow())
+    np.testing.assert_allclose(got, [[0.25, 0.75], [0.25, 0.75], [0.3, 0.7]])
+
+
+def test_mc_without_perturbation_never_flags_the_nominal_rank_and_stays_quiet():
+    import warnings
+
+    cat = {"x": make_indicator("x"), "y": make_indicator("y", "economy")}
+    cube = np.array([[[100.0, 0.0], [0.0, 100.0], [40.0, 40.0], [np.nan, np.nan]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR", "EST"), (2020,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # EST is never ranked: no all-NaN RuntimeWarning may escape
+        mc = monte_carlo(m, ScoringSpec(normalisation="goalposts"), draws=50, concentration=math.inf, seed=1)
+    t = mc.table.set_index("iso3")
+    assert not t["nominal_outside"].any()
+    assert t.loc[["ARM", "AZE", "BLR"], "rank_p05"].tolist() == [1, 1, 3]
+    assert t.loc[["ARM", "AZE", "BLR"], "rank_p95"].tolist() == [1, 1, 3]
+    assert math.isnan(t.loc["EST", "rank_p05"])
+
+
+def test_reachable_best_rank_needs_all_weight_on_one_indicator():
+    # ARM (0, 0) is passed by AZE (100, 0) unless w_x = 0 and by BLR (0, 100) unless w_y = 0, so its best
+    # rank 2 needs a corner of the simplex, where the passing rival leads by the largest gap (100 points).
+    cat = {"x": make_indicator("x"), "y": make_indicator("y", "economy")}
+    cube = np.array([[[0.0, 0.0], [100.0, 0.0], [0.0, 100.0]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
+    t = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), floor=0.0).table.set_index("iso3")
+    assert t[["rank", "best_rank", "worst_rank"]].astype(int).to_dict("index") == {
+        "ARM": {"rank": 3, "best_rank": 2, "worst_rank": 3},
+        "AZE": {"rank": 1, "best_rank": 1, "worst_rank": 2},
+        "BLR": {"rank": 1, "best_rank": 1, "worst_rank": 2},
+    }
+
+
+def test_reachable_lowers_a_floor_that_no_weights_could_meet():
+    cat = {k: make_indicator(k, p) for k, p in [("a", "security"), ("b", "economy"), ("c", "energy")]}
+    cube = np.array([[[90.0, 80.0, 99.0], [10.0, 80.0, 50.0], [50.0, 20.0, 98.0]]])
+    r = reachable_ranks(Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,)), ScoringSpec(normalisation="goalposts"), 0.45)
+    assert r.floor == pytest.approx(1 / 3)
+    assert "floor lowered from 0.45 to 0.3333 so the spec's own weights are admissible" in r.note
+
+
+def test_reachable_complete_case_rescales_the_weights_it_keeps():
+    # c is missing for BLR, so complete_case keeps a and b: their nominal weights 1/3 each become 1/2,
+    # and a 30% floor is admissible (no lowering)
+    cat = {k: make_indicator(k, p) for k, p in [("a", "security"), ("b", "economy"), ("c", "energy")]}
+    cube = np.array([[[90.0, 80.0, 99.0], [10.0, 80.0, 50.0], [50.0, 20.0, np.nan]]])
+    m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
+    r = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), floor=0.3, missing="complete_case")
+    assert r.indicators_used == ("a", "b") and r.floor == 0.3 and "floor lowered" not in r.note
+    for w in (*r.best_weights.values(), *r.worst_weights.values()):
+        assert w.sum() == pytest.approx(1.0) and w.min() >= 0.3 - 1e-9
+
+
+def test_effective_weights_carry_their_spec_and_year(model):
+    spec = ScoringSpec(normalisation="goalposts")
+    ew = effective_weights(model, spec, year=2020)
+    assert ew.attrs == {"spec": spec.to_json(), "year": 2020}
+
+
+def test_quiet_c_stdout_silences_file_descriptor_1(capfd):
+    import os
+
+    from scoring.reachable import _quiet_c_stdout
+
+    os.write(1, b"before|")
+    with _quiet_c_stdout():
+        os.write(1, b"hidden")
+    os.write(1, b"after")
+    assert capfd.readouterr().out == "before|after"
+
+
+def test_quiet_c_stdout_still_runs_the_body_without_libc(monkeypatch):
+    import scoring.reachable as R
+
+    def no_libc(_):
+        raise OSError("no libc here")
+
+    monkeypatch.setattr(R.ctypes, "CDLL", no_libc)
+    ran = []
+    with R._quiet_c_stdout():
+        ran.append(True)
+    assert ran == [True]

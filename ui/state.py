@@ -339,20 +339,31 @@ def slug(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
 
 
+def fit_to_sliders(weights: Mapping[str, float]) -> tuple[dict[str, float], float]:
+    """Weights as slider values (0-``WEIGHT_MAX``) and the factor applied.
+
+    Weights are relative (inside a pillar, and across pillars), so when the largest is above
+    ``WEIGHT_MAX`` all of them are multiplied by ``WEIGHT_MAX / largest``: the effective
+    weights stay the same. Otherwise they are returned unchanged with factor 1. The one rule
+    for presets and for uploaded specs.
+    """
+    out = {k: float(v) for k, v in weights.items()}
+    top = max(out.values(), default=0.0)
+    if top <= WEIGHT_MAX:
+        return out, 1.0
+    factor = WEIGHT_MAX / top
+    return {k: v * factor for k, v in out.items()}, factor
+
+
 def ui_presets(catalog, pillars) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
-    """Presets as slider values (0-10). Weights are relative, so a preset above 10 is scaled down."""
+    """Presets as slider values (0-10), scaled by :func:`fit_to_sliders` when above 10."""
     import scoring
 
     out = {}
     for name in scoring.PRESETS:
         spec = scoring.spec_from_preset(name, catalog)
-        iw = {k: float(spec.indicator_weights.get(k, 1.0)) for k in catalog}
-        pw = {p: float(spec.pillar_weights.get(p, 1.0)) for p in pillars}
-        for d in (iw, pw):
-            top = max(d.values())
-            if top > WEIGHT_MAX:
-                for k in d:
-                    d[k] = d[k] * WEIGHT_MAX / top
+        iw, _ = fit_to_sliders({k: float(spec.indicator_weights.get(k, 1.0)) for k in catalog})
+        pw, _ = fit_to_sliders({p: float(spec.pillar_weights.get(p, 1.0)) for p in pillars})
         out[name] = (iw, pw)
     return out
 

@@ -71,8 +71,7 @@ How the page should call this
 
     spec = uploads.parse_spec_upload(f.name, f.getvalue(), catalog)          # -> ScoringSpec
     scen = uploads.parse_scenario_upload(f.name, f.getvalue(), catalog)      # -> Scenario
-    st.markdown(uploads.help_markdown())   # the "Your data" view; dashboard.py currently calls a
-                                           # render_help() that does not exist: use this instead
+    st.markdown(uploads.help_markdown())   # the help text of the "Your data" view
     st.download_button("Metadata template", uploads.metadata_template(), "metadata.json")
 
 Keep the session's objects in ``st.session_state`` only (one user's data never reaches
@@ -736,6 +735,19 @@ def merge_user_indicator(
 
 
 # ----------------------------------------------------------------------------- specs and scenarios
+def session_model_key(panel: pd.DataFrame, catalog: Mapping[str, Indicator]) -> str:
+    """Cache key of a session's extended model: a hash of the panel AND the catalogue.
+
+    The metadata (direction, pillar, bounds, ...) change the scores as much as the values do, so
+    re-uploading the same values with another direction must give another key (the cached Monte
+    Carlo bands and reachable ranks are looked up by it).
+    """
+    h = hashlib.sha256(panel.to_csv(index=False).encode())
+    meta = [catalog[k].model_dump(mode="json") for k in sorted(catalog)]
+    h.update(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
+    return "user-" + h.hexdigest()
+
+
 def parse_spec_upload(name: str, data: bytes, catalog: Mapping[str, Indicator] | None = None) -> ScoringSpec:
     """A :class:`scoring.ScoringSpec` from an uploaded JSON file (``ScoringSpec.from_json``).
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 import scoring
 from indicators.schema import PILLARS
 from ui import uploads
 from ui.context import ViewContext
-from ui.state import WEIGHT_MAX
+from ui.state import WEIGHT_MAX, fit_to_sliders
 from ui.widgets import new_upload
 
 #: Session keys that hold the user's extended model (removed together).
@@ -78,8 +76,9 @@ def render(ctx: ViewContext) -> None:
                 s_sources,
                 s_model,
             )
-            ss["user_model_key"] = "user-" + hashlib.sha256(s_panel.to_csv(index=False).encode()).hexdigest()
-            ss[f"w_{ind.id}"] = ss.get(f"w_{ind.id}", 1.0)
+            ss["user_model_key"] = uploads.session_model_key(s_panel, s_catalog)
+            # sidebar widgets take new values at the top of the next run, before they exist (dashboard.py)
+            ss["pending_widgets"] = {f"w_{ind.id}": ss.get(f"w_{ind.id}", 1.0)}
             ss["upload_msg"] = f"Added {ind.name}: {uploads.describe_values(values)}"
             st.rerun()
     if ss.get("upload_msg"):
@@ -99,16 +98,27 @@ def render(ctx: ViewContext) -> None:
         except uploads.UploadError as e:
             st.error(str(e))
         else:
-            for k in ctx.catalog:
-                ss[f"w_{k}"] = min(WEIGHT_MAX, float(loaded.indicator_weights.get(k, 1.0)))
-            for p in PILLARS:
-                ss[f"pw_{p}"] = min(WEIGHT_MAX, float(loaded.pillar_weights.get(p, 1.0)))
-            ss["norm"], ss["agg"], ss["miss"], ss["cov"] = (
-                loaded.normalisation,
-                loaded.aggregation,
-                loaded.missing,
-                loaded.min_coverage,
-            )
+            # weights above the sliders' maximum are scaled like the presets (same effective weights)
+            iw, fi = fit_to_sliders({k: float(loaded.indicator_weights.get(k, 1.0)) for k in ctx.catalog})
+            pw, fp = fit_to_sliders({p: float(loaded.pillar_weights.get(p, 1.0)) for p in PILLARS})
+            pending = {f"w_{k}": v for k, v in iw.items()} | {f"pw_{p}": v for p, v in pw.items()}
+            pending |= {
+                "norm": loaded.normalisation,
+                "agg": loaded.aggregation,
+                "miss": loaded.missing,
+                "cov": loaded.min_coverage,
+            }
             if loaded.years and len(loaded.years) == 1 and loaded.years[0] in ctx.page.years:
-                ss["year"] = loaded.years[0]
+                pending["year"] = loaded.years[0]
+            ss["pending_widgets"] = pending
+            msg = [f"Loaded the spec from {spec_file.name}."]
+            for what, f in (("indicator", fi), ("pillar", fp)):
+                if f != 1.0:
+                    msg.append(
+                        f"Its {what} weights go above the sliders' maximum of {WEIGHT_MAX:g}, so all of them were "
+                        f"scaled by {f:.3g} (as the presets are): the effective weights are unchanged."
+                    )
+            ss["spec_msg"] = " ".join(msg)
             st.rerun()
+    if ss.get("spec_msg"):
+        st.info(ss.pop("spec_msg"))
