@@ -79,6 +79,43 @@ def parse_sources(df: pd.DataFrame, path: Path | str = "sources.csv", require_ti
     return out
 
 
+def _long_table(df: pd.DataFrame, columns: list[str], path, years: tuple[int, ...], ids: dict):
+    """The checks every long table shares: its columns, known country codes, the ids in ``ids``
+    (column -> (what it is, known values)), years in the panel, numeric values. Returns the table
+    with proper dtypes and ``fail(mask, problem)``, which raises a DataError naming the first bad row."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise _err(path, None, f"missing columns {missing}")
+    df = df[columns].copy().reset_index(drop=True)
+    df["note"] = df["note"].fillna("").astype(str)
+    df["source_ids"] = df["source_ids"].fillna("").astype(str)
+    rownum = np.arange(len(df)) + 2
+
+    def fail(mask, problem):
+        if mask.any():
+            i = int(np.flatnonzero(np.asarray(mask))[0])
+            raise _err(path, int(rownum[i]), problem(df.iloc[i]))
+
+    fail(~df["iso3"].isin(list(ALL_COUNTRIES)), lambda r: f"unknown country code {r['iso3']!r}")
+    for col, (what, known) in ids.items():
+        fail(~df[col].isin(list(known)), lambda r, col=col, what=what: f"unknown {what} {r[col]!r}")
+    year = pd.to_numeric(df["year"], errors="coerce")
+    fail(~year.isin(years), lambda r: f"year {r['year']!r} is outside the panel {years[0]}-{years[-1]}")
+    df["year"] = year.astype(int)
+    value = pd.to_numeric(df["value"], errors="coerce")
+    fail(value.isna(), lambda r: f"value {r['value']!r} is not a number (missing values are left out, not written)")
+    df["value"] = value.astype(float)
+    return df, fail
+
+
+def _statuses_and_sources(df: pd.DataFrame, fail, sources: dict, key: tuple[str, ...]) -> None:
+    """A known status and at least one source, every one of them known (``key`` names the row)."""
+    fail(~df["status"].isin(STATUSES), lambda r: f"status {r['status']!r} is not one of {list(STATUSES)}")
+    fail(df["source_ids"].str.strip() == "", lambda r: " ".join(str(r[k]) for k in key) + " has no source")
+    unknown = df["source_ids"].map(lambda s: any(x not in sources for x in s.split(";")))
+    fail(unknown, lambda r: f"source id(s) {r['source_ids']!r} not found in sources.csv")
+
+
 def validate_panel(
     df: pd.DataFrame,
     catalog: dict[str, Indicator],
@@ -95,27 +132,7 @@ def validate_panel(
     ``interested-party`` sources without saying so in the note (:mod:`indicators.tiers`),
     and duplicate (iso3, year, indicator) rows.
     """
-    missing = [c for c in PANEL_COLUMNS if c not in df.columns]
-    if missing:
-        raise _err(path, None, f"missing columns {missing}")
-    df = df[PANEL_COLUMNS].copy().reset_index(drop=True)
-    df["note"] = df["note"].fillna("").astype(str)
-    df["source_ids"] = df["source_ids"].fillna("").astype(str)
-    rownum = np.arange(len(df)) + 2
-
-    def fail(mask, problem):
-        if mask.any():
-            i = int(np.flatnonzero(np.asarray(mask))[0])
-            raise _err(path, int(rownum[i]), problem(df.iloc[i]))
-
-    fail(~df["iso3"].isin(list(ALL_COUNTRIES)), lambda r: f"unknown country code {r['iso3']!r}")
-    fail(~df["indicator"].isin(list(catalog)), lambda r: f"unknown indicator id {r['indicator']!r}")
-    year = pd.to_numeric(df["year"], errors="coerce")
-    fail(~year.isin(years), lambda r: f"year {r['year']!r} is outside the panel {years[0]}-{years[-1]}")
-    df["year"] = year.astype(int)
-    value = pd.to_numeric(df["value"], errors="coerce")
-    fail(value.isna(), lambda r: f"value {r['value']!r} is not a number (missing values are left out, not written)")
-    df["value"] = value.astype(float)
+    df, fail = _long_table(df, PANEL_COLUMNS, path, years, {"indicator": ("indicator id", catalog)})
     lo = df["indicator"].map({k: v.bounds[0] for k, v in catalog.items()})
     hi = df["indicator"].map({k: v.bounds[1] for k, v in catalog.items()})
     fail(
@@ -131,11 +148,7 @@ def validate_panel(
                     f"value {r['value']} of {r['indicator']} is not one of its levels {sorted(catalog[r['indicator']].levels)}"
                 ),
             )
-    fail(~df["status"].isin(STATUSES), lambda r: f"status {r['status']!r} is not one of {list(STATUSES)}")
-    fail(df["source_ids"].str.strip() == "", lambda r: f"{r['indicator']} {r['iso3']} {r['year']} has no source")
-    known = set(sources)
-    unknown = df["source_ids"].map(lambda s: any(x not in known for x in s.split(";")))
-    fail(unknown, lambda r: f"source id(s) {r['source_ids']!r} not found in sources.csv")
+    _statuses_and_sources(df, fail, sources, ("indicator", "iso3", "year"))
     tier_problem = [
         value_tier_problem([sources[x].tier for x in ids.split(";")], note)
         for ids, note in zip(df["source_ids"], df["note"], strict=True)
@@ -257,37 +270,9 @@ def validate_pulls(
 ) -> pd.DataFrame:
     """Check the pulls table like the panel: known country, year, measure and pole; a number in
     0-100; a known status; at least one known source; one row per (iso3, year, measure, pole)."""
-    missing = [c for c in PULL_COLUMNS if c not in df.columns]
-    if missing:
-        raise _err(path, None, f"missing columns {missing}")
-    df = df[PULL_COLUMNS].copy()
-    df["note"] = df["note"].fillna("").astype(str)
-    df["source_ids"] = df["source_ids"].fillna("").astype(str)
-    rownum = np.arange(len(df)) + 2
-
-    def fail(mask, problem):
-        if mask.any():
-            i = int(np.flatnonzero(np.asarray(mask))[0])
-            raise _err(path, int(rownum[i]), problem(df.iloc[i]))
-
-    fail(~df["iso3"].isin(list(ALL_COUNTRIES)), lambda r: f"unknown country code {r['iso3']!r}")
-    fail(~df["measure"].isin(list(measures)), lambda r: f"unknown measure {r['measure']!r}")
-    fail(~df["pole"].isin(list(poles)), lambda r: f"unknown pole {r['pole']!r}")
-    year = pd.to_numeric(df["year"], errors="coerce")
-    fail(~year.isin(years), lambda r: f"year {r['year']!r} is outside the panel {years[0]}-{years[-1]}")
-    df["year"] = year.astype(int)
-    value = pd.to_numeric(df["value"], errors="coerce")
-    fail(value.isna(), lambda r: f"value {r['value']!r} is not a number (missing values are left out, not written)")
-    df["value"] = value.astype(float)
+    df, fail = _long_table(df, PULL_COLUMNS, path, years, {"measure": ("measure", measures), "pole": ("pole", poles)})
     fail(~df["value"].between(0.0, 100.0), lambda r: f"value {r['value']} of {r['measure']} is outside 0-100")
-    fail(~df["status"].isin(STATUSES), lambda r: f"status {r['status']!r} is not one of {list(STATUSES)}")
-    fail(
-        df["source_ids"].str.strip() == "",
-        lambda r: f"{r['measure']} {r['pole']} {r['iso3']} {r['year']} has no source",
-    )
-    known = set(sources)
-    unknown = df["source_ids"].map(lambda s: any(x not in known for x in s.split(";")))
-    fail(unknown, lambda r: f"source id(s) {r['source_ids']!r} not found in sources.csv")
+    _statuses_and_sources(df, fail, sources, ("measure", "pole", "iso3", "year"))
     dup = df.duplicated(["iso3", "year", "measure", "pole"], keep="first")
     fail(dup, lambda r: f"duplicate row for {r['iso3']} {r['year']} {r['measure']} {r['pole']}")
     return df.reset_index(drop=True)

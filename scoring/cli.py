@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m scoring", description="Score the shipped panel and write CSV.")
     p.add_argument("--year", type=int, help="year to score (default: latest year with adequate coverage)")
     p.add_argument("--all-years", action="store_true", help="score every panel year")
+    return add_spec_options(p)
+
+
+def add_spec_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The spec, output and data options shared by every scoring CLI (same names, same precedence)."""
     p.add_argument("--weights", metavar="FILE.json", help="JSON object indicator id -> weight, or a full spec")
     p.add_argument("--preset", metavar="NAME", help=f"weight preset: {', '.join(PRESETS)}")
     p.add_argument("--normalise", metavar="NAME", help=f"normalisation: {', '.join(NORMALISERS)}")

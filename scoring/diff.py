@@ -307,10 +307,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """Options: the years and country, then the spec options of ``python -m scoring`` (same precedence)."""
-    from scoring.aggregate import AGGREGATORS
-    from scoring.normalise import NORMALISERS
-    from scoring.spec import MISSING_POLICIES
-    from scoring.weights import PRESETS
+    from scoring.cli import add_spec_options
 
     p = _Parser(
         prog="python -m scoring.diff",
@@ -319,15 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="year_from", type=int, required=True, metavar="YEAR", help="earlier year")
     p.add_argument("--to", dest="year_to", type=int, required=True, metavar="YEAR", help="later year")
     p.add_argument("--country", metavar="ISO3", help="one country (default: all 14)")
-    p.add_argument("--weights", metavar="FILE.json", help="JSON object indicator id -> weight, or a full spec")
-    p.add_argument("--preset", metavar="NAME", help=f"weight preset: {', '.join(PRESETS)}")
-    p.add_argument("--normalise", metavar="NAME", help=f"normalisation: {', '.join(NORMALISERS)}")
-    p.add_argument("--aggregate", metavar="NAME", help=f"aggregation: {', '.join(AGGREGATORS)}")
-    p.add_argument("--missing", metavar="NAME", help=f"missing-data policy: {', '.join(MISSING_POLICIES)}")
-    p.add_argument("--min-coverage", type=float, metavar="X", help="coverage threshold 0-1 (default 0.5)")
-    p.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
-    p.add_argument("--data", metavar="DIR", help="data directory (default: the shipped data/)")
-    return p
+    return add_spec_options(p)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """The live ranking's data (ui/live_ranking.py) and the static page (ui/static_page.py), without a browser.
 
 The browser side (the JavaScript scorer against Model.score, escaping, offline use) is tested in
-tests/browser/test_live_ranking.py and tests/browser/test_static_page.py.
+tests/browser/test_live_ranking_browser.py and tests/browser/test_static_page.py.
 """
 
 from __future__ import annotations

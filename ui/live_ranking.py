@@ -12,7 +12,7 @@ does only the last step of :meth:`scoring.Model.score` (``live_ranking.js``, ``c
 effective weights (:func:`scoring.weights.effective_weight_vector`), the hierarchical mean with
 renormalisation over the indicators present (:func:`scoring.aggregate.aggregate`), the coverage
 threshold and the competition ranks of :func:`scoring.model.min_rank`. Browser tests check the
-two agree to 1e-9 for random weights (tests/browser/test_live_ranking.py).
+two agree to 1e-9 for random weights (tests/browser/test_live_ranking_browser.py).
 
 The same JavaScript drives the serverless page of :mod:`ui.static_page`. Every string the
 component shows is set with ``textContent`` or ``setAttribute``, never parsed as HTML.
