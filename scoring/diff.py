@@ -44,7 +44,8 @@ and its parts are missing (NaN) and ``reason`` says why.
 
 Command line::
 
-    python -m scoring.diff --from 2023 --to 2024 [--country ARM] [--weights spec.json] [--out FILE]
+    python -m scoring.diff --from 2023 --to 2024                        # every state, CSV on stdout
+    python -m scoring.diff --from 2023 --to 2024 --country ARM --weights spec.json --out arm.csv
 
 writes the long CSV ``iso3,country,from,to,part,change`` (``part``: an indicator id whose
 value changed, ``composition``, or ``total``; parts before ``total``, largest first).

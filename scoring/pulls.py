@@ -19,7 +19,8 @@ Missing data, explicitly:
 
 Usage::
 
-    python -m scoring.pulls --year 2023 [--out F] [--weights FILE.json | --weights un_votes:2,trade:1]
+    python -m scoring.pulls --year 2023 --out poles.csv
+    python -m scoring.pulls --year 2023 --weights un_votes:2,trade:1   # or --weights FILE.json
     python -m scoring.pulls --all-years
 
 writes ``iso3,country,year,measure,pole,value``: every measure value (0-100, every pole,

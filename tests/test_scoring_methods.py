@@ -195,7 +195,7 @@ def test_coverage_threshold_policy():
     strict = m.score(ScoringSpec(normalisation="goalposts", min_coverage=0.6))
     assert np.isnan(strict.score[1, 0]) and np.isnan(strict.rank[1, 0]) and strict.rank[1, 1] == 1
     assert np.isnan(strict.contributions[1, 0]).all()
-    assert any("coverage below 60%" in d for d in strict.diagnostics)
+    assert any("less than 60% of the weight has data" in d for d in strict.diagnostics)
     loose = m.score(ScoringSpec(normalisation="goalposts", min_coverage=0.6, missing="renormalise"))
     assert loose.score[1, 0] == pytest.approx(50.0)
 

@@ -76,12 +76,12 @@ def test_valid_choices_are_taken(key, field, value):
 @pytest.mark.parametrize(
     "key, field, allowed",
     [
-        ("view", "view", "ranking, compare, trends, map, robustness, scenarios, data, method, upload"),
+        ("view", "view", ", ".join(S.VIEWS)),
         ("norm", "normalisation", "minmax, goalposts, zscore, percentile"),
         ("agg", "aggregation", "arithmetic, geometric"),
         ("miss", "missing", "renormalise, coverage_threshold"),
         ("unc", "uncertainty", "off, low, medium, high"),
-        ("preset", "preset", "equal, equal_indicators, security_first, economy_first, declared_alignment"),
+        ("preset", "preset", "equal, equal_indicators, security_first, economy_first, declared_alignment, custom"),
     ],
 )
 def test_unknown_choice_falls_back_with_a_notice(key, field, allowed):
@@ -227,8 +227,25 @@ def test_edits_beyond_the_url_limit_are_dropped():
 
 
 # ---------------------------------------------------------------- encoding
-def test_encode_defaults_is_empty():
-    assert CFG.encode(D) == {}
+#: What every link carries even at the defaults (so a link keeps its meaning when a default moves).
+ALWAYS_AT_DEFAULTS = {
+    "view": "ranking",
+    "year": str(D.year),
+    "preset": "equal",
+    "split": "pillar",
+    "cmp": "ARM,KAZ,GEO",
+    "hl": "ARM,BLR,GEO,KAZ,UKR",
+    "unc": "medium",
+    "seed": "1",
+    "floor": "2",
+    "cc": "ARM",
+    "chain": "1",
+}
+
+
+def test_encode_defaults_is_only_what_every_link_carries():
+    assert CFG.encode(D) == ALWAYS_AT_DEFAULTS
+    assert set(ALWAYS_AT_DEFAULTS) == set(S.ALWAYS)
 
 
 def test_encode_only_what_differs():
@@ -246,7 +263,7 @@ def test_encode_only_what_differs():
         pillar_weights=D.pillar_weights | {"energy": 0.0},
         edits=(("ARM", 2024, "gas_share", 12.5),),
     )
-    assert CFG.encode(s) == {
+    assert CFG.encode(s) == ALWAYS_AT_DEFAULTS | {
         "view": "map",
         "year": "2016",
         "norm": "zscore",
@@ -263,7 +280,7 @@ def test_encode_only_what_differs():
 
 def test_encode_a_preset_only_names_weights_that_differ_from_it():
     s = parse(preset="security_first", pw="security:2")
-    assert CFG.encode(s) == {"preset": "security_first", "pw": "security:2"}
+    assert CFG.encode(s) == ALWAYS_AT_DEFAULTS | {"preset": "security_first", "pw": "security:2"}
 
 
 def test_encode_leaves_out_edits_beyond_the_url_limit():
