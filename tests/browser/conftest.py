@@ -83,7 +83,10 @@ def request_log() -> RequestLog:
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def chromium_browser():
+    """One headless Chromium for the whole session (Playwright's sync API allows one driver at a time)."""
+    if not chromium_available():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (make chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -92,6 +95,12 @@ def browser(server):
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="session")
+def browser(server, chromium_browser):
+    """The session's Chromium, with the dashboard's server running."""
+    return chromium_browser
 
 
 @pytest.fixture

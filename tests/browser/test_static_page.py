@@ -16,7 +16,7 @@ import pytest
 
 import indicators
 import scoring
-from benchmarks.harness import VIEWPORT, chromium_available, launch_chromium
+from benchmarks.harness import VIEWPORT
 from indicators.countries import PANEL_COUNTRIES
 from indicators.loader import data_version
 from tests.browser.scorer_check import LIVE, check_scorer
@@ -29,17 +29,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not chromium_available():
-        pytest.skip("Chromium not found")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
+def chromium(chromium_browser):
+    """The session's Chromium (tests/browser/conftest.py); the static page needs no server."""
+    return chromium_browser
 
 
 @pytest.fixture(scope="module")
