@@ -51,3 +51,17 @@ def test_occupied_and_unoccupied_non_members_score_alike_on_bases(shipped):
     panel, _, _ = shipped
     b = panel[(panel["indicator"] == "russian_base_by_agreement") & (panel["year"] == 2020)].set_index("iso3")["value"]
     assert b["GEO"] == b["TKM"] == b["MDA"] == b["EST"] == 0
+
+
+def test_partnership_for_peace_rows_of_the_hand_table_are_read(shipped):
+    """PfP accessions dated only by wiki copies upstream are dated by the hand table's NATO pages."""
+    panel, _, _ = shipped
+    n = panel[panel["indicator"] == "nato_alignment"]
+    got = {(r.iso3, r.year): r.value for r in n.itertuples()}
+    for iso in ("BLR", "KGZ", "TKM", "UZB"):
+        for year in range(2013, 2026):
+            assert got.get((iso, year)) == 1, (iso, year)
+    # Ukraine: the 2002 NATO-Ukraine Action Plan (nato.int) is an individual programme, 2.
+    assert all(got.get(("UKR", y)) == 2 for y in range(2013, 2018))
+    notes = n[(n["iso3"] == "UZB") & (n["year"] == 2013)]["note"].iloc[0]
+    assert "Partnership for Peace" in notes and "1994" in notes

@@ -278,12 +278,13 @@ META: list[dict] = [
         ),
         coding_rule=(
             "Highest level among the dated NATO rows on or before 31 December (structural-ties rows and the NATO "
-            "rows of the memberships file and indicators/hand/facts_extra.csv); a tie stays in force once reached. "
+            "rows of the memberships file, and the NATO rows of indicators/hand/facts_extra.csv: topic NATO for "
+            "membership, topic = the tie's name for a partnership); a tie stays in force once reached. "
             "Rows whose only source is unusable (wiki, mirror, copy) are left out; a state with no usable dated "
             "NATO row in a year is missing that year (no state is coded 0 without a source)."
         ),
-        years_note="Every year 2013-2025 where a usable dated row exists; several Partnership for Peace "
-        "accessions (1994-95) are dated only by wiki copies and are missing.",
+        years_note="Every year 2013-2025 where a usable dated row exists; Partnership for Peace accessions "
+        "dated only by wiki copies are dated from NATO's relations pages (often the year only) in the hand table.",
     ),
 ]
 
@@ -299,7 +300,15 @@ def _date(s: str) -> dt.date:
 
 def nato_facts(raw: Path, hand: pd.DataFrame) -> pd.DataFrame:
     """Dated NATO rows that set a level: iso3, date, d, level, label, and the row (for its source)."""
-    ties = _usable(read_compiled(raw, "western_structural_ties.csv"))
+    # Hand rows whose topic names a tie (e.g. "NATO Partnership for Peace") are read like the
+    # structural-ties rows; the topic "NATO" alone is a membership row (below).
+    hand_ties = hand[hand["topic"].str.startswith("NATO") & (hand["topic"] != "NATO")]
+    ties = _usable(
+        pd.concat(
+            [read_compiled(raw, "western_structural_ties.csv"), hand_ties.rename(columns={"topic": "tie"})],
+            ignore_index=True,
+        ).fillna("")
+    )
     mem = read_compiled(raw, "memberships_dated.csv")
     mem = pd.concat(
         [mem[mem["organisation"] == "NATO"], hand[hand["topic"] == "NATO"].rename(columns={"topic": "organisation"})],
