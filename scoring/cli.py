@@ -158,6 +158,14 @@ def _write_atomic(path: str, text: str | bytes) -> None:
         raise
 
 
+def write_output(text: str, out: str | None) -> None:
+    """The CLIs' output: to ``out`` atomically (nothing is written if that fails), else to stdout."""
+    if out:
+        _write_atomic(out, text)
+    else:
+        sys.stdout.write(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -165,11 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("give either --year or --all-years, not both")
         model = _load_model(args.data)
         spec = make_spec(args, model)
-        text = scores_csv(model.score(spec))
-        if args.out:
-            _write_atomic(args.out, text)
-        else:
-            sys.stdout.write(text)
+        write_output(scores_csv(model.score(spec)), args.out)
         return 0
     except (UsageError, SpecError) as e:
         print(f"error: {e}", file=sys.stderr)

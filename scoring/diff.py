@@ -321,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.cli import UsageError, _load_model, _write_atomic, make_spec
+    from scoring.cli import UsageError, _load_model, make_spec, write_output
 
     try:
         args = build_parser().parse_args(argv)
@@ -335,11 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         args.all_years, args.year = True, None
         spec = make_spec(args, model)
         df = explain_change(model, spec, args.year_from, args.year_to, None if args.country is None else [args.country])
-        text = change_csv(df)
-        if args.out:
-            _write_atomic(args.out, text)
-        else:
-            sys.stdout.write(text)
+        write_output(change_csv(df), args.out)
         return 0
     except (UsageError, SpecError) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -231,7 +231,7 @@ def read_weights(arg: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.cli import UsageError, _write_atomic
+    from scoring.cli import UsageError, write_output
 
     try:
         a = build_parser().parse_args(argv)
@@ -248,11 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             raise PullsError(f"the data in {d} failed validation: {e}") from None
         weights = model.check_weights(read_weights(a.weights) if a.weights else None)
         years = None if a.all_years else (model.check_year(a.year) if a.year is not None else model.default_year(),)
-        text = pulls_csv(pulls_table(model, weights, years))
-        if a.out:
-            _write_atomic(a.out, text)
-        else:
-            sys.stdout.write(text)
+        write_output(pulls_csv(pulls_table(model, weights, years)), a.out)
         return 0
     except (PullsError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
