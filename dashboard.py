@@ -13,6 +13,7 @@ import indicators
 import scoring
 from indicators.loader import data_version
 from indicators.schema import PILLARS
+from indicators.tiers import rests_on
 from scoring import bundle as scoring_bundle
 from ui import static_page, views
 from ui.context import ViewContext
@@ -206,16 +207,14 @@ year_spec = spec.replace(years=(year,))
 
 
 # ---------------------------------------------------------------- header and downloads
-def header_basis(p, srcs) -> str:
-    """What the numbers rest on, counted from the panel in use (never more than the data say)."""
-    good = {k for k, s in srcs.items() if getattr(s, "tier", None) in ("official", "reference", "press")}
-    ids = p["source_ids"].str.split(";")
-    obs_good = int(((p["status"] == "observed") & ids.map(lambda xs: any(x in good for x in xs))).sum())
-    ip = int(ids.map(lambda xs: all(getattr(srcs.get(x), "tier", None) == "interested-party" for x in xs)).sum())
+@st.cache_data(show_spinner=False, max_entries=16)
+def header_basis(model_key: str, _panel, _sources) -> str:
+    """What the numbers rest on, counted from the panel in use (once per model, not on every rerun)."""
+    share, only_ip = rests_on(_panel, _sources)
     return (
-        f"Of its {len(p):,} values, {obs_good / len(p):.0%} are observed figures with an official, reference or "
+        f"Of its {len(_panel):,} values, {share:.0%} are observed figures with an official, reference or "
         f"press source; the rest are estimated, imputed or carried forward (marked), or rest only on "
-        f"interested-party sources (‡, {ip} values). Each score shows its coverage and the share that is observed."
+        f"interested-party sources (‡, {only_ip} values). Each score shows its coverage and the share that is observed."
     )
 
 
@@ -223,7 +222,7 @@ st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
     "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025. "
     "Move the weights in the Ranking view: the scores are recomputed from the values in the data tables. "
-    + header_basis(panel, sources)
+    + header_basis(MODEL_KEY, panel, sources)
     + " 100 = closest to Moscow in the panel's range, 0 = farthest."
 )
 with st.sidebar:

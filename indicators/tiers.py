@@ -79,6 +79,18 @@ def value_tier_problem(tiers: list[str | None], note: str) -> str | None:
     return None
 
 
-def best_tier(tiers: list[str]) -> str:
-    """The most trustworthy tier among a value's sources (the order of :data:`TIERS`)."""
-    return min(tiers, key=TIERS.index)
+def best_tier(tiers: list[str | None]) -> str | None:
+    """The most trustworthy tier among a value's sources (the order of :data:`TIERS`); None when no source
+    has a tier (a user's upload)."""
+    known = [t for t in tiers if t in TIERS]
+    return min(known, key=TIERS.index) if known else None
+
+
+def rests_on(panel, sources: dict) -> tuple[float, int]:
+    """What a panel's values rest on: the share that are observed with at least one official, reference
+    or press source, and how many rest only on interested-party sources."""
+    good = {k for k, s in sources.items() if getattr(s, "tier", None) in ("official", "reference", "press")}
+    ids = panel["source_ids"].str.split(";")
+    observed_good = ((panel["status"] == "observed") & ids.map(lambda xs: any(x in good for x in xs))).mean()
+    only_ip = ids.map(lambda xs: all(getattr(sources.get(x), "tier", None) == "interested-party" for x in xs))
+    return float(observed_good), int(only_ip.sum())

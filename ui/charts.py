@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PILLAR_COLOURS = {
     "security": "#0072B2",
     "economy": "#E69F00",
@@ -84,126 +83,13 @@ def swatch(iso3: str) -> str:
     return f'<span style="color:{COUNTRY_COLOURS.get(iso3, GREY)}">■</span>'
 
 
-def _shade(hex_colour: str, k: int, n: int) -> str:
+def shade(hex_colour: str, k: int, n: int) -> str:
     """The k-th of n shades of a colour (lighter as k grows), for indicators within a pillar."""
     h = hex_colour.lstrip("#")
     rgb = [int(h[i : i + 2], 16) for i in (0, 2, 4)]
     t = 0.0 if n <= 1 else 0.55 * k / (n - 1)
     mixed = [round(c + (255 - c) * t) for c in rgb]
     return "#" + "".join(f"{c:02x}" for c in mixed)
-
-
-def ranking_figure(
-    table: pd.DataFrame,
-    parts: list[tuple[str, str, str, str]],
-    flags: dict[str, str] | None = None,
-    bands: pd.DataFrame | None = None,
-    reach: pd.DataFrame | None = None,
-    year: int | None = None,
-) -> go.Figure:
-    """Horizontal stacked bars: one per country, ordered by score, split into contributions.
-
-    ``table``: one year of the model output (iso3, country, score, rank, coverage and the
-    contribution columns named in ``parts``). ``parts``: (column, label, pillar, hover help)
-    for each stacked segment. ``flags``: iso3 -> short note appended to the score label (e.g.
-    "2 imputed"). ``bands``: optional iso3-indexed frame with rank_lo, rank_hi,
-    score_lo, score_hi (Monte Carlo). ``reach``: optional frame with best, worst.
-    Countries without a score are listed at the bottom with "no score".
-    """
-    flags = flags or {}
-    t = table.sort_values(["score", "country"], ascending=[True, False], na_position="first").reset_index(drop=True)
-    labels = list(t["country"])
-    fig = go.Figure()
-    pillar_count: dict[str, int] = {}
-    for _col, _, pillar, _ in parts:
-        pillar_count[pillar] = pillar_count.get(pillar, 0) + 1
-    seen: dict[str, int] = {}
-    for col, label, pillar, help_text in parts:
-        k = seen.get(pillar, 0)
-        seen[pillar] = k + 1
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=t[col].fillna(0),
-                name=label,
-                orientation="h",
-                marker_color=_shade(PILLAR_COLOURS.get(pillar, GREY), k, pillar_count[pillar]),
-                marker_line_width=0,
-                hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{x:.1f}} points<br>{help_text}<extra></extra>",
-            )
-        )
-    text = []
-    for _, r in t.iterrows():
-        if pd.isna(r["score"]):
-            text.append("no score (too little data)")
-            continue
-        s = f"{r['score']:.1f} · #{int(r['rank'])}"
-        if bands is not None and r["iso3"] in bands.index:
-            b = bands.loc[r["iso3"]]
-            s += f" (90%: #{int(b['rank_lo'])}–{int(b['rank_hi'])})"
-        if reach is not None and r["iso3"] in reach.index:
-            s += f" · reach #{int(reach.loc[r['iso3'], 'best'])}–{int(reach.loc[r['iso3'], 'worst'])}"
-        s += f" · cov {r['coverage'] * 100:.0f}%"
-        if "coverage_observed" in r and not pd.isna(r["coverage_observed"]):
-            s += f" (obs {r['coverage_observed'] * 100:.0f}%)"
-        if flags.get(r["iso3"]):
-            s += f" · {flags[r['iso3']]}"
-        text.append(s)
-    text_x = t["score"].fillna(0).to_numpy(dtype=float)
-    if bands is not None:
-        hi = bands.reindex(t["iso3"])["score_hi"].to_numpy(dtype=float)
-        text_x = np.fmax(text_x, np.nan_to_num(hi))
-    fig.add_trace(
-        go.Scatter(
-            y=labels,
-            x=text_x + 1.0,
-            mode="text",
-            text=text,
-            textposition="middle right",
-            cliponaxis=False,
-            showlegend=False,
-            hoverinfo="skip",
-            name="score",
-        )
-    )
-    if bands is not None:
-        b = bands.reindex(t["iso3"])
-        fig.add_trace(
-            go.Scatter(
-                y=labels,
-                x=t["score"],
-                mode="markers",
-                marker=dict(size=1, color="rgba(0,0,0,0)"),
-                error_x=dict(
-                    type="data",
-                    symmetric=False,
-                    array=(b["score_hi"].to_numpy() - t["score"].to_numpy()),
-                    arrayminus=(t["score"].to_numpy() - b["score_lo"].to_numpy()),
-                    color="#333",
-                    thickness=1.2,
-                    width=4,
-                ),
-                name="5–95% score interval",
-                hoverinfo="skip",
-            )
-        )
-    when = f" in {year}" if year else ""
-    _layout(
-        fig,
-        f"Moscow-alignment score{when} (0 = farthest, 100 = closest), split by contribution",
-        barmode="stack",
-        height=max(420, 34 * len(t) + 140),
-        xaxis=dict(title="score points (0–100)", range=[0, 150], tickvals=[0, 20, 40, 60, 80, 100]),
-        yaxis=dict(
-            title=None,
-            automargin=True,
-            tickmode="array",
-            tickvals=labels,
-            ticktext=[f"{n} {swatch(i)}" for n, i in zip(labels, t["iso3"], strict=True)],
-        ),
-        legend=dict(orientation="h", y=-0.12, x=0, font_size=11, traceorder="normal"),
-    )
-    return fig
 
 
 #: At most this many events are listed in one marker's hover; the rest are counted.

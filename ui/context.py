@@ -13,7 +13,7 @@ import pandas as pd
 
 import scoring
 from indicators.countries import PANEL_COUNTRIES
-from indicators.schema import PILLARS
+from indicators.tiers import best_tier
 from ui.state import PageConfig, UIState
 
 #: Superscript marks for values that are not observed (tables and labels).
@@ -25,14 +25,6 @@ LEGEND = (
     "happens) · in tables: ᵉ estimated · ⁱ imputed · ᶜ carried forward · ‡ rests only on interested-party "
     "sources (state media or a government with a stake: that government's own statement)"
 )
-#: Order in which tiers are listed, most trustworthy first; None = a source uploaded by the user.
-TIER_ORDER = ("official", "reference", "press", "interested-party", "unusable")
-
-
-def best_tier(tiers: list[str | None]) -> str:
-    """The most trustworthy tier among a value's sources ("your upload" for untiered user sources)."""
-    known = [t for t in tiers if t in TIER_ORDER]
-    return min(known, key=TIER_ORDER.index) if known else "your upload"
 
 
 def format_value(ind, v: float) -> str:
@@ -80,51 +72,12 @@ class ViewContext:
             f"{bottom['country']} farthest ({bottom['score']:.1f}); {len(t)} of 14 states have a score."
         )
 
-    def country_flags(self, y: int) -> dict[str, str]:
-        """iso3 -> how many weighted inputs are not observed (†), missing (°) or rest only on
-        interested-party sources (‡) in year ``y``."""
-        used = [k for k, w in self.result.weights.items() if w > 0]
-        p = self.panel[(self.panel["year"] == y) & self.panel["indicator"].isin(used)]
-        flags = {}
-        for iso in PANEL_COUNTRIES:
-            rows = p[p["iso3"] == iso]
-            parts = []
-            if n := int((rows["status"] != "observed").sum()):
-                parts.append(f"{n}†")
-            if m := len(used) - len(rows):
-                parts.append(f"{m}°")
-            if k := int(rows["source_ids"].map(self.interested_only).sum()):
-                parts.append(f"{k}{IP_MARK}")
-            flags[iso] = " ".join(parts)
-        return flags
-
-    def contribution_parts(self, by: str) -> list[tuple[str, str, str, str]]:
-        """(column, label, pillar, hover) for each bar segment when splitting by pillar or by indicator."""
-        if by == "pillar":
-            return [
-                (f"__pillar_{p}", p.replace("_", " "), p, PILLARS[p])
-                for p in PILLARS
-                if any(i.pillar == p for i in self.catalog.values())
-            ]
-        return [
-            (f"contrib_{i.id}", i.name, i.pillar, f"{'↑' if i.direction == 1 else '↓'} {i.unit}")
-            for i in self.catalog.values()
-        ]
-
-    def with_pillar_contribs(self, t: pd.DataFrame) -> pd.DataFrame:
-        """``t`` with one ``__pillar_<p>`` column per pillar: the sum of its indicators' contributions."""
-        t = t.copy()
-        for p in PILLARS:
-            cols = [f"contrib_{i.id}" for i in self.catalog.values() if i.pillar == p and f"contrib_{i.id}" in t]
-            t[f"__pillar_{p}"] = t[cols].sum(axis=1, min_count=1) if cols else 0.0
-        return t
-
     def source_links(self, ids: str) -> str:
         return " ".join(str(self.sources[i].url) for i in ids.split(";") if i in self.sources)
 
     def value_tier(self, ids: str) -> str:
         """Best tier among the sources of one value (``source_ids`` as in the panel)."""
-        return best_tier([getattr(self.sources.get(i), "tier", None) for i in ids.split(";")])
+        return best_tier([getattr(self.sources.get(i), "tier", None) for i in ids.split(";")]) or "your upload"
 
     def interested_only(self, ids: str) -> bool:
         """True if every source of the value is ``interested-party``."""

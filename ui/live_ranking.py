@@ -31,7 +31,7 @@ import scoring
 from indicators.schema import PILLARS
 from scoring.aggregate import GEO_SHIFT
 from scoring.model import RANK_DECIMALS
-from ui.charts import COUNTRY_COLOURS, GREY, PILLAR_COLOURS, _shade
+from ui.charts import COUNTRY_COLOURS, GREY, PILLAR_COLOURS, shade
 from ui.state import WEIGHT_MAX, WEIGHT_STEP
 
 HERE = Path(__file__).resolve().parent
@@ -80,7 +80,7 @@ def parts(model: scoring.Model, split: str) -> list[dict]:
         out.append(
             {
                 "label": ind.name,
-                "colour": _shade(PILLAR_COLOURS.get(p, GREY), n, count[p]),
+                "colour": shade(PILLAR_COLOURS.get(p, GREY), n, count[p]),
                 "hint": f"{arrow} {ind.unit}",
                 "idx": [k],
             }

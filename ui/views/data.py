@@ -8,8 +8,9 @@ import streamlit as st
 from indicators.__main__ import coverage_table
 from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import STATUSES
+from indicators.tiers import TIERS
 from ui import charts
-from ui.context import IP_MARK, TIER_ORDER, ViewContext, format_value
+from ui.context import IP_MARK, ViewContext, format_value
 from ui.widgets import PLOT_CONFIG
 
 #: Marker a builder writes into a value's note when sources disagree by more than its tolerance.
@@ -108,7 +109,7 @@ def render(ctx: ViewContext) -> None:
     counts = sdf["tier"].value_counts()
     st.caption(
         "Each source's tier comes from its web host (indicators/hand/source_tiers.csv; README 'Source tiers'): "
-        + " · ".join(f"{x} {int(counts.get(x, 0))}" for x in TIER_ORDER[:4] if counts.get(x, 0))
+        + " · ".join(f"{x} {int(counts.get(x, 0))}" for x in TIERS[:4] if counts.get(x, 0))
     )
     first_cols = ["tier", "producer", "title", "url"]
     sdf = sdf[first_cols + [c for c in sdf.columns if c not in first_cols]]
