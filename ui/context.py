@@ -8,6 +8,7 @@ that several views share. It holds no Streamlit calls, so it can be built in tes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -53,11 +54,11 @@ class ViewContext:
     def year(self) -> int:
         return self.state.year
 
-    @property
+    @cached_property  # views read these several times per run: computed once
     def year_spec(self) -> scoring.ScoringSpec:
         return self.spec.replace(years=(self.year,))
 
-    @property
+    @cached_property
     def year_table(self) -> pd.DataFrame:
         return self.result.for_year(self.year)
 
