@@ -49,6 +49,12 @@ def pillar_label(p: str) -> str:
     return p.replace("_", " ").capitalize()
 
 
+def subscore_column(p: str) -> str:
+    """A pillar's column in ``scores.csv``, named for its direction (issue 22: the old "Western ties
+    sub-score" read 100 for the weakest Western ties, undocumented)."""
+    return f"{pillar_label(p)} pillar score (100 = closest to Moscow)"
+
+
 def columns(catalog: dict) -> list[tuple[str, str]]:
     """(column name, meaning) of ``scores.csv``, in order: the one source of the header and the dictionary."""
     cols = [
@@ -60,9 +66,21 @@ def columns(catalog: dict) -> list[tuple[str, str]]:
         ("Coverage (%)", "Share of the total weight carried by indicators with a value, whole per cent."),
     ]
     for p, desc in PILLARS.items():
-        if any(i.pillar == p for i in catalog.values()):
+        ind_here = [i for i in catalog.values() if i.pillar == p]
+        if ind_here:
+            away = [i.name for i in ind_here if i.direction != 1]
+            turned = (
+                f" Inputs that rise away from Moscow count reversed here: a high {', '.join(away)} gives a low "
+                "pillar score."
+                if away
+                else ""
+            )
             cols.append(
-                (f"{pillar_label(p)} sub-score", f"Score of the {pillar_label(p).lower()} pillar, 0-100 ({desc}).")
+                (
+                    subscore_column(p),
+                    f"The {pillar_label(p).lower()} pillar ({desc}) scored like the Score: 0-100, one decimal, "
+                    f"100 = closest to Moscow.{turned}",
+                )
             )
     for ind in catalog.values():
         way = "higher = closer to Moscow" if ind.direction == 1 else "higher = farther from Moscow"
@@ -96,7 +114,7 @@ def scores_frame(result: ScoreResult, panel: pd.DataFrame, catalog: dict) -> pd.
     )
     for p in PILLARS:
         if f"pillar_{p}" in t and any(i.pillar == p for i in catalog.values()):
-            out[f"{pillar_label(p)} sub-score"] = _one_decimal(t[f"pillar_{p}"])
+            out[subscore_column(p)] = _one_decimal(t[f"pillar_{p}"])
     p = panel.set_index(["iso3", "year", "indicator"])
     keys = list(zip(t["iso3"], t["year"], strict=True))
     for ind in catalog.values():
@@ -146,6 +164,13 @@ input table changes it).
 | column | meaning |
 |---|---|
 {dictionary}
+
+## Which way the numbers read
+Every score in `scores.csv` reads the same way: the Score and each "pillar score (100 = closest to Moscow)"
+are 0-100 with 100 = closest to Moscow in the panel's range and 0 = farthest. The raw input columns are
+named for what they measure, in their own unit; the column dictionary says for each whether a higher
+value is closer to Moscow or farther from it (for example, a high "Ties to and engagement with the West"
+gives a low Western ties pillar score).
 
 ## The method in brief
 Each input is put on a 0-100 scale where 100 is the end closest to Moscow, using the normalisation

@@ -104,3 +104,30 @@ def test_cli_writes_the_zip(tmp_path):
     assert bundle.main(["--out", str(out), "--preset", "security_first"]) == 0
     spec = json.loads(zipfile.ZipFile(out).read("spec.json"))
     assert spec["preset"] == "security_first"
+
+
+def test_every_score_reads_100_closest_to_moscow_checked_against_the_raw_columns(made):
+    """Issue 22: each pillar score rises with the inputs that point to Moscow and falls with those that point
+    away (read from the raw columns beside it), and the README says which way every score reads."""
+    from scipy.stats import spearmanr
+
+    _, _, _, catalog, z, _ = made
+    got = pd.read_csv(io.BytesIO(z.read("scores.csv")))
+    readme = z.read("README.md").decode()
+    assert "100 = closest to Moscow" in readme.split("## Which way the numbers read")[1]
+    checked = 0
+    for ind in catalog.values():
+        col = bundle.subscore_column(ind.pillar)
+        assert col in got.columns and "sub-score" not in " ".join(got.columns)
+        pair = got[[col, f"{ind.name} ({ind.unit})"]].dropna()
+        rho = spearmanr(pair.iloc[:, 0], pair.iloc[:, 1]).statistic
+        assert rho * ind.direction > 0.2, (ind.id, rho)
+        checked += 1
+    assert checked == len(catalog)
+    # the pillar with one input pointing away is exactly its mirror: the most engaged state scores lowest
+    west = got[[bundle.subscore_column("western_ties"), "Ties to and engagement with the West (index 0–100)"]].dropna()
+    assert spearmanr(west.iloc[:, 0], west.iloc[:, 1]).statistic == pytest.approx(-1.0)
+    est = got[(got["ISO3"] == "EST") & (got["Year"] == 2024)].iloc[0]
+    blr = got[(got["ISO3"] == "BLR") & (got["Year"] == 2024)].iloc[0]
+    assert est[bundle.subscore_column("western_ties")] < blr[bundle.subscore_column("western_ties")]
+    assert est["Score"] < blr["Score"]
