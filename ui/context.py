@@ -59,6 +59,13 @@ class ViewContext:
         return self.spec.replace(years=(self.year,))
 
     @cached_property
+    def version(self) -> str:
+        """The data version shown in source lines (the shipped tables' tag, marked when an upload joins)."""
+        from indicators.loader import data_version
+
+        return data_version() + ("" if self.model_key == "shipped" else " + your upload")
+
+    @cached_property
     def year_table(self) -> pd.DataFrame:
         return self.result.for_year(self.year)
 

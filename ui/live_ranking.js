@@ -231,8 +231,16 @@ function build(state) {
   controls.setAttribute("role", "group");
   controls.setAttribute("aria-label", "Weights");
   const chart = el("div", "lr-chart");
-  grid.append(controls, chart);
+  // The chart comes first (narrow screens show it before the sliders); the sliders fold away: always in
+  // the static page (d.fold === "closed"), below 640 px in the Streamlit page.
+  const fold = el("details", "lr-fold");
+  fold.append(el("summary", "lr-fold-sum", "Weights: move a slider to re-rank"), controls);
+  const narrow = typeof matchMedia === "function" && matchMedia("(max-width: 640px)").matches;
+  fold.open = d.fold === "closed" ? false : !narrow;
+  if (d.fold === "closed") grid.classList.add("lr-stack");
+  grid.append(chart, fold);
   root.append(live, grid);
+  state.fold = fold;
   state.live = live;
   state.inputs = [];
 
@@ -333,9 +341,156 @@ function build(state) {
     if (p.hint) item.title = p.hint;
     legend.append(item);
   }
-  chart.append(title, msg, bars, legend);
+  const images = el("div", "lr-images");
+  images.append(el("span", "lr-images-label", "Download this chart:"));
+  for (const fmt of ["png", "svg"]) {
+    const b = el("button", "lr-img-btn", fmt.toUpperCase());
+    b.type = "button";
+    b.dataset.format = fmt;
+    b.setAttribute("aria-label", "Download the ranking as " + fmt.toUpperCase() + " image");
+    b.addEventListener("click", () => downloadImage(state, fmt));
+    images.append(b);
+  }
+  chart.append(title, msg, bars, legend, images);
   state.msg = msg;
   state.bars = bars;
+}
+
+// ------------------------------------------------------------------ the chart as an image
+// One SVG drawn from the current result (title, subtitle with year and weights, bars, labels, legend,
+// source line with the data version, and the date); PNG = that SVG painted on a canvas. All in the browser.
+function svgText(x, y, text, attrs) {
+  const t = document.createElementNS("http://www.w3.org/2000/svg", "text");
+  t.setAttribute("x", String(x));
+  t.setAttribute("y", String(y));
+  for (const [k, v] of Object.entries(attrs || {})) t.setAttribute(k, String(v));
+  t.textContent = text;
+  return t;
+}
+
+function weightsText(state) {
+  const { d } = state;
+  const pil = d.pillars.map((p) => p.label + " " + fmtWeight(state.pw[p.id])).join(", ");
+  const moved = d.indicators.filter((i) => Number(state.iw[i.id]) !== 1);
+  const ind = moved.length ? moved.map((i) => i.name + " " + fmtWeight(state.iw[i.id])).join(", ") : "all 1";
+  return "Pillar weights: " + pil + ". Indicator weights: " + ind + ".";
+}
+
+function wrapWords(text, maxChars) {
+  const out = [];
+  let line = "";
+  for (const w of text.split(" ")) {
+    if (line && (line + " " + w).length > maxChars) {
+      out.push(line);
+      line = w;
+    } else line = line ? line + " " + w : w;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+function rankingSvg(state, today) {
+  const { d } = state;
+  const r = state.result;
+  const NS = "http://www.w3.org/2000/svg";
+  const W = 820, rowH = 26, left = 150, barW = 380, labelX = left + barW + 12;
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("xmlns", NS);
+  const font = { "font-family": "Helvetica, Arial, sans-serif", fill: "#1f2933" };
+  const add = (node) => (svg.appendChild(node), node);
+  let y = 34;
+  add(svgText(16, y, "Moscow-alignment score, " + d.year, { ...font, "font-size": 22, "font-weight": 700 }));
+  const sub = "Year " + d.year + " · 0 = farthest from Moscow, 100 = closest (the panel's range). " + weightsText(state);
+  for (const line of wrapWords(sub, 110)) add(svgText(16, (y += 20), line, { ...font, "font-size": 13, fill: "#4b5563" }));
+  y += 16;
+  const bg = document.createElementNS(NS, "rect");
+  const top = y;
+  for (const [k, c] of r.order.entries()) {
+    const ry = top + k * rowH;
+    add(svgText(left - 8, ry + 17, d.names[c], { ...font, "font-size": 13, "text-anchor": "end" }));
+    const track = document.createElementNS(NS, "rect");
+    Object.entries({ x: left, y: ry + 4, width: barW, height: 18, fill: "#f3f5f7" }).forEach(([a, v]) => track.setAttribute(a, v));
+    add(track);
+    let x = left;
+    d.parts.forEach((p) => {
+      let v = 0;
+      for (const i of p.idx) if (!Number.isNaN(r.contrib[c][i])) v += r.contrib[c][i];
+      const w = (Math.max(0, v) / 100) * barW;
+      if (w <= 0) return;
+      const seg = document.createElementNS(NS, "rect");
+      Object.entries({ x, y: ry + 4, width: w, height: 18, fill: p.colour }).forEach(([a, val]) => seg.setAttribute(a, val));
+      add(seg);
+      x += w;
+    });
+    const s = r.score[c];
+    const text = Number.isNaN(s) ? "no score (too little data)" : s.toFixed(1) + " · #" + r.rank[c] + " · coverage " + pct(r.coverage[c]);
+    add(svgText(labelX, ry + 17, text, { ...font, "font-size": 12 }));
+  }
+  y = top + d.countries.length * rowH + 18;
+  let lx = 16;
+  for (const p of d.parts) {
+    const sw = document.createElementNS(NS, "rect");
+    Object.entries({ x: lx, y: y - 10, width: 11, height: 11, fill: p.colour }).forEach(([a, v]) => sw.setAttribute(a, v));
+    add(sw);
+    add(svgText(lx + 15, y, p.label, { ...font, "font-size": 12 }));
+    lx += 30 + p.label.length * 7;
+    if (lx > W - 120) {
+      lx = 16;
+      y += 18;
+    }
+  }
+  y += 28;
+  const source = "Source: " + (d.source || "Moscow alignment index") + " · " + (d.method_text || "") + " · made " + today;
+  for (const line of wrapWords(source, 120)) {
+    add(svgText(16, y, line, { ...font, "font-size": 11, fill: "#4b5563" }));
+    y += 15;
+  }
+  const H = y + 6;
+  svg.setAttribute("width", String(W));
+  svg.setAttribute("height", String(H));
+  svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+  Object.entries({ x: 0, y: 0, width: W, height: H, fill: "#ffffff" }).forEach(([a, v]) => bg.setAttribute(a, v));
+  svg.insertBefore(bg, svg.firstChild);
+  return { text: new XMLSerializer().serializeToString(svg), width: W, height: H };
+}
+
+function saveUrl(url, name) {
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.style.display = "none";
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+function downloadImage(state, fmt) {
+  if (!state.result) return Promise.resolve(null);
+  const today = new Date().toISOString().slice(0, 10);
+  const { text, width, height } = rankingSvg(state, today);
+  const svgUrl = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+  const name = "moscow_alignment_ranking_" + state.d.year;
+  if (fmt === "svg") {
+    saveUrl(svgUrl, name + ".svg");
+    return Promise.resolve(text.length);
+  }
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => {
+      const scale = 2;
+      const canvas = document.createElement("canvas");
+      canvas.width = width * scale;
+      canvas.height = height * scale;
+      const g = canvas.getContext("2d");
+      g.scale(scale, scale);
+      g.drawImage(img, 0, 0);
+      const url = canvas.toDataURL("image/png");
+      saveUrl(url, name + ".png");
+      resolve(url.length);
+    };
+    img.onerror = reject;
+    img.src = svgUrl;
+  });
 }
 
 function flags(state, r, c) {
@@ -370,7 +525,7 @@ function redraw(state) {
   r.order.forEach((c, k) => (pos[c] = k));
   for (const row of state.rows) {
     const c = row.c;
-    row.row.style.transform = "translateY(" + pos[c] * 2 + "em)";
+    row.row.style.transform = "translateY(calc(" + pos[c] + " * var(--lr-row, 2em)))";
     const s = r.score[c];
     d.parts.forEach((p, k) => {
       let v = 0;
@@ -524,6 +679,8 @@ function mountLiveRanking(args) {
     weights: () => ({ indicator: Object.assign({}, state.iw), pillar: Object.assign({}, state.pw) }),
     csv: () => (state.result ? scoresCsv(state.d, state.result) : null),
     spec: () => specJson(state.d, state.iw, state.pw),
+    image: (fmt) => downloadImage(state, fmt),
+    svg: () => (state.result ? rankingSvg(state, new Date().toISOString().slice(0, 10)).text : null),
     timings: () => state.timings.slice(),
     clearTimings: () => (state.timings.length = 0),
   };

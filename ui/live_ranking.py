@@ -32,6 +32,7 @@ from indicators.schema import PILLARS
 from scoring.aggregate import GEO_SHIFT
 from scoring.model import RANK_DECIMALS
 from ui.charts import COUNTRY_COLOURS, GREY, PILLAR_COLOURS, shade
+from ui.methodology import method_label
 from ui.state import WEIGHT_MAX, WEIGHT_STEP
 
 HERE = Path(__file__).resolve().parent
@@ -100,6 +101,8 @@ def payload(
     bands: pd.DataFrame | None = None,
     seq: int = 0,
     order: list[str] | None = None,
+    source: str = "",
+    fold: str = "auto",
 ) -> dict:
     """Everything the component needs for one year (JSON-serialisable).
 
@@ -109,6 +112,8 @@ def payload(
     browser handed over and Python applied (the browser ignores older echoes). ``order``: the ISO3
     codes in the order Python's :meth:`scoring.ScoreResult.for_year` gives for these weights (the
     browser shows it as ``data-server-order``; tests compare it with its own ``data-order``).
+    ``source``: the source line drawn into the chart's PNG/SVG ("Moscow alignment index, data version ...").
+    ``fold``: ``"auto"`` (the sliders fold away below 640 px) or ``"closed"`` (always folded: the static page).
     """
     yi = model.year_index(year)
     norm = model.normalised(spec.normalisation)
@@ -160,7 +165,25 @@ def payload(
         "diagnostics": list(norm.diagnostics),
         "seq": int(seq),
         "order": list(order or []),
+        "source": source or "Moscow alignment index",
+        "method_text": method_text(spec),
+        "fold": fold,
     }
+
+
+def source_line(version: str) -> str:
+    """The source line of every exported chart (PNG/SVG) and of the static page."""
+    return f"Moscow alignment index, data version {version}"
+
+
+def method_text(spec: scoring.ScoringSpec) -> str:
+    """The methods of ``spec`` in one sentence (the static page and the chart images show it)."""
+    return (
+        f"Normalisation {method_label(spec.normalisation).lower()}, aggregation {method_label(spec.aggregation).lower()}"
+        f", missing data {method_label(spec.missing).lower()}"
+        + (f" (minimum coverage {spec.min_coverage:.0%})" if spec.missing == "coverage_threshold" else "")
+        + "."
+    )
 
 
 # ---------------------------------------------------------------- Streamlit

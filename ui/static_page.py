@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -36,16 +37,29 @@ from ui import live_ranking
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 
 PAGE_CSS = """
-body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem;
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: .75rem 1rem;
        color: #1f2933; }
-h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
-.lead, .meta { color: #4b5563; font-size: .9rem; }
-.actions { margin: 1rem 0; display: flex; gap: .5rem; flex-wrap: wrap; }
+h1 { font-size: 1.3rem; line-height: 1.25; margin: 0 0 .2rem; }
+h2 { font-size: 1.05rem; }
+.lead, .meta, .source { color: #4b5563; font-size: .85rem; margin: .2rem 0 .5rem; }
+.source { margin-top: .75rem; }
+.badge { display: inline-block; font-size: .8rem; font-weight: 600; color: #7a3e00; background: #fff4e0;
+         border: 1px solid #d08a2a; border-radius: 3px; padding: .05rem .45rem; margin: 0 0 .4rem; }
+.actions { margin: .75rem 0; display: flex; gap: .5rem; flex-wrap: wrap; }
 .actions button { font: inherit; padding: .35rem .8rem; border: 1px solid #0072b2; background: #fff;
                   color: #0072b2; border-radius: 4px; cursor: pointer; }
 .actions button:focus-visible { outline: 2px solid #0072b2; outline-offset: 2px; }
+details.more { margin: .5rem 0; }
+details.more > summary { cursor: pointer; font-weight: 600; }
+#embed-code { display: block; white-space: pre-wrap; word-break: break-all; background: #f3f5f7; padding: .5rem;
+              font-size: .8rem; }
 #sources { font-size: .8rem; color: #374151; }
 #sources li { margin: .15rem 0; }
+@media (max-width: 640px) {
+  body { padding: .5rem .6rem; }
+  h1 { font-size: 1.05rem; }
+  .lead { display: none; }
+}
 """
 
 #: Page glue (classic script, after the component code): mount into a shadow root, read/write the
@@ -98,6 +112,16 @@ PAGE_JS = r"""
     save(api.spec(), "moscow_alignment_spec_" + data.year + ".json", "application/json"));
   document.getElementById("version").textContent = meta.data_version;
   document.getElementById("method").textContent = meta.method_text;
+  // the embed snippet: this page's own address (with the weights), at the height the page is laid out for
+  const embed = () => {
+    const src = location.protocol === "file:" ? "moscow_alignment_" + data.year + ".html" : location.href;
+    document.getElementById("embed-code").textContent = '<iframe src="' + src.replace(/"/g, "&quot;") +
+      '" title="' + document.title.replace(/"/g, "&quot;") + '" width="100%" height="' + meta.embed_height +
+      '" style="border:0" loading="lazy"></iframe>';
+  };
+  embed();
+  window.addEventListener("hashchange", embed);
+  root.addEventListener("change", () => setTimeout(embed, 0));
   const list = document.getElementById("sources");
   for (const s of meta.sources) {
     const li = document.createElement("li");
@@ -154,6 +178,25 @@ def year_sources(panel: pd.DataFrame, catalog: dict, sources: dict, year: int) -
     return out
 
 
+#: Height of the embed snippet's <iframe>, px: the title, the badge and the 14 bars fit in it at phone and
+#: desktop widths (tests/browser/test_static_page.py checks the chart lies within the first 600 px of 700).
+EMBED_HEIGHT = 700
+
+
+def provisional_badge(model: scoring.Model, spec: scoring.ScoringSpec, year: int) -> str:
+    """The badge for a provisional year (scoring.composition.provisional_years, with the page's spec), or ''."""
+    from scoring.composition import provisional_years
+
+    if int(year) not in provisional_years(model, spec.replace(years=None)):
+        return ""
+    cov = model.coverage(spec.replace(years=None))[model.year_index(year)]
+    short = int((cov < 1 - 1e-9).sum())
+    return (
+        f'<p class="badge" role="note" title="Their scores rest on fewer indicators and can move for that '
+        f'reason alone">Provisional year: {short} of {len(cov)} states lack part of the data</p>\n'
+    )
+
+
 def build_html(
     model: scoring.Model,
     panel: pd.DataFrame,
@@ -163,21 +206,25 @@ def build_html(
     weights: dict[str, float],
     pillar_weights: dict[str, float],
     version: str,
+    made: date | None = None,
 ) -> str:
     """The whole page as one string (see the module docstring)."""
-    data = live_ranking.payload(model, panel, spec, year, weights, pillar_weights, split="pillar")
-    data["key_settle_ms"] = 0  # no server here: the URL fragment follows every key at once
-    method_text = (
-        f"Normalisation {spec.normalisation}, aggregation {spec.aggregation}, missing data {spec.missing}"
-        + (f" (minimum coverage {spec.min_coverage:.0%})" if spec.missing == "coverage_threshold" else "")
-        + "."
+    made = made or datetime.now(UTC).date()
+    used = year_sources(panel, model.catalog, sources, year)
+    accessed = max((s["accessed"] for s in used), default="")
+    source = live_ranking.source_line(version)
+    data = live_ranking.payload(
+        model, panel, spec, year, weights, pillar_weights, split="pillar", source=source, fold="closed"
     )
+    data["key_settle_ms"] = 0  # no server here: the URL fragment follows every key at once
     meta = {
         "data_version": version,
-        "method_text": method_text,
-        "sources": year_sources(panel, model.catalog, sources, year),
+        "method_text": data["method_text"],
+        "sources": used,
+        "embed_height": EMBED_HEIGHT,
     }
     title = f"How closely is each post-Soviet state aligned with Moscow? ({int(year)})"
+    badge = provisional_badge(model, spec, year)
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -192,19 +239,26 @@ def build_html(
 <body>
 <main>
 <h1>{html.escape(title)}</h1>
-<p class="lead">A transparent composite index for the 14 non-Russian former Soviet republics.
-100 = closest to Moscow in the panel's range, 0 = farthest. Move the weights: the ranking is recomputed
-in your browser, and the link (its #fragment) keeps your weights.</p>
+{badge}<p class="lead">100 = closest to Moscow in the panel's range, 0 = farthest. The weights (under the
+chart) re-rank in your browser; the link keeps them.</p>
 <div id="live"></div>
+<p class="source">Source: {html.escape(source)} (sources accessed up to {html.escape(accessed)}; listed below).
+Page made {made.isoformat()}.</p>
 <div class="actions">
 <button type="button" id="dl-csv">Download scores (CSV)</button>
 <button type="button" id="dl-spec">Download spec (JSON)</button>
 </div>
+<details class="more"><summary>Embed this chart</summary>
+<p class="meta">Paste into an article (the weights in the address come along):</p>
+<code id="embed-code"></code>
+</details>
+<details class="more"><summary>Method and sources</summary>
 <p class="meta">Method: <span id="method"></span> Data version <code id="version"></code>
 (SHA-256 of data/MANIFEST.sha256). The CSV has the columns and bytes of <code>python -m scoring --weights
 spec.json</code> for the downloaded spec.</p>
 <h2>Sources of the {int(year)} values</h2>
 <ul id="sources"></ul>
+</details>
 </main>
 <script type="application/json" id="lr-data">{_script_json(data)}</script>
 <script type="application/json" id="lr-meta">{_script_json(meta)}</script>

@@ -8,6 +8,7 @@ No Streamlit server is needed: these tests launch their own browser.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,6 +139,8 @@ def test_a_weight_change_reorders_as_the_model_and_the_csv_is_the_clis(chromium,
         root = page.locator(LIVE)
         root.wait_for()
         before = drawn(page)["order"]
+        assert not page.get_by_role("slider", name="CSTO membership").is_visible(), "the sliders start folded"
+        page.locator(".lr-fold-sum").click()
         page.get_by_role("slider", name="CSTO membership").focus()
         page.keyboard.press("End")
         page.get_by_role("slider", name="Western ties", exact=True).focus()
@@ -166,7 +169,7 @@ def test_a_weight_change_reorders_as_the_model_and_the_csv_is_the_clis(chromium,
         page2 = ctx.new_page()
         page2.goto(link)
         page2.locator(LIVE).wait_for()
-        assert page2.get_by_role("slider", name="CSTO membership").input_value() == "10"
+        assert page2.get_by_role("slider", name="CSTO membership", include_hidden=True).input_value() == "10"
         assert drawn(page2)["order"] == got["order"]
         assert all(u.split("#")[0] == page.file_url for u in page.requests), page.requests
         assert not page.errors, page.errors
@@ -204,7 +207,10 @@ def test_strings_from_data_are_shown_as_text_never_markup(chromium, tmp_path):
         page.locator(LIVE).wait_for()
         slider = page.get_by_role("slider", name=EVIL + " (your data)", include_hidden=True)
         assert slider.count() == 1, "the name is the slider's accessible name, as text"
-        slider.evaluate("el => { el.closest('details').open = true; }")  # its pillar's group starts closed
+        # its pillar's group and the weights section start closed
+        slider.evaluate(
+            "el => { for (let d = el.closest('details'); d; d = d.parentElement.closest('details')) d.open = true; }"
+        )
         assert any(EVIL in t for t in page.locator(".lr-name").all_text_contents())
         assert page.evaluate("() => window.__pwned") is None
         counts = page.locator(LIVE).evaluate(
@@ -217,6 +223,75 @@ def test_strings_from_data_are_shown_as_text_never_markup(chromium, tmp_path):
         page.keyboard.press("End")
         assert EVIL in page.locator(".lr-sr").text_content()
         assert page.evaluate("() => window.__pwned") is None
+        assert not page.errors, page.errors
+    finally:
+        ctx.close()
+
+
+EMBED_SIZES = [(390, 844), (1440, 900)]
+
+
+@pytest.mark.parametrize("size", EMBED_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_as_an_embed_the_chart_comes_first_within_600_px_of_a_700_px_iframe(chromium, built, year, size, artifacts):
+    """Issue 22: a newsroom embed. In a 700 px iframe the whole ranking (title and 14 bars) lies within the first
+    600 px, the sliders are folded under it, and the page carries the provisional badge (when the year is one),
+    a source line with the data version and a date, and a ready <iframe> snippet."""
+    from ui.state import PageConfig
+
+    host = built.parent / f"article_{size[0]}.html"
+    host.write_text(
+        '<!doctype html><body style="margin:0"><iframe id="embed" src="ranking.html" width="100%" '
+        f'height="{static_page.EMBED_HEIGHT}" style="border:0"></iframe></body>',
+        encoding="utf-8",
+    )
+    ctx = chromium.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        page = ctx.new_page()
+        page.goto(host.as_uri())
+        frame = page.frame_locator("#embed")
+        frame.locator(f"{LIVE}[data-order*=',']").wait_for()
+        box = frame.locator(".lr-bars").bounding_box()
+        title = frame.locator(".lr-title").bounding_box()
+        assert static_page.EMBED_HEIGHT == 700
+        assert 0 <= title["y"] and box["y"] + box["height"] <= 600, (title, box)
+        assert not frame.get_by_role("slider", name="CSTO membership").is_visible()
+        panel, catalog, _ = indicators.shipped()
+        model = scoring.Model.from_panel(panel, catalog)
+        provisional = year in PageConfig.build(catalog, model).provisional
+        assert (frame.locator(".badge").count() == 1) == provisional
+        src = frame.locator(".source").inner_text()
+        assert f"Moscow alignment index, data version {data_version()}" in src
+        assert re.search(r"Page made \d{4}-\d{2}-\d{2}", src)
+        frame.locator("summary", has_text="Embed this chart").click()
+        code = frame.locator("#embed-code").inner_text()
+        assert code.startswith("<iframe src=") and 'height="700"' in code, code
+        page.screenshot(path=str(artifacts / f"static_embed_{size[0]}x{size[1]}.png"))
+    finally:
+        ctx.close()
+
+
+def test_the_ranking_downloads_as_png_and_svg_with_title_source_and_date(chromium, built, year, tmp_path):
+    ctx, page = offline_page(chromium, built)
+    try:
+        page.goto(page.file_url)
+        page.locator(f"{LIVE}[data-order*=',']").wait_for()
+        with page.expect_download() as d:
+            page.get_by_role("button", name="Download the ranking as PNG image").click()
+        png = tmp_path / "r.png"
+        d.value.save_as(png)
+        data = png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, len(data)
+        with page.expect_download() as d:
+            page.get_by_role("button", name="Download the ranking as SVG image").click()
+        svg = (tmp_path / "r.svg").read_text() if d.value.save_as(tmp_path / "r.svg") is None else ""
+        assert svg.startswith("<svg") and f"Moscow-alignment score, {year}" in svg
+        assert f"data version {data_version()}" in svg and "Pillar weights: Security 1" in svg
+        assert re.search(r"made \d{4}-\d{2}-\d{2}", svg)
+        first = page.locator(LIVE).get_attribute("data-order").split(",")[0]
+        assert svg.index(PANEL_COUNTRIES[first]) < svg.index(
+            PANEL_COUNTRIES[page.locator(LIVE).get_attribute("data-order").split(",")[-1]]
+        )
+        assert page.requests == [page.file_url], page.requests
         assert not page.errors, page.errors
     finally:
         ctx.close()

@@ -33,10 +33,10 @@ def apply_weights(indicators) -> None:
 
 
 def render(ctx: ViewContext) -> None:
-    c1, c2, c3 = st.columns([2, 2, 2])
-    by = c1.radio("Split bars by", ["pillar", "indicator"], horizontal=True, key="split")
-    uncertainty_controls(c2, c3, "Uncertainty bands (weight perturbation)")
+    # The chart comes first (issue 22: on a phone it must be in the first screen); its display options sit
+    # below it. Their values are the session's (set from the URL), so they can be read before they are drawn.
     st_ = ctx.state
+    by = st_.split
     bands = mc_bands(
         ctx.model_key, ctx.model, ctx.spec.to_json(), ctx.year, st_.uncertainty, st_.seed, st_.data_uncertainty
     )
@@ -51,6 +51,7 @@ def render(ctx: ViewContext) -> None:
         bands=bands,
         seq=int(st.session_state.get("live_seq", 0)),
         order=list(ctx.year_table["iso3"]),
+        source=live_ranking.source_line(ctx.version),
     )
     indicators = ctx.model.indicators
     live_ranking.live_ranking(data, on_change=lambda: apply_weights(indicators))
@@ -63,3 +64,7 @@ def render(ctx: ViewContext) -> None:
         " the link and the downloads follow when you let go. "
         + bands_caption(st_.uncertainty, st_.data_uncertainty, st_.seed)
     )
+    with st.expander("Bar split and uncertainty bands", expanded=False):
+        c1, c2, c3 = st.columns([2, 2, 2])
+        c1.radio("Split bars by", ["pillar", "indicator"], horizontal=True, key="split")
+        uncertainty_controls(c2, c3, "Uncertainty bands (weight perturbation)")
