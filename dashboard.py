@@ -7,6 +7,8 @@ every number from ``scoring``, every figure from ``ui.charts`` and the URL state
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import indicators
@@ -30,6 +32,7 @@ from ui.state import (
 from ui.views.scenarios import edit_tuples
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
+PAGE_CSS = (Path(__file__).resolve().parent / "ui" / "page.css").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- cached data
@@ -218,13 +221,17 @@ def header_basis(model_key: str, _panel, _sources) -> str:
     )
 
 
+st.html(f"<style>{PAGE_CSS}</style>")  # narrow screens: compact header, the chart in the first screen
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
-    "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025. "
-    "Move the weights in the Ranking view: the scores are recomputed from the values in the data tables. "
-    + header_basis(MODEL_KEY, panel, sources)
-    + " 100 = closest to Moscow in the panel's range, 0 = farthest."
+    "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025; "
+    "100 = closest to Moscow in the panel's range, 0 = farthest."
 )
+with st.expander("What the numbers rest on"):
+    st.caption(
+        "Move the weights in the Ranking view: the scores are recomputed from the values in the data tables. "
+        + header_basis(MODEL_KEY, panel, sources)
+    )
 with st.sidebar:
     st.divider()
     st.download_button(

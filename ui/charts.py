@@ -58,6 +58,28 @@ CAPITALS = {
     "UKR": (30.52, 50.45),
     "UZB": (69.24, 41.30),
 }
+#: Where the map writes each state's name (longitude, latitude, text position against that point): outside
+#: the scored states, on the sea, Russia's grey or a neighbour's light land, joined to the capital by a leader
+#: line, so every name sits on a light ground (contrast >= 4.5:1 with a white halo) whatever the fills, and no
+#: two names overlap down to a 390 px wide screen (tests/browser/test_labels_browser.py measures both).
+MAP_LABELS = {
+    "EST": (20.6, 59.6, "middle left"),
+    "LVA": (20.6, 57.3, "middle left"),
+    "LTU": (20.2, 55.0, "middle left"),
+    "BLR": (33.0, 55.6, "middle right"),
+    "UKR": (41.0, 50.3, "middle right"),
+    "MDA": (25.3, 46.2, "middle left"),
+    "GEO": (41.0, 44.6, "middle left"),
+    "ARM": (41.0, 38.8, "middle left"),
+    "AZE": (51.6, 42.6, "middle right"),
+    "TKM": (55.5, 34.6, "middle left"),
+    "UZB": (63.5, 35.2, "bottom center"),
+    "TJK": (71.0, 34.6, "middle right"),
+    "KGZ": (80.5, 42.4, "middle right"),
+    "KAZ": (71.5, 56.0, "top center"),
+}
+#: The halo behind chart labels drawn over fills (CSS text-shadow): white on every side.
+HALO = "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff"
 #: Text on charts: dark enough for WCAG AA (at least 4.5:1 on white).
 TEXT = "#333333"
 GREY = "#B8BEC6"
@@ -348,15 +370,42 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
     caps = pd.DataFrame(
         [(iso, *CAPITALS[iso]) for iso in table["iso3"] if iso in CAPITALS], columns=["iso3", "lon", "lat"]
     ).merge(table[["iso3", "country", "score", "rank", "coverage"]], on="iso3")
+    lab = [MAP_LABELS[i] for i in caps["iso3"]]
+    line_lon, line_lat = [], []
+    for (lo, la), (tlo, tla, _) in zip(zip(caps["lon"], caps["lat"], strict=True), lab, strict=True):
+        line_lon += [lo, tlo, None]
+        line_lat += [la, tla, None]
+    fig.add_trace(  # leader lines: capital -> name
+        go.Scattergeo(
+            lon=line_lon,
+            lat=line_lat,
+            mode="lines",
+            line=dict(color="#52606D", width=1),
+            hoverinfo="skip",
+            showlegend=False,
+            name="leader lines",
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=[t[0] for t in lab],
+            lat=[t[1] for t in lab],
+            mode="text",
+            text=caps["country"],
+            textposition=[t[2] for t in lab],
+            textfont=dict(size=11, color=TEXT, shadow=HALO),
+            hoverinfo="skip",
+            showlegend=False,
+            name="names",
+        )
+    )
     fig.add_trace(
         go.Scattergeo(
             lon=caps["lon"],
             lat=caps["lat"],
-            mode="markers+text",
+            mode="markers",
             text=caps["country"],
-            textposition="top center",
-            textfont=dict(size=11, color=TEXT),
-            marker=dict(size=11, color=[COUNTRY_COLOURS[i] for i in caps["iso3"]], line=dict(color="white", width=1.5)),
+            marker=dict(size=10, color=[COUNTRY_COLOURS[i] for i in caps["iso3"]], line=dict(color="white", width=1.5)),
             customdata=np.stack(
                 [caps["score"].to_numpy(), caps["rank"].to_numpy(dtype=float), caps["coverage"].to_numpy() * 100],
                 axis=-1,
@@ -370,8 +419,8 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
     fig.update_geos(
         projection_type="conic equal area",
         projection_rotation_lon=50,
-        lonaxis_range=[18, 92],
-        lataxis_range=[34, 62],
+        lonaxis_range=[9, 92],
+        lataxis_range=[31, 62],
         showcountries=True,
         countrycolor="white",
         showland=True,

@@ -66,6 +66,18 @@ class ViewContext:
         return data_version() + ("" if self.model_key == "shipped" else " + your upload")
 
     @cached_property
+    def chart_subtitle(self) -> str:
+        """The subtitle drawn into exported chart images: the year and the weights (as the live ranking's)."""
+        from indicators.schema import PILLARS
+
+        pil = ", ".join(
+            f"{p.replace('_', ' ').capitalize()} {self.state.pillar_weights.get(p, 1.0):g}" for p in PILLARS
+        )
+        moved = [(k, w) for k, w in self.state.weights.items() if w != 1.0 and k in self.catalog]
+        ind = ", ".join(f"{self.catalog[k].name} {w:g}" for k, w in moved) if moved else "all 1"
+        return f"Year {self.year}. Pillar weights: {pil}. Indicator weights: {ind}."
+
+    @cached_property
     def year_table(self) -> pd.DataFrame:
         return self.result.for_year(self.year)
 

@@ -11,6 +11,21 @@ from ui import charts
 from ui.state import DATA_UNC, UNCERTAINTY
 
 PLOT_CONFIG = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False}
+
+
+def plot(fig, ctx, name: str, **kw) -> None:
+    """A plotly chart with its PNG and SVG download (ui/chart_image.py): the image carries the chart's title, a
+    subtitle with the year and the weights, the source line with the data version, and the date."""
+    from ui.chart_image import chart_image
+    from ui.live_ranking import source_line
+
+    filename = f"moscow_alignment_{name}_{ctx.year}"
+    config = PLOT_CONFIG | {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+    st.plotly_chart(fig, config=config, **kw)
+    title = fig.layout.title.text or ""
+    chart_image(f"img_{name}", title, ctx.chart_subtitle, source_line(ctx.version), filename)
+
+
 MC_DRAWS = 1000
 
 

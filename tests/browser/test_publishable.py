@@ -72,7 +72,7 @@ JS_COLOURS = """() => {
         for (const t of gd.data || []) {
             if (t.type === 'bar' && t.marker && typeof t.marker.color === 'string' && t.name) put('bars', t.name, t.marker.color);
             if (t.type === 'scatter' && t.mode && t.mode.includes('lines') && t.line) put('lines', t.name, t.line.color);
-            if (t.type === 'scattergeo') t.text.forEach((n, i) => put('map', n, t.marker.color[i]));
+            if (t.type === 'scattergeo' && t.mode === 'markers') t.text.forEach((n, i) => put('map', n, t.marker.color[i]));
         }
         const ax = gd.layout && gd.layout.yaxis;
         if (ax && ax.ticktext) ax.ticktext.forEach((s, i) => {

@@ -23,7 +23,7 @@ from scoring.diff import COMPOSITION, biggest_drivers, change_csv, explain_chang
 from ui import charts
 from ui.context import ViewContext
 from ui.state import change_years
-from ui.widgets import PLOT_CONFIG
+from ui.widgets import plot
 
 
 # ---------------------------------------------------------------- cached model calls
@@ -152,9 +152,7 @@ def render(ctx: ViewContext) -> None:
             "reweighting of the others that this causes.",
         )
         parts = _part_rows(one, ctx.model, y0, y1)
-        st.plotly_chart(
-            charts.change_waterfall(parts, s0, s1, y0, y1, name), config=PLOT_CONFIG, key="change_waterfall"
-        )
+        plot(charts.change_waterfall(parts, s0, s1, y0, y1, name), ctx, "change", key="change_waterfall")
         if comp and abs(comp) >= abs(s1 - s0 - comp):
             st.warning(
                 f"Most of this move ({comp:+.2f} of {s1 - s0:+.2f} points) comes from data entering or leaving, "

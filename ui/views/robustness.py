@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from ui import charts
 from ui.context import ViewContext
-from ui.widgets import MC_DRAWS, PLOT_CONFIG, bands_caption, mc_bands, reach_table, uncertainty_controls
+from ui.widgets import MC_DRAWS, bands_caption, mc_bands, plot, reach_table, uncertainty_controls
 
 
 def render(ctx: ViewContext) -> None:
@@ -27,7 +27,7 @@ def render(ctx: ViewContext) -> None:
     bands = mc_bands(ctx.model_key, model, spec.to_json(), year, state.uncertainty, state.seed, state.data_uncertainty)
     with st.spinner("Solving for the best and worst reachable rank of every country…"):
         reach, note = reach_table(ctx.model_key, model, ctx.year_spec.to_json(), year, state.floor)
-    st.plotly_chart(charts.rank_range_figure(ctx.year_table, bands, reach, year), config=PLOT_CONFIG)
+    plot(charts.rank_range_figure(ctx.year_table, bands, reach, year), ctx, "rank_ranges")
     st.caption(
         f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo draws. "
         f"{bands_caption(state.uncertainty, state.data_uncertainty, state.seed)} Grey line: the best and worst rank reachable "
@@ -74,12 +74,13 @@ def render(ctx: ViewContext) -> None:
     loo = scoring.leave_one_out(model, spec, year=year)
     m = loo.pivot(index="country", columns="indicator", values="rank_change")
     m.columns = [catalog[k].name if k in catalog else k for k in m.columns]
-    st.plotly_chart(
+    plot(
         charts.heatmap_figure(
             m,
             f"Rank change when one indicator is dropped, {year} (+ = rank number rises: farther from Moscow)",
             "rank change",
             diverging=True,
         ),
-        config=PLOT_CONFIG,
+        ctx,
+        "leave_one_out",
     )

@@ -11,7 +11,7 @@ import scoring
 from indicators.countries import PANEL_COUNTRIES
 from ui import charts, uploads
 from ui.context import ViewContext
-from ui.widgets import PLOT_CONFIG, new_upload
+from ui.widgets import new_upload, plot
 
 
 def edit_tuples(edits) -> list[tuple[str, int, str, float]]:
@@ -93,7 +93,7 @@ def render(ctx: ViewContext) -> None:
         return
     delta = scoring.compare_scenario(ctx.panel, catalog, scen, ctx.year_spec, before=ctx.model)
     d = delta[delta["year"] == year]
-    st.plotly_chart(charts.scenario_delta_figure(d, f"Scenario vs baseline, {year} (score 0–100)"), config=PLOT_CONFIG)
+    plot(charts.scenario_delta_figure(d, f"Scenario vs baseline, {year} (score 0–100)"), ctx, "scenario")
     st.dataframe(
         d[
             ["country", "score_before", "score_after", "score_change", "rank_before", "rank_after", "rank_change"]

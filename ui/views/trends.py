@@ -13,7 +13,7 @@ from indicators.countries import PANEL_COUNTRIES
 from ui import charts
 from ui.context import ViewContext
 from ui.views.change import link_button, trend_series
-from ui.widgets import PLOT_CONFIG, chosen_events, events_table
+from ui.widgets import chosen_events, events_table, plot
 
 
 def trend_finding(scores) -> str:
@@ -45,7 +45,7 @@ def render(ctx: ViewContext) -> None:
     )
     ev = chosen_events(ctx.events, ctx.state.highlight)
     scores, notes, title = trend_series(ctx)
-    st.plotly_chart(charts.trend_figure(scores, ctx.state.highlight, ev, title, notes), config=PLOT_CONFIG)
+    plot(charts.trend_figure(scores, ctx.state.highlight, ev, title, notes), ctx, "trends")
     st.caption(
         trend_finding(scores)
         + " Each line is a country's score under the current weights. Hollow markers and dashed segments: "
