@@ -79,6 +79,7 @@ def push_state(s: UIState) -> None:
     base = s.edits or (tuple(edit_tuples(examples[s.scenario].edits)) if s.scenario in examples else ())
     ss["edits"] = ss["edit_base"] = base
     ss["chg_c"], ss["chg_from"], ss["chg_to"], ss["chain"] = s.change_country, s.change_from, s.change_to, s.chain
+    ss["py"] = s.poles_year
     ss["edit_ver"] = ss.get("edit_ver", 0) + 1
 
 
@@ -107,6 +108,7 @@ def pull_state() -> UIState:
         change_from=ss["chg_from"],
         change_to=ss["chg_to"],
         chain=bool(ss["chain"]),
+        poles_year=ss.get("py"),
     )
 
 
@@ -128,7 +130,7 @@ def reset_all() -> None:
 # Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
 # below are drawn only in their view, so keep their values alive across view switches.
 for _k in (
-    *("cmp", "hl", "evk", "unc", "seed", "dunc", "floor", "scn", "split", "chg_c", "chg_from", "chg_to", "chain"),
+    *("cmp", "hl", "evk", "unc", "seed", "dunc", "floor", "scn", "split", "chg_c", "chg_from", "chg_to", "chain", "py"),
     *(f"pm_{k}" for k in DEFAULTS.pole_weights),
 ):
     if _k in ss:
@@ -271,12 +273,15 @@ with st.sidebar:
             state.pillar_weights,
             data_version() + ("" if MODEL_KEY == "shipped" else " + your upload"),
         ),
-        file_name=f"moscow_alignment_{year}.html",
+        file_name=static_page.file_name(year),
         mime="text/html",
         on_click="ignore",
         help="This year's live ranking as one HTML file with its data: sliders, CSV download, sources. "
         "Works offline and on any static host (see README, 'Static page').",
     )
+    with st.expander("Embed it in an article"):
+        st.caption("Put the standalone page on your site, then paste this where the chart should go:")
+        st.code(static_page.iframe_snippet(static_page.file_name(year), year), language="html", wrap_lines=True)
 for d in result.diagnostics:
     st.info(d)
 

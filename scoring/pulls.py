@@ -104,6 +104,28 @@ class PullsModel:
         ok = ok[ok >= len(PANEL_COUNTRIES)]
         return int(ok.index.max()) if len(ok) else int(pos["year"].max())
 
+    def states_with(self, weights: dict[str, float] | None = None) -> pd.DataFrame:
+        """Year x measure: how many panel states have a value for every corner pole (what the position can use),
+        for the measures with a positive weight."""
+        w = self.check_weights(weights)
+        c = self.pulls[self.pulls["pole"].isin(self.corners)]
+        full = c.groupby(["year", "measure", "iso3"])["pole"].nunique() == len(self.corners)
+        n = full[full].reset_index().groupby(["year", "measure"])["iso3"].nunique().unstack(fill_value=0)
+        used = [k for k, v in w.items() if v > 0]
+        return n.reindex(index=list(self.years), columns=used, fill_value=0)
+
+    def lacking(self, year: int, weights: dict[str, float] | None = None) -> dict[str, int]:
+        """Weighted measures with data for at most half of the states in ``year``: measure -> states with data."""
+        n = self.states_with(weights).loc[year]
+        return {k: int(v) for k, v in n.items() if v <= len(PANEL_COUNTRIES) / 2}
+
+    def complete_year(self, weights: dict[str, float] | None = None) -> int:
+        """The latest year in which every weighted measure has data for most states (more than half): the year the
+        page's view opens on (2020 with the shipped data, the last year with trade data)."""
+        n = self.states_with(weights)
+        ok = n[(n > len(PANEL_COUNTRIES) / 2).all(axis=1)]
+        return int(ok.index.max()) if len(ok) else int(n.index.max())
+
 
 def positions(
     pulls: pd.DataFrame, weights: dict[str, float], corners: tuple[str, ...] = ("moscow", "west", "beijing")

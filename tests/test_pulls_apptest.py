@@ -23,7 +23,7 @@ def figures(at: AppTest) -> list[dict]:
 
 
 def test_the_view_draws_14_states_in_the_triangle_with_compare_highlighted():
-    at = run({"view": "poles", "year": "2019", "cmp": "BLR,UKR"})
+    at = run({"view": "poles", "py": "2019", "cmp": "BLR,UKR"})
     assert not at.exception, [e.value for e in at.exception]
     figs = figures(at)
     tri = next(f for f in figs if "Between the poles, 2019" in f["layout"]["title"]["text"])
@@ -39,7 +39,7 @@ def test_the_view_draws_14_states_in_the_triangle_with_compare_highlighted():
     )
     assert "UN vote agreement" in points["hovertext"][i] and "Share of goods trade" in points["hovertext"][i]
     assert points["marker"]["size"][i] > points["marker"]["size"][points["customdata"].index("ARM")]
-    trails = [t for t in tri["data"][:-1] if t["mode"] == "lines"]
+    trails = [t for t in tri["data"][:-1] if t["mode"] == "lines" and t.get("name") != "leader lines"]
     assert len(trails) == 14  # one path per state, 2013 to the selected year
     small = next(f for f in figs if "Each measure's shares" in f["layout"]["title"]["text"])
     assert len(small["data"]) == 4
@@ -65,3 +65,23 @@ def test_methodology_explains_the_second_lens():
     at = run({"view": "method"})
     text = "\n".join(m.value for m in at.markdown)
     assert "A second lens: between the poles" in text and "does **not** change the Moscow-alignment score" in text
+
+
+def test_the_view_opens_on_the_latest_year_with_every_measure_for_most_states_and_names_what_a_year_lacks():
+    """Issue 22: the page's default year (2025) has trade data for 0 of 14 states; the view opens on the latest
+    year in which every measure has data for more than half of the states, and says what a year lacks."""
+    model = sp.PullsModel.shipped()
+    n = model.states_with()
+    opening = max(y for y in n.index if (n.loc[y] > 7).all())
+    assert opening == model.complete_year() and n.loc[opening + 1 :, "trade"].max() <= 7
+    at = run({"view": "poles"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["py"] == opening and at.query_params["py"] == str(opening)
+    figs = figures(at)
+    assert any(f"Between the poles, {opening}" in f["layout"]["title"]["text"] for f in figs)
+    at = run({"view": "poles", "py": "2025"})
+    lacks = " ".join(c.value for c in at.caption if "lacks data for most states" in c.value)
+    assert f"Share of goods trade ({n.loc[2025, 'trade']} of 14 states)" in lacks, lacks
+    assert f"{opening} is the latest year" in lacks
+    # with trade weighted 0 nothing is missing in 2025, so the view would open there
+    assert model.complete_year({"trade": 0}) == max(model.years)

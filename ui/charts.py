@@ -63,18 +63,18 @@ CAPITALS = {
 #: line, so every name sits on a light ground (contrast >= 4.5:1 with a white halo) whatever the fills, and no
 #: two names overlap down to a 390 px wide screen (tests/browser/test_labels_browser.py measures both).
 MAP_LABELS = {
-    "EST": (20.6, 59.6, "middle left"),
-    "LVA": (20.6, 57.3, "middle left"),
-    "LTU": (20.2, 55.0, "middle left"),
+    "EST": (20.6, 60.4, "middle left"),
+    "LVA": (19.6, 57.4, "middle left"),
+    "LTU": (19.0, 54.4, "middle left"),
     "BLR": (33.0, 55.6, "middle right"),
     "UKR": (41.0, 50.3, "middle right"),
     "MDA": (25.3, 46.2, "middle left"),
     "GEO": (41.0, 44.6, "middle left"),
     "ARM": (41.0, 38.8, "middle left"),
-    "AZE": (51.6, 42.6, "middle right"),
-    "TKM": (55.5, 34.6, "middle left"),
-    "UZB": (63.5, 35.2, "bottom center"),
-    "TJK": (71.0, 34.6, "middle right"),
+    "AZE": (48.5, 35.2, "middle center"),
+    "TKM": (56.5, 32.0, "middle center"),
+    "UZB": (64.5, 35.2, "middle center"),
+    "TJK": (72.5, 32.0, "middle center"),
     "KGZ": (80.5, 42.4, "middle right"),
     "KAZ": (71.5, 56.0, "top center"),
 }
@@ -364,7 +364,8 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
             "<br>coverage %{customdata[1]:.0f}% (observed %{customdata[2]:.0f}%)<extra></extra>",
             marker_line_color="white",
             marker_line_width=0.8,
-            colorbar=dict(title=dict(text="score"), len=0.8),
+            # under the map, so the map keeps the whole width on a phone
+            colorbar=dict(title=dict(text="score", side="top"), orientation="h", len=0.5, thickness=12, x=0.5, y=-0.02),
         )
     )
     caps = pd.DataFrame(
@@ -419,8 +420,8 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
     fig.update_geos(
         projection_type="conic equal area",
         projection_rotation_lon=50,
-        lonaxis_range=[9, 92],
-        lataxis_range=[31, 62],
+        lonaxis_range=[9, 96],
+        lataxis_range=[29, 62],
         showcountries=True,
         countrycolor="white",
         showland=True,

@@ -8,6 +8,8 @@ point sits on the opposite edge) and the hover says so.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -77,6 +79,98 @@ def hover_text(row: pd.Series, pulls: pd.DataFrame, poles: dict, measures: dict)
     return "<br>".join(lines)
 
 
+#: Label placement in the triangle: the side length (px) it is laid out for, the smallest the page draws (a 390 px
+#: phone); a larger triangle keeps the anchors and shrinks the boxes relative to it, so nothing starts to overlap.
+LABEL_SIDE_PX = 240.0
+LABEL_FONT = 11
+#: The halo behind the names (CSS text-shadow), so a trail or a marker under a name never hides it.
+HALO = "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff"
+SQ3 = math.sqrt(3) / 2
+
+
+def _xy(a: float, b: float, c: float) -> tuple[float, float]:
+    """Ternary (Moscow a top, the West b bottom left, Beijing c bottom right) -> plane, side 1."""
+    t = a + b + c or 1.0
+    a, c = a / t, c / t
+    return c + a / 2, a * SQ3
+
+
+def _abc(x: float, y: float) -> tuple[float, float, float]:
+    a = y / SQ3
+    c = x - a / 2
+    return a, 1 - a - c, c
+
+
+def _inside(x: float, y: float, margin: float) -> bool:
+    a, b, c = _abc(x, y)
+    return min(a, b, c) >= margin
+
+
+def _box(x: float, y: float, text: str) -> tuple[float, float, float, float]:
+    w = (len(text) * 0.62 * LABEL_FONT + 6) / LABEL_SIDE_PX
+    h = (LABEL_FONT + 5) / LABEL_SIDE_PX
+    return x - w / 2, y - h / 2, x + w / 2, y + h / 2
+
+
+def _hits(b1, b2) -> bool:
+    return b1[0] < b2[2] and b2[0] < b1[2] and b1[1] < b2[3] and b2[1] < b1[3]
+
+
+def place_labels(points: dict[str, tuple[float, float]], texts: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Label anchors (plane coordinates, side 1) for points: each label's box is centred on its anchor, inside the
+    triangle, clear of every other label and of every marker; crowded points are placed first, each at the
+    nearest free spot on rings around it (a leader line joins it to its point)."""
+    marker = 7 / LABEL_SIDE_PX
+    markers = [(x - marker, y - marker, x + marker, y + marker) for x, y in points.values()]
+
+    def crowd(k):
+        x, y = points[k]
+        return -sum(math.hypot(x - u, y - v) < 0.12 for u, v in points.values())
+
+    placed: dict[str, tuple[float, float]] = {}
+    boxes = []
+    for k in sorted(points, key=lambda k: (crowd(k), k)):
+        x, y = points[k]
+        best = None
+        for r in (0.045, 0.07, 0.095, 0.12, 0.15, 0.18, 0.22, 0.27, 0.33):
+            for step in range(24):
+                ang = math.pi / 2 + step * math.pi / 12  # from straight up, around
+                cx, cy = x + r * math.cos(ang), y + r * math.sin(ang)
+                b = _box(cx, cy, texts[k])
+                if not (_inside(b[0], b[1], 0.0) and _inside(b[2], b[1], 0.0) and _inside((b[0] + b[2]) / 2, b[3], 0)):
+                    continue
+                if any(_hits(b, o) for o in boxes) or any(_hits(b, m) for m in markers):
+                    continue
+                best = (cx, cy)
+                break
+            if best:
+                break
+        if best is None:  # nowhere free: on the point itself (the test of the page would then fail, loudly)
+            best = (x, y)
+        placed[k] = best
+        boxes.append(_box(*best, texts[k]))
+    return placed
+
+
+def _leader(p: tuple[float, float], anchor: tuple[float, float], text: str) -> tuple[float, float] | None:
+    """Where the leader line from the point meets the label's box (None when the box touches the point)."""
+    x0, y0 = p
+    x1, y1 = anchor
+    b = _box(x1, y1, text)
+    dx, dy = x0 - x1, y0 - y1
+    if math.hypot(dx, dy) < 1e-9:
+        return None
+    ts = []
+    if dx:
+        ts.append(((b[2] if dx > 0 else b[0]) - x1) / dx)
+    if dy:
+        ts.append(((b[3] if dy > 0 else b[1]) - y1) / dy)
+    t = min(t for t in ts if t >= 0)
+    if t >= 1:
+        return None
+    return x1 + t * dx, y1 + t * dy
+
+
 def _coords(df: pd.DataFrame) -> dict[str, list[float]]:
     return {AXES[k]: df[k].fillna(0.0).round(4).tolist() for k in AXES}
 
@@ -128,14 +222,52 @@ def triangle_figure(
         )
     now = pos[pos["year"] == year].sort_values("iso3")
     hl = now["iso3"].isin(list(highlight))
+    c = _coords(now)
+    points = {i: _xy(a, b, cc) for i, a, b, cc in zip(now["iso3"], c["a"], c["b"], c["c"], strict=True)}
+    texts = {i: i for i in points}
+    anchors = place_labels(points, texts)
+    la, lb, lc = [], [], []
+    for i, p in points.items():
+        end = _leader(p, anchors[i], texts[i])
+        if end is not None:
+            for q in (p, end):
+                a, b, cc = _abc(*q)
+                la.append(a), lb.append(b), lc.append(cc)
+            la.append(None), lb.append(None), lc.append(None)
+    if la:
+        fig.add_trace(
+            go.Scatterternary(
+                mode="lines",
+                a=la,
+                b=lb,
+                c=lc,
+                line=dict(color="#7f8c8d", width=0.8),
+                hoverinfo="skip",
+                showlegend=False,
+                name="leader lines",
+            )
+        )
+    abc = [_abc(*anchors[i]) for i in points]
     fig.add_trace(
         go.Scatterternary(
-            mode="markers+text",
-            **_coords(now),
-            name=f"positions in {year}",
+            mode="text",
+            a=[round(t[0], 4) for t in abc],
+            b=[round(t[1], 4) for t in abc],
+            c=[round(t[2], 4) for t in abc],
             text=[f"<b>{i}</b>" if h else i for i, h in zip(now["iso3"], hl, strict=True)],
-            textposition="top center",
-            textfont=dict(size=11, color=[HIGHLIGHT if h else OTHER for h in hl]),
+            textposition="middle center",
+            textfont=dict(size=LABEL_FONT, color=[HIGHLIGHT if h else OTHER for h in hl], shadow=HALO),
+            hoverinfo="skip",
+            showlegend=False,
+            name="names",
+        )
+    )
+    fig.add_trace(
+        go.Scatterternary(
+            mode="markers",
+            **c,
+            name=f"positions in {year}",
+            text=list(now["iso3"]),
             marker=dict(
                 size=[14 if h else 9 for h in hl],
                 color=[HIGHLIGHT if h else OTHER for h in hl],

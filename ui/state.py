@@ -21,6 +21,7 @@ Parameters (all optional)::
     cc      country explained in 'What changed'  cf, ct  its from/to years (default: the year before `year`, `year`)
     chain   0 = trends show actual scores; 1 (default) = composition held fixed (chain-linked)
     dunc    data uncertainty in the bands: off / on (perturb estimated, imputed, carried values)
+    py      year of 'Between the poles' (default: the latest year in which every measure has data for most states)
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ class UIState:
     change_from: int | None = None  # None: the year before `year` (see change_years)
     change_to: int | None = None  # None: `year`
     chain: bool = True
+    #: Year of 'Between the poles'; None = the latest year in which every measure has data for most states
+    #: (scoring.pulls.PullsModel.complete_year), which the view fills in when it opens.
+    poles_year: int | None = None
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -226,6 +230,15 @@ def parse_query(
             chain = p["chain"] == "1"
         else:
             notices.append(f"URL parameter 'chain': {p['chain']!r} must be 0 or 1; using {int(chain)}")
+    poles_year = s.poles_year
+    if "py" in p:
+        try:
+            poles_year = int(p["py"])
+            if poles_year not in years:
+                raise ValueError
+        except ValueError:
+            poles_year = s.poles_year
+            notices.append(f"URL parameter 'py': {p['py']!r} is not a panel year; using the view's default")
     change_country = s.change_country
     if "cc" in p:
         if p["cc"].strip().upper() in countries:
@@ -241,6 +254,7 @@ def parse_query(
         change_from=change_from,
         change_to=change_to,
         chain=chain,
+        poles_year=poles_year,
         view=view,
         year=year,
         preset=preset,
@@ -323,6 +337,8 @@ def encode_query(
         q["pm"] = dpm
     q["cc"] = state.change_country
     q["chain"] = str(int(state.chain))
+    if state.poles_year is not None:
+        q["py"] = str(state.poles_year)
     chosen = (state.change_from, state.change_to)
     if None not in chosen and (
         not years or chosen != change_years(replace(state, change_from=None, change_to=None), years)

@@ -114,10 +114,8 @@ PAGE_JS = r"""
   document.getElementById("method").textContent = meta.method_text;
   // the embed snippet: this page's own address (with the weights), at the height the page is laid out for
   const embed = () => {
-    const src = location.protocol === "file:" ? "moscow_alignment_" + data.year + ".html" : location.href;
-    document.getElementById("embed-code").textContent = '<iframe src="' + src.replace(/"/g, "&quot;") +
-      '" title="' + document.title.replace(/"/g, "&quot;") + '" width="100%" height="' + meta.embed_height +
-      '" style="border:0" loading="lazy"></iframe>';
+    const src = location.protocol === "file:" ? meta.file_name : location.href;
+    document.getElementById("embed-code").textContent = meta.embed.replace("{src}", src.replace(/"/g, "&quot;"));
   };
   embed();
   window.addEventListener("hashchange", embed);
@@ -183,6 +181,20 @@ def year_sources(panel: pd.DataFrame, catalog: dict, sources: dict, year: int) -
 EMBED_HEIGHT = 700
 
 
+def file_name(year: int) -> str:
+    """The standalone page's file name (the sidebar download and the snippet use it)."""
+    return f"moscow_alignment_{int(year)}.html"
+
+
+def iframe_snippet(src: str, year: int) -> str:
+    """A ready <iframe> for an article, at the height the page is laid out for (EMBED_HEIGHT)."""
+    title = html.escape(f"Moscow-alignment ranking, {int(year)}")
+    return (
+        f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" style="border:0" '
+        'loading="lazy"></iframe>'
+    )
+
+
 def provisional_badge(model: scoring.Model, spec: scoring.ScoringSpec, year: int) -> str:
     """The badge for a provisional year (scoring.composition.provisional_years, with the page's spec), or ''."""
     from scoring.composition import provisional_years
@@ -221,7 +233,8 @@ def build_html(
         "data_version": version,
         "method_text": data["method_text"],
         "sources": used,
-        "embed_height": EMBED_HEIGHT,
+        "embed": iframe_snippet("{src}", year),
+        "file_name": file_name(year),
     }
     title = f"How closely is each post-Soviet state aligned with Moscow? ({int(year)})"
     badge = provisional_badge(model, spec, year)

@@ -13,17 +13,18 @@ from ui.state import DATA_UNC, UNCERTAINTY
 PLOT_CONFIG = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False}
 
 
-def plot(fig, ctx, name: str, **kw) -> None:
+def plot(fig, ctx, name: str, *, year: int | None = None, subtitle: str | None = None, **kw) -> None:
     """A plotly chart with its PNG and SVG download (ui/chart_image.py): the image carries the chart's title, a
-    subtitle with the year and the weights, the source line with the data version, and the date."""
+    subtitle with the year and the weights (``ctx.chart_subtitle`` unless given), the source line with the data
+    version, and the date."""
     from ui.chart_image import chart_image
     from ui.live_ranking import source_line
 
-    filename = f"moscow_alignment_{name}_{ctx.year}"
+    filename = f"moscow_alignment_{name}_{year or ctx.year}"
     config = PLOT_CONFIG | {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
     st.plotly_chart(fig, config=config, **kw)
     title = fig.layout.title.text or ""
-    chart_image(f"img_{name}", title, ctx.chart_subtitle, source_line(ctx.version), filename)
+    chart_image(f"img_{name}", title, subtitle or ctx.chart_subtitle, source_line(ctx.version), filename)
 
 
 MC_DRAWS = 1000

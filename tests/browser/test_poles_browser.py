@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_poles_view_draws_14_points_in_the_triangle(page, ui, artifacts):
-    page.goto("/?view=poles&year=2019&cmp=BLR,UKR")
+    page.goto("/?view=poles&py=2019&cmp=BLR,UKR")
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
     ui.wait_idle(page)
     ui.assert_no_exception(page)

@@ -1,7 +1,7 @@
 """Between the poles: where each state sits between Moscow, the West and Beijing, and how it moves.
 
 A second lens (``scoring.pulls``); it does not change the Moscow-alignment score. The year is the
-sidebar's; the measure weights are this view's sliders (URL parameter ``pm``); the states selected
+view's own (URL ``py``; it opens on the latest year in which every measure has data for most states); the measure weights are this view's sliders (URL parameter ``pm``); the states selected
 in Compare are highlighted. The sidebar gains a download of the positions (same bytes as
 ``python -m scoring.pulls``).
 """
@@ -33,9 +33,15 @@ def positions_for(weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
     return poles_charts.position_table(m.pulls, dict(weights), m.corners)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def year_coverage(weights: tuple[tuple[str, float], ...]) -> tuple[int, dict[int, dict[str, int]]]:
+    """The year the view opens on and, per year, the measures with data for at most half of the states."""
+    m = pulls_model()
+    return m.complete_year(dict(weights)), {y: m.lacking(y, dict(weights)) for y in m.years}
+
+
 def render(ctx: ViewContext) -> None:
     m = pulls_model()
-    year = ctx.year
     st.subheader("Between the poles: Moscow, the West and Beijing")
     st.caption(
         "A second lens beside the Moscow-alignment score, which it does not change. Each state's position is its "
@@ -52,7 +58,33 @@ def render(ctx: ViewContext) -> None:
     except PullsError as e:
         st.error(f"These weights give no position: {e}.")
         return
+    # Its own year (URL 'py'): it opens on the latest year in which every measure has data for most states.
+    ss = st.session_state
+    opening, lacking = year_coverage(tuple(sorted(weights.items())))
+    if ss.get("py") not in m.years:
+        ss["py"] = opening
+
+    def label(y: int) -> str:
+        gaps = lacking[y]
+        return f"{y} · no {', '.join(m.measures[k].name.lower() for k in gaps)} for most states" if gaps else str(y)
+
+    year = st.selectbox(
+        "Year of the triangle",
+        m.years,
+        key="py",
+        format_func=label,
+        help=f"Opens on {opening}, the latest year in which every measure has data for most states. The page's "
+        "year (sidebar) sets the other views.",
+    )
+    lacks = lacking[year]
+    if lacks:
+        st.caption(
+            f"{year} lacks data for most states in: "
+            + ", ".join(f"{m.measures[k].name} ({n} of {len(PANEL_COUNTRIES)} states)" for k, n in lacks.items())
+            + f". {opening} is the latest year in which every measure has data for most states."
+        )
     pos = positions_for(tuple(sorted(weights.items())))
+    subtitle = f"Year {year}. Measure weights: " + ", ".join(f"{m.measures[k].name} {v:g}" for k, v in weights.items())
     highlight = tuple(ctx.state.compare)
     now = pos[pos["year"] == year]
     left, right = st.columns([3, 2])
@@ -61,6 +93,8 @@ def render(ctx: ViewContext) -> None:
             poles_charts.triangle_figure(pos, m.pulls, year, m.poles, m.measures, highlight),
             ctx,
             "poles_triangle",
+            year=year,
+            subtitle=subtitle,
             key="poles_triangle",
         )
     with right:
@@ -68,6 +102,8 @@ def render(ctx: ViewContext) -> None:
             poles_charts.measures_figure(m.pulls, year, m.poles, m.measures, highlight),
             ctx,
             "poles_measures",
+            year=year,
+            subtitle=subtitle,
             key="poles_measures",
         )
     notes = []
@@ -82,7 +118,7 @@ def render(ctx: ViewContext) -> None:
     notes.append(
         f"States whose {year} position uses each measure: "
         + ", ".join(f"{m.measures[k].name} {n}" for k, n in counts.items())
-        + " (trade data end with 2020; hover a point for the values behind it)."
+        + " (hover a point for the values behind it)."
     )
     for n in notes:
         st.caption(n)
