@@ -573,3 +573,78 @@ def rank_range_figure(
         yaxis=dict(autorange="reversed", automargin=True, title=None),
         legend=dict(orientation="h", y=-0.15, x=0),
     )
+
+
+def profile_figure(history: pd.DataFrame, name: str) -> go.Figure:
+    """One state's score (left axis, 0–100) and rank (right axis, 1 at the top) over the years."""
+    h = history.sort_values("year")
+    iso = h["iso3"].iloc[0]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=h["year"],
+            y=h["score"],
+            mode="lines+markers",
+            name="score",
+            line=dict(color=COUNTRY_COLOURS.get(iso, GREY), width=3),
+            hovertemplate="%{x}: score %{y:.1f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=h["year"],
+            y=h["rank"],
+            mode="lines+markers",
+            name="rank (right axis)",
+            yaxis="y2",
+            line=dict(color=TEXT, width=1.5, dash="dot"),
+            marker=dict(symbol="diamond", size=7),
+            hovertemplate="%{x}: rank #%{y:.0f}<extra></extra>",
+        )
+    )
+    years = sorted(h["year"].unique())
+    return _layout(
+        fig,
+        f"{name}: score and rank by year",
+        height=400,
+        xaxis=dict(title="year", tickmode="array", tickvals=years),
+        yaxis=dict(title="score (0–100)", range=[0, 100]),
+        yaxis2=dict(title="rank (1 = closest to Moscow)", overlaying="y", side="right", range=[14.5, 0.5], dtick=1),
+        legend=dict(orientation="h", y=-0.2, x=0),
+    )
+
+
+def pillar_profile_figure(table: pd.DataFrame, iso3: str, year: int) -> go.Figure:
+    """One state's pillar sub-scores in ``year`` (bars) against the range and median of all 14 states."""
+    pillars = [c.removeprefix("pillar_") for c in table.columns if c.startswith("pillar_")]
+    row = table[table["iso3"] == iso3].iloc[0]
+    labels = [p.replace("_", " ").capitalize() for p in pillars]
+    cols = [f"pillar_{p}" for p in pillars]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=[row[c] for c in cols],
+            name=row["country"],
+            marker_color=[PILLAR_COLOURS.get(p, GREY) for p in pillars],
+            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=[table[c].median() for c in cols],
+            mode="markers",
+            name="median of the 14 states",
+            marker=dict(symbol="line-ew-open", size=28, color=TEXT, line_width=2),
+            customdata=[[table[c].min(), table[c].max()] for c in cols],
+            hovertemplate="%{x}: median %{y:.1f} (range %{customdata[0]:.1f}–%{customdata[1]:.1f})<extra></extra>",
+        )
+    )
+    return _layout(
+        fig,
+        f"{row['country']}'s pillars in {year} (100 = closest to Moscow)",
+        height=400,
+        yaxis=dict(title="pillar score (0–100)", range=[0, 100]),
+        legend=dict(orientation="h", y=-0.2, x=0),
+    )

@@ -18,7 +18,7 @@ Parameters (all optional)::
 
     ``preset=custom`` marks weights moved by hand; ``w``/``pw`` are then read against the default preset.
     pm      measure:weight,... of the poles lens (0-10; un_votes, trade, arms, ties)
-    cc      country explained in 'What changed'  cf, ct  its from/to years (default: the year before `year`, `year`)
+    cc      country of 'What changed' and 'Profile'  cf, ct  its from/to years (default: the year before `year`, `year`)
     chain   0 = trends show actual scores; 1 (default) = composition held fixed (chain-linked)
     dunc    data uncertainty in the bands: off / on (perturb estimated, imputed, carried values)
     py      year of 'Between the poles' (default: the latest year in which every measure has data for most states)
@@ -34,6 +34,7 @@ VIEWS: dict[str, str] = {
     "compare": "Compare",
     "trends": "Trends",
     "change": "What changed",
+    "profile": "Profile",
     "map": "Map",
     "poles": "Between the poles",
     "robustness": "Robustness",

@@ -14,6 +14,7 @@ MODULES: dict[str, str] = {
     "compare": "compare",
     "trends": "trends",
     "change": "change",
+    "profile": "profile",
     "map": "geo",
     "poles": "poles",
     "robustness": "robustness",
