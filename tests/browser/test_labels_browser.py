@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from benchmarks.harness import is_local
+from tests.browser.downloads import PNG_HEAD, download
 
 pytestmark = pytest.mark.browser
 
@@ -147,22 +148,14 @@ def test_the_ranking_is_in_the_first_screen(sized, ui, artifacts):
 
 def test_charts_download_as_png_images_above_10_kb(sized, ui, tmp_path):
     open_view(sized, ui, "view=ranking", "[data-live-ranking][data-order*=',']")
-    with sized.expect_download() as d:
-        sized.get_by_role("button", name="Download the ranking as PNG image").click()
-    path = tmp_path / "ranking.png"
-    d.value.save_as(path)
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, len(data)
+    data = download(sized, "Download the ranking as PNG image", tmp_path / "ranking.png")
+    assert data.startswith(PNG_HEAD) and len(data) > 10_000, len(data)
     # a plotly chart, through plotly's own export with the source line drawn in
     open_view(sized, ui, "view=map", ".js-plotly-plot .trace text")
-    for fmt, head in (("PNG", b"\x89PNG"), ("SVG", b"<svg")):
-        with sized.expect_download() as d:
-            sized.get_by_role("button", name=f"as {fmt}").first.click()
-        path = tmp_path / f"map.{fmt.lower()}"
-        d.value.save_as(path)
-        data = path.read_bytes()
+    for fmt, head in (("PNG", PNG_HEAD), ("SVG", b"<svg")):
+        data = download(sized, f"as {fmt}", tmp_path / f"map.{fmt.lower()}")
         assert data.startswith(head) and len(data) > 10_000, (fmt, len(data))
-        assert d.value.suggested_filename.startswith("moscow_alignment_map_")
+        assert sized.last_download.suggested_filename.startswith("moscow_alignment_map_")
     svg = (tmp_path / "map.svg").read_text()
     assert "Source: Moscow alignment index, data version" in svg and "Pillar weights: Security 1" in svg
     assert not sized.page_errors, sized.page_errors

@@ -20,6 +20,7 @@ import scoring
 from benchmarks.harness import VIEWPORT
 from indicators.countries import PANEL_COUNTRIES
 from indicators.loader import data_version
+from tests.browser.downloads import PNG_HEAD, download
 from tests.browser.scorer_check import LIVE, check_scorer
 from ui import static_page
 from ui.state import ui_presets
@@ -275,15 +276,9 @@ def test_the_ranking_downloads_as_png_and_svg_with_title_source_and_date(chromiu
     try:
         page.goto(page.file_url)
         page.locator(f"{LIVE}[data-order*=',']").wait_for()
-        with page.expect_download() as d:
-            page.get_by_role("button", name="Download the ranking as PNG image").click()
-        png = tmp_path / "r.png"
-        d.value.save_as(png)
-        data = png.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, len(data)
-        with page.expect_download() as d:
-            page.get_by_role("button", name="Download the ranking as SVG image").click()
-        svg = (tmp_path / "r.svg").read_text() if d.value.save_as(tmp_path / "r.svg") is None else ""
+        data = download(page, "Download the ranking as PNG image", tmp_path / "r.png")
+        assert data.startswith(PNG_HEAD) and len(data) > 10_000, len(data)
+        svg = download(page, "Download the ranking as SVG image", tmp_path / "r.svg").decode()
         assert svg.startswith("<svg") and f"Moscow-alignment score, {year}" in svg
         assert f"data version {data_version()}" in svg and "Pillar weights: Security 1" in svg
         assert re.search(r"made \d{4}-\d{2}-\d{2}", svg)
