@@ -312,10 +312,12 @@ def test_an_upload_joins_only_the_uploaders_session(page, second_page, ui, artif
     # The uploaded indicator gets its own weight slider in the live ranking, and a bar segment.
     mine = page.get_by_role("slider", name=re.compile(r"\(your data\)"), include_hidden=True)  # group closed
     mine.wait_for(state="attached", timeout=30_000)
+    page.get_by_text("Bar split and uncertainty bands").click()  # the options fold under the chart
     page.locator("label").filter(has_text=re.compile(r"^indicator$")).click()  # split bars by indicator
     page.locator(".lr-key").filter(has_text="(your data)").wait_for(timeout=30_000)
 
     open_page(second_page)
+    second_page.get_by_text("Bar split and uncertainty bands").click()
     second_page.locator("label").filter(has_text=re.compile(r"^indicator$")).click()
     second_page.wait_for_function("() => true")
     keys = second_page.locator(".lr-key")
