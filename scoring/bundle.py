@@ -24,14 +24,13 @@ main CLI. The ``python -m scoring`` CSV itself is unchanged.
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.schema import PILLARS
-from scoring.cli import UsageError, _load_model, _write_atomic, build_parser, make_spec
+from scoring.cli import UsageError, _load_model, _write_atomic, build_parser, fail, make_spec
 from scoring.export import _num, _quote, safe_text
 from scoring.model import Model, ScoreResult
 from scoring.spec import SpecError
@@ -200,8 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         _write_atomic(args.out, data)
         return 0
     except (UsageError, SpecError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
 
 
 if __name__ == "__main__":
