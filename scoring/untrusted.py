@@ -87,16 +87,22 @@ def load_json(text: str | bytes) -> Any:
 
 # ----------------------------------------------------------------------------- inert text
 #: Characters Markdown, HTML, KaTeX or Streamlit act on anywhere in a line, written as references.
-_ALWAYS = {c: f"&#{ord(c)};" for c in "&<>`$[]*~\\_#|@"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ALWAYS = {c: f"&#{ord(c)};" for c in "&<>`$[]*~\\#|"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
 #: A line start that Markdown reads as a list item, quote, heading or setext rule.
 _LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
 _WWW = re.compile(r"(?i)(www)\.")
 
 
-def md(text: object, limit: int | None = None, quotes: bool = False) -> str:
+def _alnum_before(s: str, i: int) -> bool:
+    return i > 0 and s[i - 1].isalnum()
+
+
+def md(text: object, limit: int | None = None, quotes: bool = False, line_start: bool = True) -> str:
     """``text`` made inert for Markdown/HTML/maths (see the module docstring), cut to ``limit`` characters
-    (+ "…") when given; ``quotes=True`` also writes ``'`` and ``"`` as references (for HTML attributes)."""
+    (+ "…") when given; ``quotes=True`` also writes ``'`` and ``"`` as references (for HTML attributes);
+    ``line_start=False`` for text placed after other text on its line (a leading ``-`` or ``1.`` is then
+    no list marker and stays as typed)."""
     s = str(text)
     cut = limit is not None and len(s) > limit
     if cut:
@@ -109,12 +115,16 @@ def md(text: object, limit: int | None = None, quotes: bool = False) -> str:
             out.append(_ALWAYS[ch])
         elif quotes and ch in _QUOTES:
             out.append(_QUOTES[ch])
-        elif ch == ":" and i + 1 < len(s) and not s[i + 1].isspace():
-            out.append("&#58;")  # https://... autolinks, :red[...] colours, :emoji: shortcodes
+        elif ch == "_" and not (0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum()):
+            out.append("&#95;")  # emphasis; inside a word (file_name) Markdown leaves _ alone
+        elif ch == ":" and i + 1 < len(s) and (s[i + 1] == "/" or (s[i + 1].isalnum() and not _alnum_before(s, i))):
+            out.append("&#58;")  # https://... autolinks; :red[...] colours, :emoji: shortcodes (not A1:A2)
+        elif ch == "@" and _alnum_before(s, i):
+            out.append("&#64;")  # e-mail autolinks (a@b.co); a leading @ stays
         else:
             out.append(ch)
     res = _WWW.sub(r"\1&#46;", "".join(out))
-    m = _LINE_START.match(res)
+    m = _LINE_START.match(res) if line_start else None
     if m:
         res = m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};" + res[m.end() :]
     return res + ("…" if cut else "")

@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from scoring.untrusted import check_number
+
 VIEWS: dict[str, str] = {
     "ranking": "Ranking",
     "compare": "Compare",
@@ -200,8 +202,8 @@ def parse_query(
             parts = item.split(":")
             try:
                 iso, yr, ind, val = parts
-                row = (iso.upper(), int(yr), ind, float(val))
-            except ValueError:
+                row = (iso.upper(), int(yr), ind, check_number(float(val)))
+            except ValueError:  # UntrustedInputError (not finite, beyond ±1e12) is one
                 notices.append(f"URL parameter 'ed': {item!r} is not ISO3:year:indicator:value; ignored")
                 continue
             if row[0] not in countries or row[1] not in years or row[2] not in indicators:
