@@ -200,8 +200,9 @@ def _cell_problem(cell: str, decimal_comma: bool = False) -> str | None:
 
 
 # ----------------------------------------------------------------------------- decoding
-def _decode(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
-    """UTF-8 text of an upload (BOM dropped); UploadError for empty, too large or undecodable data."""
+def _decode(name: str, data: bytes, max_bytes: int = MAX_BYTES, table: bool = True) -> str:
+    """UTF-8 text of an upload (BOM dropped); UploadError for empty, too large or undecodable data (for a
+    ``table`` the message names the row and column of the bad byte, else its position)."""
     fname = _esc(name or "upload", 60)
     if not data:
         raise UploadError(f"{fname}: the file is empty")
@@ -212,7 +213,11 @@ def _decode(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise UploadError(_undecodable(fname, data, e.start)) from None
+        if table:
+            raise UploadError(_undecodable(fname, data, e.start)) from None
+        raise UploadError(
+            f"{fname}: byte 0x{data[e.start]:02x} at position {e.start} is not UTF-8 text; save the file as UTF-8"
+        ) from None
 
 
 def _undecodable(fname: str, data: bytes, pos: int) -> str:
@@ -637,7 +642,7 @@ def parse_metadata(
     """
     fname = _esc(name or "metadata", 60)
     if isinstance(fields, bytes):
-        fields = _decode(name, fields)
+        fields = _decode(name, fields, table=False)
     if isinstance(fields, str):
         fields = _load_json(fname, fields, "metadata")
     if not isinstance(fields, Mapping):
@@ -805,7 +810,7 @@ def parse_spec_upload(name: str, data: bytes, catalog: Mapping[str, Indicator] |
     With ``catalog``, indicator ids in ``indicator_weights`` must be in it (closest id suggested).
     """
     fname = _esc(name or "spec", 60)
-    text = _decode(name, data)
+    text = _decode(name, data, table=False)
     _scan_text(fname, _load_json(fname, text, "spec"))
     try:
         spec = ScoringSpec.from_json(text)
@@ -826,7 +831,7 @@ def parse_spec_upload(name: str, data: bytes, catalog: Mapping[str, Indicator] |
 def parse_scenario_upload(name: str, data: bytes, catalog: Mapping[str, Indicator]) -> Scenario:
     """A :class:`scoring.Scenario` from an uploaded JSON file (``Scenario.from_json``), checked against ``catalog``."""
     fname = _esc(name or "scenario", 60)
-    text = _decode(name, data)
+    text = _decode(name, data, table=False)
     _scan_text(fname, _load_json(fname, text, "scenario"))
     try:
         return Scenario.from_json(text, catalog)
