@@ -92,7 +92,10 @@ class UIState:
 
 
 def _one(v) -> str:
-    return v[-1] if isinstance(v, list | tuple) else str(v)
+    """The value of a parameter given once or several times (the last wins; an empty list is empty)."""
+    if isinstance(v, list | tuple):
+        return str(v[-1]) if v else ""
+    return str(v)
 
 
 def _pairs(raw: str, valid: Mapping[str, float], name: str, notices: list[str]) -> dict[str, float]:
