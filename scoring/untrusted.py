@@ -10,8 +10,9 @@ weights file) passes through here on its way in or out:
 * :func:`md` makes text inert in Markdown, HTML and maths (Streamlit's ``st.markdown``, notices, labels and
   the bundle's README.md): characters that Markdown, HTML, KaTeX or Streamlit's own directives act on become
   HTML character references (which render as the character and are never re-parsed), so ``![x](https://..)``
-  shows as typed and loads nothing, ``[Log in](https://..)`` is no link, a bare ``https://..`` or ``www.``
-  is not turned into one, ``$x$`` is no formula and ``:red[x]`` no colour. Control characters (a newline
+  shows as typed and loads nothing, ``[Log in](https://..)`` is no link, ``$x$`` is no formula and
+  ``:red[x]`` no colour; an invisible word joiner (:data:`JOINER`) keeps a bare ``https://..``, ``www.``,
+  e-mail address or ``:emoji:`` from being turned into a link or a picture. Control characters (a newline
   included) are shown as ``\\xNN``, so user text cannot start a heading, list or table row.
 
 Pure (no streamlit): ``scoring.bundle`` uses it for the README, ``ui.safe`` for every view.
@@ -92,6 +93,10 @@ _QUOTES = {'"': "&quot;", "'": "&#39;"}
 #: A line start that Markdown reads as a list item, quote, heading or setext rule.
 _LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
 _WWW = re.compile(r"(?i)(www)\.")
+#: An invisible word joiner (U+2060). Autolinks and emoji shortcodes are found in the text *after* the
+#: Markdown is parsed (references already decoded), so a reference cannot stop them; a joiner inside
+#: ``https:``+``//``, ``www``+``.``, ``a``+``@b.co`` or ``:``+``smile:`` does.
+JOINER = "&#8288;"
 
 
 def _alnum_before(s: str, i: int) -> bool:
@@ -118,12 +123,12 @@ def md(text: object, limit: int | None = None, quotes: bool = False, line_start:
         elif ch == "_" and not (0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum()):
             out.append("&#95;")  # emphasis; inside a word (file_name) Markdown leaves _ alone
         elif ch == ":" and i + 1 < len(s) and (s[i + 1] == "/" or (s[i + 1].isalnum() and not _alnum_before(s, i))):
-            out.append("&#58;")  # https://... autolinks; :red[...] colours, :emoji: shortcodes (not A1:A2)
+            out.append(":" + JOINER)  # https://... autolinks; :red[...] colours, :emoji: shortcodes (not A1:A2)
         elif ch == "@" and _alnum_before(s, i):
-            out.append("&#64;")  # e-mail autolinks (a@b.co); a leading @ stays
+            out.append(JOINER + "@")  # e-mail autolinks (a@b.co); a leading @ stays
         else:
             out.append(ch)
-    res = _WWW.sub(r"\1&#46;", "".join(out))
+    res = _WWW.sub(r"\1" + JOINER + ".", "".join(out))
     m = _LINE_START.match(res) if line_start else None
     if m:
         res = m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};" + res[m.end() :]

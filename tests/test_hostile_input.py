@@ -40,6 +40,11 @@ LINK_PHISH = "x **Session expired.** [Log in again](https://evil.example/login)"
 ACTIVE = re.compile(r"[<>`$\[\]*~|\\#]|://|(?i:www\.)|\]\(|!\[|(?<!\w):\w")
 
 
+def shown(text: str) -> str:
+    """What a reader sees of md()'s output: the references decoded, the invisible word joiners dropped."""
+    return html.unescape(text).replace("\u2060", "")
+
+
 def live(text: str):
     """The first character Markdown/HTML/maths would act on, once the inert references are set aside."""
     return ACTIVE.search(re.sub(r"&(?:#\d+|amp|lt|gt|quot);", " ", text))
@@ -74,14 +79,15 @@ def shown_text(at: AppTest) -> str:
 def test_md_leaves_nothing_active_and_reads_as_typed(payload):
     out = md(payload)
     assert not live(out), out
-    assert html.unescape(out) == payload  # references render as the characters typed
+    assert shown(out) == payload  # references render as the characters typed
 
 
 def test_md_breaks_bare_addresses_mails_and_line_starts():
     for text in ("see https://evil.example/x", "www.evil.example", "me@evil.example", "- item", "1. item", "# h"):
         out = md(text)
-        assert html.unescape(out) == text
-        assert "://" not in out and "www." not in out.lower() and "@" not in out.replace("&#64;", "")
+        assert shown(out) == text
+        assert "://" not in html.unescape(out) and "www." not in html.unescape(out).lower()
+        assert not re.search(r"\w@", html.unescape(out))
         assert not re.match(r"\s*([-+>#=]|\d+[.)])", out), out
     assert md("a\nb\r\n# c") == "a\\x0ab\\x0d\\x0a&#35; c"  # no new line, so no heading, list or table row
 
@@ -94,7 +100,7 @@ def test_a_rejected_url_value_is_shown_inert(value):
     notice = next(w.value for w in at.warning if "link parameters" in w.value)
     body = notice.split("\n\n", 1)[1]
     assert not live(body.replace("- URL", "URL", 1)), body
-    assert "Log in again" in html.unescape(body) or "evil.example/v.png" in html.unescape(body)
+    assert "Log in again" in shown(body) or "evil.example/v.png" in shown(body)
 
 
 def test_the_all_zero_weights_link_shows_a_message_and_reset():
@@ -143,7 +149,7 @@ def test_a_name_with_a_backslash_is_text_not_a_regex_template():
     (p, c, s), ind = add_upload(r"Path C:\data share")
     text = methodology_markdown(c, s)
     assert "#### " + md(ind.name) in text
-    assert html.unescape(md(ind.name)) == ind.name
+    assert shown(md(ind.name)) == ind.name
 
 
 def test_an_uploaded_name_and_source_are_inert_in_the_methodology():
@@ -151,7 +157,7 @@ def test_an_uploaded_name_and_source_are_inert_in_the_methodology():
     text = methodology_markdown(c, s)
     section = text.split("#### " + md(ind.name), 1)[1].split("####", 1)[0]
     assert "](" not in section and "![" not in section and "https://" not in section  # no link, no image
-    assert "Probe inc (https://example.org/p)" in html.unescape(section)  # the user's source, as text
+    assert "Probe inc (https://example.org/p)" in shown(section)  # the user's source, as text
 
 
 @pytest.mark.parametrize("eol", [b"\r", b"\r\n", b"\n"])
