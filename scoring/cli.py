@@ -29,31 +29,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from indicators.args import OneLineParser, UsageError, fail
 from scoring.aggregate import AGGREGATORS
 from scoring.export import scores_csv
 from scoring.model import Model
 from scoring.normalise import NORMALISERS
 from scoring.spec import MISSING_POLICIES, ScoringSpec, SpecError
-from scoring.untrusted import UntrustedInputError, load_json, one_line
+from scoring.untrusted import UntrustedInputError, load_json
 from scoring.weights import PRESETS, spec_from_preset
-
-
-class UsageError(Exception):
-    """Bad command-line input; the message says what to fix."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """The scoring CLIs' argument parser: a bad option is a UsageError with one line (no usage block), with
-    any value quoted from the command line cut short and its control characters shown as escapes."""
-
-    def error(self, message):
-        raise UsageError(f"{one_line(message)} (see {self.prog} --help)")
-
-
-def fail(e: BaseException | str) -> int:
-    """Report bad input as the CLIs do: one line ``error: ...`` on stderr; returns the exit status 2."""
-    print(f"error: {one_line(e, 400)}", file=sys.stderr)
-    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:

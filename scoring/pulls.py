@@ -37,9 +37,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.args import one_line
 from indicators.countries import PANEL_COUNTRIES
 from scoring.export import safe_text
-from scoring.untrusted import UntrustedInputError, check_number, load_json, one_line
+from scoring.untrusted import UntrustedInputError, check_number, load_json
 
 POSITION = "position"
 OUT_COLUMNS = ["iso3", "country", "year", "measure", "pole", "value"]

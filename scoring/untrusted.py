@@ -25,6 +25,8 @@ import math
 import re
 from typing import Any
 
+from indicators.args import one_line
+
 #: Deepest nesting of arrays/objects accepted in uploaded or command-line JSON (a spec needs 2).
 MAX_JSON_DEPTH = 20
 #: Largest magnitude of any number accepted from outside (values, weights, bounds): far above any
@@ -133,11 +135,3 @@ def md(text: object, limit: int | None = None, quotes: bool = False, line_start:
     if m:
         res = m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};" + res[m.end() :]
     return res + ("…" if cut else "")
-
-
-def one_line(text: object, limit: int = 200) -> str:
-    """Text for a one-line message (a CLI's stderr, a log line): control characters, newlines included,
-    as ``\\xNN``, cut to ``limit`` characters (+ "…")."""
-    t = str(text)
-    s = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in t[:limit])
-    return s + ("…" if len(t) > limit else "")

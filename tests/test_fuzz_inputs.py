@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indicators
+import indicators.__main__ as indicators_main
 import scoring
+from indicators import build
 from scoring import bundle, cli, diff, pulls
 from scoring.untrusted import md
 from ui import static_page, uploads
@@ -176,8 +178,11 @@ CLIS = {
     "scoring.bundle": (bundle.main, ["--weights", "--preset", "--aggregate", "--min-coverage", "--year"]),
     "ui.static_page": (static_page.main, ["--year", "--preset", "--normalise", "--aggregate", "--missing",
                                           "--min-coverage"]),
+    "indicators": (indicators_main.main, ["--check", "--tiers", "--bogus"]),
+    # never a real build here: the raw folder given last does not exist (a build would rewrite data/)
+    "indicators.build": (lambda a: build.main([*a, "--raw", "/nonexistent/raw"]), ["--only", "--bogus"]),
 }  # fmt: skip
-FLAGS = {"--all-years"}
+FLAGS = {"--all-years", "--check", "--tiers"}
 
 
 @pytest.mark.parametrize("name", list(CLIS))
