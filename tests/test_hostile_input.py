@@ -272,6 +272,7 @@ def test_a_link_edit_of_1e308_is_refused():
     assert "1e308" in html.unescape(" ".join(w.value for w in at.warning))
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_the_model_refuses_to_produce_non_finite_scores():
     model = scoring.Model.from_panel(PANEL, CATALOG)
     raw = model.raw.copy()
