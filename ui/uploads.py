@@ -9,9 +9,15 @@ column (header name and spreadsheet letter) and the problem::
     values.csv: the file is 1.2 MB; the limit is 1.0 MB
     meta.json, field source.url: Input should be a valid URL, relative URL without a base
 
-User text is never echoed raw: it is truncated to 40 characters and HTML-escaped
-(``&lt;script&gt;``; backticks, ``$``, ``[``, ``]``, ``*``, ``~`` and backslashes become
-numeric entities), so a message is inert both as HTML and as Markdown in ``st.error``.
+User text is never echoed raw: it is truncated to 40 characters and made inert by the project's one
+escaper, :func:`scoring.untrusted.md` (``&lt;script&gt;``; backticks, ``$``, ``[``, ``]``, ``*``, ``~``,
+``|``, ``#`` and backslashes become numeric references; bare addresses get an invisible word joiner),
+so a message is inert both as HTML and as Markdown in ``st.error``.
+
+Bounds (issue 21): at most :data:`MAX_BYTES`, :data:`MAX_COLUMNS` columns (counted on the header before
+anything else is read), :data:`MAX_ROWS` rows and :data:`PARSE_SECONDS` of reading per file; every
+number within ±``scoring.untrusted.MAX_ABS_NUMBER``; JSON at most ``MAX_JSON_DEPTH`` levels deep;
+:data:`MAX_USER_INDICATORS` uploaded indicators per session. Every step is linear in the input.
 
 Values (:func:`parse_values`)
     * long: columns ``iso3, year, value`` and optionally ``status, note`` (any order, any case);
@@ -23,8 +29,9 @@ Values (:func:`parse_values`)
     * countries: an ISO3 code (any case) or a country name of :mod:`indicators.countries`;
       an unknown one gets the closest valid code suggested. Russia is refused (never scored).
     * refused cells: spreadsheet formulas (a cell starting with ``= + - @``, tab or CR that is
-      not a plain number; ``-3.5`` is a number) and HTML/script (``<tag``, ``javascript:``,
-      encoded ``&lt;``) anywhere, header included.
+      not a plain number, also behind leading white space such as a non-breaking space or a newline,
+      or an invisible character: :func:`scoring.export.formula_start`; ``-3.5`` is a number) and
+      HTML/script (``<tag``, ``javascript:``, encoded ``&lt;``) anywhere, header included.
 
 Metadata (:func:`parse_metadata`): a dict from the page's form or JSON text/bytes
 (YAML is not accepted: PyYAML is not installed in the project's environment)::
