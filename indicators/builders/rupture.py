@@ -339,9 +339,9 @@ def build(raw: Path) -> BuilderOutput:
             "Status on 31 December. An act (a break, a downgrade, EU membership's sanctions, a sanctions law, "
             "a national listing) holds from its date until a later act; observed if a row of that spell states "
             "its date, else estimated. Without an act in force: the default level ("
-            f"{levels[DEFAULT_LEVEL[ind_id]]}), observed in a year with a dated statement or before the state's "
-            "first act (which dates the change), else estimated (held). Wording -> level: "
-            "indicators/hand/rupture_codes.csv."
+            f"{levels[DEFAULT_LEVEL[ind_id]].split(' (')[0]}), observed in a year with a dated statement or before the state's "
+            "first act (which dates the change), else estimated (held). Each fact's wording is mapped to "
+            "a level and a kind (act or statement) in indicators/hand/rupture_codes.csv."
         )
         if ind_id == "sanctions_on_russia":
             rule += (
