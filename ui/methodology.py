@@ -240,7 +240,10 @@ def _rank_table(shift: pd.DataFrame) -> str:
 def _pair_sentence(a: str, b: str, g: pd.DataFrame) -> str:
     gaps = [c for c in g.columns if c.startswith("gap_")]
     mean = g[gaps].mean().dropna().sort_values(ascending=False)
-    why = ", ".join(f"{k.removeprefix('gap_').replace('_', ' ')} (+{v:.0f})" for k, v in mean.head(2).items() if v > 0)
+    name = {f"gap_{RUPTURE}": "this pillar"}
+    why = ", ".join(
+        f"{name.get(k, k.removeprefix('gap_').replace('_', ' '))} (+{v:.0f})" for k, v in mean.head(2).items() if v > 0
+    )
     r = mean.get(f"gap_{RUPTURE}")
     if r is not None and r < 0:
         own = f"; this pillar puts {a} {abs(r):.0f} points farther from Moscow"
@@ -289,9 +292,9 @@ def rupture_markdown(model) -> str:
             continue
         label = model.catalog[RELATIONS].level_label(high).split(" (")[0]
         out.append(
-            f"Where a state with severed relations still ranks closer to Moscow than one with {label} relations, "
-            "the other pillars outweigh this one. Each case, with the pillars where the first state is closer "
-            "to Moscow by the most points on average over those years (pillar sub-scores, 0–100):"
+            f"Each case in which a state with severed relations still ranks closer to Moscow than one with {label} "
+            "relations, with the pillars where the first state is closer to Moscow by the most points on average "
+            "over those years (pillar sub-scores, 0–100):"
         )
         out += [_pair_sentence(a, b, g) for (a, b), g in pairs.groupby(["country", "other_country"], sort=False)]
     return "\n\n".join(out)
