@@ -13,6 +13,7 @@ from indicators.countries import PANEL_COUNTRIES
 from scoring.profile import biggest_moves, history
 from ui import charts
 from ui.context import ViewContext
+from ui.safe import md
 from ui.views.change import link_button
 from ui.widgets import plot
 
@@ -37,7 +38,8 @@ def render(ctx: ViewContext) -> None:
         st.markdown(f"**{name}** has no score in {ctx.year} (too little data under the current settings).")
     st.subheader("Biggest moves")
     if moves:
-        st.markdown("\n".join(f"{k}. {m.sentence}" for k, m in enumerate(moves, 1)))
+        # indicator and source names may come from an upload: made inert (ui.safe.md)
+        st.markdown("\n".join(f"{k}. {md(m.sentence, line_start=False)}" for k, m in enumerate(moves, 1)))
         st.caption(
             "The three largest changes of the score from one year to the next under the current weights. Each is "
             "explained by its largest part pointing the same way (an indicator whose value changed, or data "
