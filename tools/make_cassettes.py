@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Construct the recorded responses in ``snapshots/cassettes/`` from the raw extracts.
+
+There is no network on the machines this project is built on, so the cassettes cannot be recorded live.
+This script writes, for each client, the HTTP responses its producer would send, in that producer's
+response format, with the figures taken from the real raw files (``--raw``, default ``$ALIGN_RAW_DIR``):
+
+- ``wbgapi.yaml``: World Bank API v2 JSON (``sources/2`` and the ``sources/2/series/.../time/all`` data
+  request), from ``wdi_2022_05/wdi_15countries_wide.csv``; release date 2022-05-25 as the files state;
+- ``sdmx1.yaml``: an SDMX-ML 2.1 GenericData message of IMF IMTS, from
+  ``imf_imts_russia_reporter/imts_russia_reporter_fsu_long.csv`` (unit multiplier 6: millions);
+- ``undl.yaml``: the UN library's General Assembly voting CSV, from
+  ``undl_votes_2020_2025/`` and the GA rows of ``undl_votes_scrape_2013_2021/`` whose symbol is an
+  adopted resolution (the library's CSV lists adopted resolutions only); where both hold a resolution
+  (2020-2021, identical votes) one row is written. Counts the raw files do not give are left empty.
+
+It then runs each producer module's ``fetch`` for every cassette row of ``indicators/raw_inputs.csv``
+with ``requests`` answered by these responses, and saves exactly the requests the clients sent, so a
+replay exercises the real clients (``wbgapi``, ``sdmx1``, ``requests``) and the real parsers.
+
+Usage::
+
+    python tools/make_cassettes.py --raw ../shared/raw
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from unittest import mock
+from urllib.parse import parse_qs, unquote, urlparse
+from xml.sax.saxutils import quoteattr
+
+import pandas as pd
+import requests
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.request import Request
+from vcr.serializers import yamlserializer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from indicators import fetch, producers  # noqa: E402
+from indicators.builders.unvotes import resolution_key  # noqa: E402
+from indicators.countries import ALL_COUNTRIES  # noqa: E402
+
+WDI_RELEASE = "2022-05-25"
+IMTS_PREPARED = "2026-05-09T00:00:00"
+NAMES = {**ALL_COUNTRIES, "USA": "United States", "CHN": "China", "TUR": "Turkey", "DEU": "Germany"}
+
+
+def _json(body) -> tuple[dict, bytes]:
+    return {"Content-Type": ["application/json;charset=utf-8"]}, json.dumps(body, separators=(",", ":")).encode()
+
+
+def worldbank(raw: Path, url: str) -> tuple[dict, bytes]:
+    """World Bank API v2 responses from the WDI bulk file."""
+    u = urlparse(url)
+    parts = unquote(u.path).split("/")[3:]  # after /v2/en/
+    if parts == ["sources", "2"]:
+        info = {"id": "2", "lastupdated": WDI_RELEASE, "name": "World Development Indicators", "code": "WDI"}
+        return _json([{"page": 1, "pages": 1, "per_page": "1", "total": 1}, [info]])
+    dims = dict(zip(parts[2::2], parts[3::2], strict=True))
+    wide = pd.read_csv(raw / "wdi_2022_05" / "wdi_15countries_wide.csv", dtype=str, keep_default_na=False)
+    years = [c for c in wide.columns if c.isdigit()]
+    data = []
+    for code in dims["series"].split(";"):
+        for iso3 in dims["country"].split(";"):
+            line = wide[(wide["Indicator Code"] == code) & (wide["Country Code"] == iso3)].iloc[0]
+            for y in years:
+                variable = [
+                    {"concept": "Country", "id": iso3, "value": line["Country Name"]},
+                    {"concept": "Series", "id": code, "value": line["Indicator Name"]},
+                    {"concept": "Time", "id": f"YR{y}", "value": y},
+                ]
+                data.append({"variable": variable, "value": float(line[y]) if line[y] else None})
+    per_page = int(parse_qs(u.query)["per_page"][0])
+    assert len(data) <= per_page, "more rows than one page"
+    head = {"page": 1, "pages": 1, "per_page": per_page, "lastupdated": WDI_RELEASE, "total": len(data)}
+    return _json({**head, "source": {"id": "2", "name": "World Development Indicators", "data": data}})
+
+
+def imf(raw: Path, url: str) -> tuple[dict, bytes]:
+    """An SDMX-ML 2.1 GenericData message of IMTS from the long IMTS extract."""
+    u = urlparse(url)
+    flow, key = unquote(u.path).split("/")[-2:]
+    country, indicators, partners, freq = (p.split("+") for p in key.split("."))
+    t = pd.read_csv(raw / "imf_imts_russia_reporter" / "imts_russia_reporter_fsu_long.csv", dtype=str)
+    code = {v: k for k, v in producers.imf.FLOWS.items()}
+    world = {v: k for k, v in producers.imf.WORLD.items()}
+    t["INDICATOR_ID"] = t["flow"].map(code)
+    t["PARTNER_ID"] = t["partner_iso3"].map(lambda p: world.get(p, p))
+    agency, fid, version = flow.split(",")
+    sid = f"{agency}_{fid}_{version}"
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<message:GenericData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
+        ' xmlns:generic="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic"'
+        ' xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">',
+        f"<message:Header><message:ID>{fid}</message:ID><message:Test>false</message:Test>"
+        f"<message:Prepared>{IMTS_PREPARED}</message:Prepared><message:Sender id={quoteattr(agency)}/>"
+        f'<message:Structure structureID="{sid}" dimensionAtObservation="TIME_PERIOD"><common:Structure>'
+        f'<Ref agencyID="{agency}" id="{fid}" version="{version}"/></common:Structure></message:Structure>'
+        "</message:Header>",
+        f'<message:DataSet structureRef="{sid}">',
+    ]
+    for ind in indicators:
+        for partner in partners:
+            s = t[(t["INDICATOR_ID"] == ind) & (t["PARTNER_ID"] == partner)].sort_values("year")
+            if s.empty:
+                continue
+            dims = {"COUNTRY": country[0], "INDICATOR": ind, "COUNTERPART_COUNTRY": partner, "FREQUENCY": freq[0]}
+            keys = "".join(f'<generic:Value id="{k}" value="{v}"/>' for k, v in dims.items())
+            out.append(f"<generic:Series><generic:SeriesKey>{keys}</generic:SeriesKey>")
+            out.append('<generic:Attributes><generic:Value id="UNIT_MULT" value="6"/></generic:Attributes>')
+            for r in s.itertuples():
+                out.append(
+                    f'<generic:Obs><generic:ObsDimension value="{r.year}"/>'
+                    f'<generic:ObsValue value="{r.value_musd}"/></generic:Obs>'
+                )
+            out.append("</generic:Series>")
+    out += ["</message:DataSet>", "</message:GenericData>"]
+    headers = {"Content-Type": ["application/vnd.sdmx.genericdata+xml;version=2.1"]}
+    return headers, "\n".join(out).encode("utf-8")
+
+
+def undl(raw: Path, url: str) -> tuple[dict, bytes]:
+    """The library's GA voting CSV (long, one row per resolution and member state)."""
+    new = pd.read_csv(raw / "undl_votes_2020_2025" / "unga_votes_2020_2025_19countries.csv", dtype=str)
+    old = pd.read_csv(raw / "undl_votes_scrape_2013_2021" / "undl_scrape_votes_2013_2021_15countries.csv", dtype=str)
+    old = old[(old["Council"] == "General Assembly") & old["Resolution"].map(resolution_key).notna()]
+    recs = {}
+    for r in old.to_dict("records"):
+        session = resolution_key(r["Resolution"]).split("/")[0]
+        counts = {
+            "total": r["TOTAL VOTES"],
+            "non_voting": r["NO-VOTE COUNT"],
+            "abstention": r["ABSENT COUNT"],
+            "no": r["NO COUNT"],
+            "yes": r["YES COUNT"],
+        }
+        meta = {"date": r["Date"], "session": session, "resolution": r["Resolution"], "title": r["Title"], **counts}
+        votes = {c: r[c] for c in producers.undl.SCRAPE15 if isinstance(r[c], str)}
+        recs[r["token"]] = (meta, votes)
+    for r in new.to_dict("records"):
+        votes = {c: r[c] for c in producers.undl.WIDE19 if isinstance(r[c], str)}
+        if r["undl_id"] in recs:
+            meta, old_votes = recs[r["undl_id"]]
+            clash = {c for c in old_votes if old_votes[c] != votes[c]}
+            assert not clash, (r["undl_id"], clash)
+        else:
+            meta = {"date": r["date"], "session": r["session"], "resolution": "", "title": r["title"]}
+        recs[r["undl_id"]] = (meta, votes)
+    cols = ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "title"]
+    cols += producers.undl.COUNTS
+    rows = []
+    for rid, (meta, votes) in recs.items():
+        for c, v in votes.items():
+            vote = "NV" if v == "X" else v
+            rows.append({"undl_id": rid, "ms_code": c, "ms_name": NAMES[c], "ms_vote": vote, **meta})
+    body = pd.DataFrame(rows).reindex(columns=cols).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return {"Content-Type": ["text/csv"]}, body
+
+
+RESPONDERS = {"wbgapi": worldbank, "sdmx1": imf, "undl": undl}
+
+
+def record(client: str, raw: Path) -> Path:
+    """Run the client's fetches with every request answered by its responder; save the cassette."""
+    interactions = []
+    responder = RESPONDERS[client]
+
+    def send(self, request, **kwargs):
+        headers, body = responder(raw, request.url)
+        interactions.append((request, headers, body))
+        resp = requests.Response()
+        resp.status_code, resp.reason, resp.url, resp.request = 200, "OK", request.url, request
+        resp.headers.update({k: v[0] for k, v in headers.items()})
+        resp.raw = io.BytesIO(body)
+        return resp
+
+    fetch.producers_cache_clear()
+    with mock.patch.object(requests.adapters.HTTPAdapter, "send", send):
+        for item in fetch.read_inputs():
+            if item.client == client and item.ship == "cassette":
+                producers.client(client).fetch(producers.parse_query(item.query))
+    seen, reqs, resps = set(), [], []
+    for request, headers, body in interactions:
+        if request.url in seen:
+            continue
+        seen.add(request.url)
+        reqs.append(Request(request.method, request.url, request.body, {}))
+        resps.append({"status": {"code": 200, "message": "OK"}, "headers": headers, "body": {"string": body}})
+    path = fetch.cassette_path(client)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    FilesystemPersister.save_cassette(str(path), {"requests": reqs, "responses": resps}, serializer=yamlserializer)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Construct snapshots/cassettes/ from the raw extracts.")
+    ap.add_argument("--raw", type=Path, default=os.environ.get("ALIGN_RAW_DIR"), help="raw folder")
+    a = ap.parse_args(argv)
+    for client in RESPONDERS:
+        p = record(client, a.raw)
+        print(f"{p.relative_to(fetch.ROOT)}: {p.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
