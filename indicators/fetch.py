@@ -5,6 +5,7 @@ Usage::
     python -m indicators.fetch --raw ../shared/raw              # download through each producer's client
     python -m indicators.fetch --raw build/raw --offline-replay # replay the recorded responses, no network
     python -m indicators.fetch --raw DIR --only wdi_2022_05     # some folders only
+    python -m indicators.fetch --raw ../shared/raw --update-shipped   # refresh snapshots/ (maintainers)
 
 What to fetch is data: ``indicators/raw_inputs.csv`` lists every raw file the build reads with its
 producer, URL, licence, whether the repository ships it (``ship``: ``yes`` = a copy in
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import io
 import json
 import os
 import sys
@@ -156,6 +158,36 @@ def copy_shipped(item: RawInput, raw: Path, records: dict[str, Record]) -> Recor
     return rec
 
 
+def update_shipped(raw: Path) -> list[Record]:
+    """Copy every ``ship=yes`` file from ``raw`` into ``snapshots/files/`` and rewrite ``snapshots/RECORDS.csv``.
+
+    ``accessed`` is the time of the raw file's own snapshot record when it has one, else the file's
+    modification time (when it entered the raw folder), in UTC.
+    """
+    records = []
+    for item in read_inputs():
+        if item.ship != "yes":
+            continue
+        src = raw / item.path
+        data = src.read_bytes()
+        side = src.with_name(src.name + RECORD_SUFFIX)
+        if side.exists():
+            rec = Record(**json.loads(side.read_text(encoding="utf-8")))
+            accessed, url, release = rec.accessed, rec.url, rec.release
+        else:
+            mtime = datetime.fromtimestamp(src.stat().st_mtime, UTC).replace(microsecond=0)
+            accessed, url, release = mtime.isoformat().replace("+00:00", "Z"), item.url, ""
+        rec = Record(item.path, item.producer, url, accessed, item.licence, len(data), sha256_of(data), release)
+        _atomic_write(SHIPPED / item.path, data)
+        records.append(rec)
+    out = io.StringIO()
+    w = csv.DictWriter(out, RECORD_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(asdict(r) for r in sorted(records, key=lambda r: r.path))
+    _atomic_write(RECORDS, out.getvalue().encode("utf-8"))
+    return records
+
+
 def replaying(client: str):
     """A context in which every HTTP request is answered from the client's cassette (no network at all)."""
     import vcr
@@ -208,7 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--offline-replay", action="store_true", help="answer every request from snapshots/cassettes (no network)"
     )
+    ap.add_argument(
+        "--update-shipped", action="store_true", help="copy the shippable files of --raw into snapshots/ (maintainers)"
+    )
     a = ap.parse_args(argv)
+    if a.update_shipped:
+        recs = update_shipped(a.raw)
+        print(f"{len(recs)} files, {sum(r.size for r in recs)} bytes in {SHIPPED.relative_to(ROOT)}")
+        return 0
     problems = run(a.raw, tuple(a.only), a.offline_replay)
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
