@@ -47,7 +47,9 @@ def fetch(query: dict[str, str]) -> Fetched:
         scale = SCALES.get(getattr(r, "UNIT_MULT", 6), "")
         if scale != "Millions":
             raise ValueError(f"IMTS {partner} {r.TIME_PERIOD}: unit multiplier {getattr(r, 'UNIT_MULT', '')!r}")
-        rows.append((WORLD.get(partner, partner), partner, int(r.TIME_PERIOD), FLOWS[r.INDICATOR], r.value, r.INDICATOR))
+        rows.append(
+            (WORLD.get(partner, partner), partner, int(r.TIME_PERIOD), FLOWS[r.INDICATOR], r.value, r.INDICATOR)
+        )
     rows.sort(key=lambda x: (x[0], x[2], x[3]))
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")

@@ -31,7 +31,9 @@ from indicators.producers import Fetched
 
 WIDE19 = "ARM AZE BLR EST GEO KAZ KGZ LVA LTU MDA TJK TKM UKR UZB RUS USA CHN TUR DEU".split()
 SCRAPE15 = "ARM AZE BLR EST GEO KAZ KGZ LTU LVA MDA TJK TKM UKR UZB RUS".split()
-SCRAPE_HEAD = "Council,Date,Title,Resolution,TOTAL VOTES,NO-VOTE COUNT,ABSENT COUNT,NO COUNT,YES COUNT,Link,token".split(",")
+SCRAPE_HEAD = (
+    "Council,Date,Title,Resolution,TOTAL VOTES,NO-VOTE COUNT,ABSENT COUNT,NO COUNT,YES COUNT,Link,token".split(",")
+)
 COLUMNS = ["undl_id", "ms_code", "ms_vote", "date", "session", "resolution", "title"]
 COUNTS = ["total", "non_voting", "abstention", "no", "yes"]
 VOTES = {"Y": "Y", "N": "N", "A": "A", "NV": "X", "X": "X"}

@@ -31,7 +31,12 @@ def fetch(query: dict[str, str]) -> Fetched:
     cells: dict[tuple[str, str], dict[int, float | None]] = {}
     names: dict[str, str] = {}
     rows = wb.refetch(
-        DATA_URL, ["series", "economy"], source=db, series=";".join(series), economy=";".join(economies), time=query["time"]
+        DATA_URL,
+        ["series", "economy"],
+        source=db,
+        series=";".join(series),
+        economy=";".join(economies),
+        time=query["time"],
     )
     for row in rows:
         var = {v["concept"].lower(): v for v in row["variable"]}

@@ -1,0 +1,193 @@
+"""The refresh pipeline: producers' clients replayed from the recorded responses, snapshots, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators import fetch, producers
+from indicators.build import run_all, write_tables
+from indicators.builders.unvotes import resolution_key
+from indicators.loader import DATA_DIR, TABLES
+
+CASSETTE_ITEMS = [i for i in fetch.read_inputs() if i.ship == "cassette"]
+SHIPPED_ITEMS = [i for i in fetch.read_inputs() if i.ship == "yes"]
+NOT_SHIPPED = [i for i in fetch.read_inputs() if i.ship == "no"]
+
+
+def quiet(*_):
+    pass
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory) -> tuple[Path, list[str]]:
+    """A raw folder made by ``--offline-replay`` alone (cassettes and shipped copies), and its problems."""
+    raw = tmp_path_factory.mktemp("replayed") / "raw"
+    return raw, fetch.run(raw, offline_replay=True, log=quiet)
+
+
+def test_offline_replay_writes_everything_but_the_files_that_may_not_be_shipped(replayed):
+    raw, problems = replayed
+    assert sorted(p.split(":")[0] for p in problems) == sorted(i.path for i in NOT_SHIPPED)
+    for item in CASSETTE_ITEMS + SHIPPED_ITEMS:
+        assert (raw / item.path).is_file(), item.path
+
+
+def test_offline_replay_rebuilds_the_committed_tables_byte_identically(replayed, raw_dir, tmp_path):
+    """Cassettes (World Bank, IMF, UN votes) + shipped copies + the files that cannot be shipped -> data/."""
+    raw, _ = replayed
+    for item in NOT_SHIPPED:
+        (raw / item.path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(raw_dir / item.path, raw / item.path)
+    try:
+        tables = run_all(raw)
+    except FileNotFoundError as e:
+        pytest.fail(f"the build reads a raw file not listed in indicators/raw_inputs.csv: {e}")
+    write_tables(tmp_path, *tables)
+    for t in TABLES + ("MANIFEST.sha256",):
+        assert (tmp_path / t).read_bytes() == (DATA_DIR / t).read_bytes(), (
+            f"data/{t} differs when rebuilt from the recorded responses and snapshots/: if the raw extracts "
+            "changed, run `python -m indicators.fetch --raw ../shared/raw --update-shipped` and "
+            "`python tools/make_cassettes.py --raw ../shared/raw`"
+        )
+
+
+def test_shipped_copies_are_the_raw_extracts(raw_dir):
+    stale = [i.path for i in SHIPPED_ITEMS if (fetch.SHIPPED / i.path).read_bytes() != (raw_dir / i.path).read_bytes()]
+    assert not stale, f"snapshots/ is older than the raw folder for {stale}: run indicators.fetch --update-shipped"
+
+
+def _wide_values(path: Path) -> dict[tuple[str, str, str], float]:
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    years = [c for c in t.columns if c.isdigit()]
+    return {
+        (r["Indicator Code"], r["Country Code"], y): float(r[y]) for r in t.to_dict("records") for y in years if r[y]
+    }
+
+
+@pytest.mark.vcr(str(fetch.cassette_path("wbgapi")))
+def test_worldbank_client_returns_every_value_of_the_bulk_file(raw_dir, tmp_path):
+    (item,) = [i for i in CASSETTE_ITEMS if i.client == "wbgapi"]
+    query = producers.parse_query(item.query)
+    got = producers.client("wbgapi").fetch(query)
+    (tmp_path / "wide.csv").write_bytes(got.content)
+    mine, theirs = _wide_values(tmp_path / "wide.csv"), _wide_values(raw_dir / item.path)
+    series = set(query["series"].split(";"))
+    assert mine == {k: v for k, v in theirs.items() if k[0] in series}
+    assert got.release == "2022-05-25"
+
+
+@pytest.mark.vcr(str(fetch.cassette_path("sdmx1")))
+def test_imf_client_returns_every_value_of_the_imts_extract(raw_dir):
+    (item,) = [i for i in CASSETTE_ITEMS if i.client == "sdmx1"]
+    got = producers.client("sdmx1").fetch(producers.parse_query(item.query))
+    mine = pd.read_csv(pd.io.common.BytesIO(got.content))
+    theirs = pd.read_csv(raw_dir / item.path)
+    key = ["partner_iso3", "year", "flow"]
+    merged = theirs[key + ["value_musd"]].merge(mine[key + ["value_musd"]], on=key, how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    assert (merged["value_musd_x"] == merged["value_musd_y"]).all()
+
+
+def _votes(path: Path, id_col: str, countries: list[str], keep=None) -> dict[tuple[str, str], str]:
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if keep is not None:
+        t = t[keep(t)]
+    return {(r[id_col], c): r[c] for r in t.to_dict("records") for c in countries if r[c]}
+
+
+@pytest.mark.vcr(str(fetch.cassette_path("undl")))
+def test_un_voting_client_returns_every_vote_of_both_extracts(raw_dir):
+    fetch.producers_cache_clear()
+    undl = producers.client("undl")
+    for item in [i for i in CASSETTE_ITEMS if i.client == "undl"]:
+        query = producers.parse_query(item.query)
+        got = undl.fetch(query)
+        if query["layout"] == "wide19":
+            args = ("undl_id", undl.WIDE19, None)
+        else:
+            # the library's CSV lists adopted resolutions of the General Assembly only
+            args = (
+                "token",
+                undl.SCRAPE15,
+                lambda t: (t["Council"] == "General Assembly") & t["Resolution"].map(resolution_key).notna(),
+            )
+        mine = _votes(pd.io.common.BytesIO(got.content), *args)
+        assert mine == _votes(raw_dir / item.path, *args), item.path
+
+
+def test_failed_or_partial_download_keeps_the_previous_snapshot(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    assert fetch.run(raw, only=("wdi_2022_05",), offline_replay=True, log=quiet) == []
+    (item,) = [i for i in CASSETTE_ITEMS if i.client == "wbgapi"]
+    target = raw / item.path
+    record = target.with_name(target.name + fetch.RECORD_SUFFIX)
+    before = target.read_bytes(), record.read_bytes()
+    real = producers.worldbank.fetch
+
+    def partial(query):  # the connection drops half-way through the body
+        got = real(query)
+        return producers.Fetched(got.content[: len(got.content) // 2], got.url, got.release)
+
+    def broken(query):
+        raise ConnectionError("connection reset by peer")
+
+    for bad in (partial, broken):
+        monkeypatch.setattr(producers.worldbank, "fetch", bad)
+        problems = fetch.run(raw, only=("wdi_2022_05",), offline_replay=True, log=quiet)
+        assert len(problems) == 1 and "previous snapshot kept" in problems[0]
+        assert (target.read_bytes(), record.read_bytes()) == before
+        assert sorted(p.name for p in target.parent.iterdir()) == sorted([target.name, record.name])
+
+
+def test_replay_answers_only_recorded_requests(tmp_path, monkeypatch):
+    """Offline, a request the cassette does not hold fails instead of going to the network."""
+    items = fetch.read_inputs()
+    wb = next(i for i in items if i.client == "wbgapi")
+    changed = fetch.RawInput(**{**wb.__dict__, "query": wb.query.replace("BX.TRF.PWKR.DT.GD.ZS", "NY.GDP.MKTP.CD")})
+    monkeypatch.setattr(fetch, "read_inputs", lambda: [changed])
+    problems = fetch.run(tmp_path, offline_replay=True, log=quiet)
+    assert len(problems) == 1 and "CannotOverwriteExistingCassetteException" in problems[0]
+    assert not (tmp_path / wb.path).exists()
+
+
+def test_every_written_file_has_a_record_that_describes_it(replayed):
+    raw, _ = replayed
+    for item in CASSETTE_ITEMS + SHIPPED_ITEMS:
+        data = (raw / item.path).read_bytes()
+        rec = json.loads((raw / (item.path + fetch.RECORD_SUFFIX)).read_text(encoding="utf-8"))
+        assert rec["sha256"] == hashlib.sha256(data).hexdigest() and rec["size"] == len(data), item.path
+        assert (rec["path"], rec["producer"], rec["licence"]) == (item.path, item.producer, item.licence)
+        datetime.fromisoformat(rec["accessed"])
+        if item.client:
+            assert rec["url"].startswith("https://"), item.path
+
+
+def test_a_shipped_copy_that_does_not_match_its_record_is_refused(tmp_path, monkeypatch):
+    item = SHIPPED_ITEMS[0]
+    files = tmp_path / "files"
+    (files / item.path).parent.mkdir(parents=True)
+    data = bytearray((fetch.SHIPPED / item.path).read_bytes())
+    data[len(data) // 2] ^= 1
+    (files / item.path).write_bytes(bytes(data))
+    monkeypatch.setattr(fetch, "SHIPPED", files)
+    problems = fetch.run(tmp_path / "raw", only=(item.path,), offline_replay=True, log=quiet)
+    assert len(problems) == 1 and "does not match its sha256" in problems[0]
+    assert not (tmp_path / "raw" / item.path).exists()
+
+
+def test_raw_inputs_declare_ship_and_client_consistently():
+    for item in fetch.read_inputs():
+        assert item.producer and item.licence, item.path
+        if item.client:
+            producers.client(item.client)  # a known client
+            producers.parse_query(item.query)
+        assert (fetch.SHIPPED / item.path).is_file() == (item.ship == "yes"), item.path
+    for client in {i.client for i in CASSETTE_ITEMS}:
+        assert fetch.cassette_path(client).is_file()
