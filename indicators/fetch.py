@@ -199,9 +199,9 @@ def replaying(client: str):
 def run(raw: Path, only: tuple[str, ...] = (), offline_replay: bool = False, log=print) -> list[str]:
     """Fetch (or replay) every selected raw file into ``raw``; returns the problems (empty when all written).
 
-    Live: files with a client are downloaded; shipped files (``ship=yes``) are copied from ``snapshots/``.
-    Offline replay: files with a cassette are rebuilt from the recorded responses, shipped files copied.
-    A file neither fetchable nor shipped is reported, and any good copy already in ``raw`` is left alone.
+    Live: files with a client are downloaded. Offline replay: files with a cassette are rebuilt from the
+    recorded responses. Any other file already in ``raw`` is kept as it is (the raw folder may be newer than
+    ``snapshots/``); a missing one is copied from ``snapshots/`` when shipped (``ship=yes``), else reported.
     """
     items = [i for i in read_inputs() if not only or i.folder in only or i.path in only]
     records = read_records() if RECORDS.exists() else {}
@@ -213,12 +213,15 @@ def run(raw: Path, only: tuple[str, ...] = (), offline_replay: bool = False, log
                 with replaying(item.client) if offline_replay else nullcontext():
                     rec = fetch_item(item, raw)
                 how = "replayed" if offline_replay else "fetched"
+            elif (raw / item.path).exists():
+                stale = item.ship == "yes" and (SHIPPED / item.path).read_bytes() != (raw / item.path).read_bytes()
+                log(f"{'kept':>22}  {item.path}" + ("  (newer than snapshots/: run --update-shipped)" if stale else ""))
+                continue
             elif item.ship == "yes":
                 rec = copy_shipped(item, raw, records)
                 how = "copied from snapshots/"
             else:
-                have = "kept the copy in the raw folder" if (raw / item.path).exists() else "missing"
-                problems.append(f"{item.path}: not redistributable and no client ({item.licence}); {have}")
+                problems.append(f"{item.path}: missing; not redistributable and no client ({item.licence})")
                 continue
             log(f"{how:>22}  {item.path}  {rec.size} bytes  sha256 {rec.sha256[:12]}")
         except Exception as e:  # noqa: BLE001 - every failure is reported and the old snapshot kept

@@ -191,3 +191,15 @@ def test_raw_inputs_declare_ship_and_client_consistently():
         assert (fetch.SHIPPED / item.path).is_file() == (item.ship == "yes"), item.path
     for client in {i.client for i in CASSETTE_ITEMS}:
         assert fetch.cassette_path(client).is_file()
+
+
+def test_a_raw_file_newer_than_its_shipped_copy_is_kept(tmp_path):
+    item = SHIPPED_ITEMS[0]
+    target = tmp_path / item.path
+    target.parent.mkdir(parents=True)
+    newer = (fetch.SHIPPED / item.path).read_bytes() + b"\n"
+    target.write_bytes(newer)
+    lines = []
+    assert fetch.run(tmp_path, only=(item.path,), offline_replay=True, log=lines.append) == []
+    assert target.read_bytes() == newer
+    assert "run --update-shipped" in lines[0]

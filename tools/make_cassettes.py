@@ -47,9 +47,18 @@ from indicators import fetch, producers  # noqa: E402
 from indicators.builders.unvotes import resolution_key  # noqa: E402
 from indicators.countries import ALL_COUNTRIES  # noqa: E402
 
+#: Release dates used when the raw file has no snapshot record (the extracts' own: WDI "Last Updated Date"
+#: 2022-05-25; the IMTS file added to its repository 2026-05-09). A fetched file's record gives its own.
 WDI_RELEASE = "2022-05-25"
 IMTS_PREPARED = "2026-05-09T00:00:00"
+IMTS = "imf_imts_russia_reporter/imts_russia_reporter_fsu_long.csv"
 NAMES = {**ALL_COUNTRIES, "USA": "United States", "CHN": "China", "TUR": "Turkey", "DEU": "Germany"}
+
+
+def _release(raw: Path, path: str, default: str) -> str:
+    """The producer's release named in the raw file's snapshot record, else ``default``."""
+    side = raw / (path + fetch.RECORD_SUFFIX)
+    return (json.loads(side.read_text(encoding="utf-8")).get("release") if side.exists() else "") or default
 
 
 def _json(body) -> tuple[dict, bytes]:
@@ -60,8 +69,9 @@ def worldbank(raw: Path, url: str) -> tuple[dict, bytes]:
     """World Bank API v2 responses from the WDI bulk file."""
     u = urlparse(url)
     parts = unquote(u.path).split("/")[3:]  # after /v2/en/
+    release = _release(raw, "wdi_2022_05/wdi_15countries_wide.csv", WDI_RELEASE)
     if parts == ["sources", "2"]:
-        info = {"id": "2", "lastupdated": WDI_RELEASE, "name": "World Development Indicators", "code": "WDI"}
+        info = {"id": "2", "lastupdated": release, "name": "World Development Indicators", "code": "WDI"}
         return _json([{"page": 1, "pages": 1, "per_page": "1", "total": 1}, [info]])
     dims = dict(zip(parts[2::2], parts[3::2], strict=True))
     wide = pd.read_csv(raw / "wdi_2022_05" / "wdi_15countries_wide.csv", dtype=str, keep_default_na=False)
@@ -79,7 +89,7 @@ def worldbank(raw: Path, url: str) -> tuple[dict, bytes]:
                 data.append({"variable": variable, "value": float(line[y]) if line[y] else None})
     per_page = int(parse_qs(u.query)["per_page"][0])
     assert len(data) <= per_page, "more rows than one page"
-    head = {"page": 1, "pages": 1, "per_page": per_page, "lastupdated": WDI_RELEASE, "total": len(data)}
+    head = {"page": 1, "pages": 1, "per_page": per_page, "lastupdated": release, "total": len(data)}
     return _json({**head, "source": {"id": "2", "name": "World Development Indicators", "data": data}})
 
 
@@ -88,7 +98,7 @@ def imf(raw: Path, url: str) -> tuple[dict, bytes]:
     u = urlparse(url)
     flow, key = unquote(u.path).split("/")[-2:]
     country, indicators, partners, freq = (p.split("+") for p in key.split("."))
-    t = pd.read_csv(raw / "imf_imts_russia_reporter" / "imts_russia_reporter_fsu_long.csv", dtype=str)
+    t = pd.read_csv(raw / IMTS, dtype=str)
     code = {v: k for k, v in producers.imf.FLOWS.items()}
     world = {v: k for k, v in producers.imf.WORLD.items()}
     t["INDICATOR_ID"] = t["flow"].map(code)
@@ -101,7 +111,7 @@ def imf(raw: Path, url: str) -> tuple[dict, bytes]:
         ' xmlns:generic="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic"'
         ' xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">',
         f"<message:Header><message:ID>{fid}</message:ID><message:Test>false</message:Test>"
-        f"<message:Prepared>{IMTS_PREPARED}</message:Prepared><message:Sender id={quoteattr(agency)}/>"
+        f"<message:Prepared>{_release(raw, IMTS, IMTS_PREPARED)}</message:Prepared><message:Sender id={quoteattr(agency)}/>"
         f'<message:Structure structureID="{sid}" dimensionAtObservation="TIME_PERIOD"><common:Structure>'
         f'<Ref agencyID="{agency}" id="{fid}" version="{version}"/></common:Structure></message:Structure>'
         "</message:Header>",
