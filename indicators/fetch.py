@@ -161,17 +161,21 @@ def copy_shipped(item: RawInput, raw: Path, records: dict[str, Record]) -> Recor
 def update_shipped(raw: Path) -> list[Record]:
     """Copy every ``ship=yes`` file from ``raw`` into ``snapshots/files/`` and rewrite ``snapshots/RECORDS.csv``.
 
-    ``accessed`` is the time of the raw file's own snapshot record when it has one, else the file's
-    modification time (when it entered the raw folder), in UTC.
+    An unchanged file keeps its record. Otherwise ``accessed`` is the time of the raw file's own snapshot
+    record when it has one, else the file's modification time (when it entered the raw folder), in UTC.
     """
     records = []
+    before = read_records() if RECORDS.exists() else {}
     for item in read_inputs():
         if item.ship != "yes":
             continue
         src = raw / item.path
         data = src.read_bytes()
         side = src.with_name(src.name + RECORD_SUFFIX)
-        if side.exists():
+        if item.path in before and before[item.path].sha256 == sha256_of(data):
+            rec = before[item.path]
+            accessed, url, release = rec.accessed, rec.url, rec.release
+        elif side.exists():
             rec = Record(**json.loads(side.read_text(encoding="utf-8")))
             accessed, url, release = rec.accessed, rec.url, rec.release
         else:

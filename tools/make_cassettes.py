@@ -167,7 +167,7 @@ def undl(raw: Path, url: str) -> tuple[dict, bytes]:
     cols = ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "title"]
     cols += producers.undl.COUNTS
     rows = []
-    for rid, (meta, votes) in recs.items():
+    for rid, (meta, votes) in sorted(recs.items(), key=lambda kv: (kv[1][0]["date"], int(kv[0]))):
         for c, v in votes.items():
             vote = "NV" if v == "X" else v
             rows.append({"undl_id": rid, "ms_code": c, "ms_name": NAMES[c], "ms_vote": vote, **meta})

@@ -56,7 +56,8 @@ def fetch(query: dict[str, str]) -> Fetched:
     w.writerow(COLUMNS)
     for p, code, year, flow, value, ind in rows:
         w.writerow([p, code, year, flow, repr(float(value)), ind, "Millions"])
-    release = str(getattr(msg.header, "prepared", "") or "")
+    prepared = getattr(msg.header, "prepared", None)
+    release = prepared.isoformat() if hasattr(prepared, "isoformat") else str(prepared or "")
     return Fetched(out.getvalue().encode("utf-8"), req.url, release)
 
 
