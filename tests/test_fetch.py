@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -39,23 +40,58 @@ def test_offline_replay_writes_everything_but_the_files_that_may_not_be_shipped(
         assert (raw / item.path).is_file(), item.path
 
 
-def test_offline_replay_rebuilds_the_committed_tables_byte_identically(replayed, raw_dir, tmp_path):
-    """Cassettes (World Bank, IMF, UN votes) + shipped copies + the files that cannot be shipped -> data/."""
+@pytest.fixture(scope="module")
+def rebuilt(replayed, raw_dir, tmp_path_factory) -> tuple[Path, set[str]]:
+    """data/ rebuilt from the replayed folder, with every other raw file copied from the raw extracts;
+    also the raw paths the build opened."""
     raw, _ = replayed
-    for item in NOT_SHIPPED:
-        (raw / item.path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(raw_dir / item.path, raw / item.path)
+    for src in raw_dir.rglob("*"):
+        if src.is_file() and not (raw / src.relative_to(raw_dir)).exists():
+            (raw / src.relative_to(raw_dir)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, raw / src.relative_to(raw_dir))
+    opened: set[str] = set()
+    root = str(raw.resolve())
+
+    def hook(event, args):
+        if event == "open" and isinstance(args[0], (str, Path)) and str(args[0]).startswith(root):
+            opened.add(str(Path(args[0]).resolve().relative_to(root)))
+
+    TRACE.append(hook)
     try:
         tables = run_all(raw)
-    except FileNotFoundError as e:
-        pytest.fail(f"the build reads a raw file not listed in indicators/raw_inputs.csv: {e}")
-    write_tables(tmp_path, *tables)
+    finally:
+        TRACE.remove(hook)
+    out = tmp_path_factory.mktemp("rebuilt")
+    write_tables(out, *tables)
+    return out, opened
+
+
+#: Audit hooks cannot be removed once added: one hook for the module, calling whatever is in TRACE.
+TRACE: list = []
+sys.addaudithook(lambda event, args: [h(event, args) for h in list(TRACE)])
+
+
+def test_offline_replay_rebuilds_the_committed_tables_byte_identically(rebuilt):
+    """Cassettes (World Bank, IMF, UN votes) + shipped copies + the files that cannot be shipped -> data/."""
+    out, _ = rebuilt
     for t in TABLES + ("MANIFEST.sha256",):
-        assert (tmp_path / t).read_bytes() == (DATA_DIR / t).read_bytes(), (
+        assert (out / t).read_bytes() == (DATA_DIR / t).read_bytes(), (
             f"data/{t} differs when rebuilt from the recorded responses and snapshots/: if the raw extracts "
-            "changed, run `python -m indicators.fetch --raw ../shared/raw --update-shipped` and "
-            "`python tools/make_cassettes.py --raw ../shared/raw`"
+            "changed, run `python tools/make_cassettes.py --raw ../shared/raw` and "
+            "`python -m indicators.fetch --raw ../shared/raw --update-shipped`"
         )
+
+
+def test_raw_inputs_list_exactly_the_files_the_build_reads(rebuilt):
+    _, opened = rebuilt
+    listed = {i.path for i in fetch.read_inputs()}
+    unlisted = sorted(p for p in opened if p not in listed and not p.endswith(fetch.RECORD_SUFFIX))
+    assert not unlisted, (
+        f"the build reads {unlisted}: add each to indicators/raw_inputs.csv (producer, URL, licence, ship), then "
+        "run `python -m indicators.fetch --raw ../shared/raw --update-shipped`"
+    )
+    unread = sorted(listed - opened)
+    assert not unread, f"indicators/raw_inputs.csv lists {unread}, which the build no longer reads: remove them"
 
 
 def test_shipped_copies_are_the_raw_extracts(raw_dir):
