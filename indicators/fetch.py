@@ -184,6 +184,9 @@ def update_shipped(raw: Path) -> list[Record]:
         rec = Record(item.path, item.producer, url, accessed, item.licence, len(data), sha256_of(data), release)
         _atomic_write(SHIPPED / item.path, data)
         records.append(rec)
+    kept = {SHIPPED / r.path for r in records}
+    for old in [p for p in SHIPPED.rglob("*") if p.is_file() and p not in kept]:
+        old.unlink()  # no longer shipped (now replayed, or no longer read)
     out = io.StringIO()
     w = csv.DictWriter(out, RECORD_COLUMNS, lineterminator="\n")
     w.writeheader()

@@ -27,6 +27,13 @@ def quiet(*_):
 
 
 @pytest.fixture(scope="module")
+def vcr_config():
+    """pytest-recording: replay only (the default), and answer a request as often as a client repeats it
+    (the eurostat package asks for the dataflow once per call), as ``indicators.fetch.replaying`` does."""
+    return {"record_mode": "none", "allow_playback_repeats": True}
+
+
+@pytest.fixture(scope="module")
 def replayed(tmp_path_factory) -> tuple[Path, list[str]]:
     """A raw folder made by ``--offline-replay`` alone (cassettes and shipped copies), and its problems."""
     raw = tmp_path_factory.mktemp("replayed") / "raw"
@@ -129,6 +136,18 @@ def test_imf_client_returns_every_value_of_the_imts_extract(raw_dir):
     merged = theirs[key + ["value_musd"]].merge(mine[key + ["value_musd"]], on=key, how="outer", indicator=True)
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
     assert (merged["value_musd_x"] == merged["value_musd_y"]).all()
+
+
+@pytest.mark.vcr(str(fetch.cassette_path("eurostat")))
+def test_eurostat_client_returns_every_value_of_the_comext_extract(raw_dir):
+    (item,) = [i for i in CASSETTE_ITEMS if i.client == "eurostat"]
+    got = producers.client("eurostat").fetch(producers.parse_query(item.query))
+    key = ["reporter", "partner", "flow", "period", "product"]
+    mine = pd.read_csv(pd.io.common.BytesIO(got.content), dtype=str, keep_default_na=False)
+    theirs = pd.read_csv(raw_dir / item.path, dtype=str, keep_default_na=False)
+    merged = theirs.merge(mine, on=key, how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    assert (merged["value_eur_x"] == merged["value_eur_y"]).all()
 
 
 def _votes(path: Path, id_col: str, countries: list[str], keep=None) -> dict[tuple[str, str], str]:

@@ -26,6 +26,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import gzip
 import io
 import json
 import os
@@ -175,7 +176,78 @@ def undl(raw: Path, url: str) -> tuple[dict, bytes]:
     return {"Content-Type": ["text/csv"]}, body
 
 
-RESPONDERS = {"wbgapi": worldbank, "sdmx1": imf, "undl": undl}
+#: Comext codes of the labels in the extract (ISO 3166 alpha-2; Comext flows 1 = import, 2 = export).
+COMEXT_CODES = {
+    "reporter": {"EE": "Estonia", "LT": "Lithuania", "LV": "Latvia"},
+    "partner": {
+        "AM": "Armenia",
+        "BY": "Belarus (Belorussia)",
+        "GE": "Georgia",
+        "KG": "Kyrgyzstan",
+        "KZ": "Kazakhstan",
+        "RU": "Russian Federation (Russia)",
+        "UZ": "Uzbekistan",
+    },
+    "flow": {"1": "IMPORT", "2": "EXPORT"},
+}
+COMEXT_DIMS = ["freq", "reporter", "partner", "product", "flow", "indicators"]
+COMEXT = "eurostat_comext_baltic_russia/baltic_trade_with_russia_and_neighbours_monthly.csv"
+S = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/"
+
+
+def _structure(body: str) -> tuple[dict, bytes]:
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?><m:Structure xmlns:m="{S}message" xmlns:s="{S}structure"'
+        f' xmlns:c="{S}common"><m:Header><m:ID>ESTAT</m:ID><m:Test>false</m:Test></m:Header><m:Structures>'
+    )
+    xml = head + body + "</m:Structures></m:Structure>"
+    return {"Content-Type": ["application/vnd.sdmx.structure+xml;version=2.1"]}, xml.encode("utf-8")
+
+
+def estat(raw: Path, url: str):
+    """Eurostat's SDMX 2.1 answers for a Comext dataset: dataflow, structure, codelists and gzip TSV data."""
+    u = urlparse(url)
+    parts = unquote(u.path).split("/")
+    if "/eurostat/api/dissemination/" in u.path:  # the package asks the main database first: not there
+        fault = (
+            b'<?xml version="1.0"?><S:Fault xmlns:S="http://schemas.xmlsoap.org/soap/envelope/">No results</S:Fault>'
+        )
+        return {"Content-Type": ["application/xml"]}, fault, 404
+    code = parts[parts.index("sdmx") + 3] if "codelist" not in parts else None
+    if "dataflow" in parts:
+        ref = f'<s:Structure><Ref id="{code}" agencyID="ESTAT" version="1.0" package="datastructure"/></s:Structure>'
+        return _structure(f'<s:Dataflows><s:Dataflow id="{code}" agencyID="ESTAT">{ref}</s:Dataflow></s:Dataflows>')
+    if "datastructure" in parts:
+        dims = "".join(
+            f'<s:Dimension id="{d}" position="{i}"><s:LocalRepresentation><s:Enumeration>'
+            f'<Ref id="{d.upper()}" agencyID="ESTAT" package="codelist"/></s:Enumeration></s:LocalRepresentation>'
+            "</s:Dimension>"
+            for i, d in enumerate(COMEXT_DIMS, start=1)
+        )
+        body = f'<s:DataStructures><s:DataStructure id="{code}" agencyID="ESTAT"><s:DataStructureComponents>'
+        return _structure(
+            body + f"<s:DimensionList>{dims}</s:DimensionList></s:DataStructureComponents>"
+            "</s:DataStructure></s:DataStructures>"
+        )
+    if "codelist" in parts:
+        dim = parts[-2].lower()
+        tsv = "".join(f"{k}\t{v}\r\n" for k, v in COMEXT_CODES[dim].items())
+        return {"Content-Type": ["application/octet-stream"]}, gzip.compress(tsv.encode("utf-8"), mtime=0)
+    key = dict(zip(COMEXT_DIMS, parts[-1].split("."), strict=True))
+    t = pd.read_csv(raw / COMEXT, dtype=str, keep_default_na=False)
+    names = {d: COMEXT_CODES[d][key[d]] for d in ("reporter", "partner", "flow")}
+    s = t[(t["reporter"] == names["reporter"]) & (t["partner"] == names["partner"]) & (t["flow"] == names["flow"])]
+    s = s[(s["product"] == key["product"]) & (s["period"] >= parse_qs(u.query)["startPeriod"][0])].sort_values("period")
+    head = ",".join(COMEXT_DIMS) + "\\TIME_PERIOD\t" + "\t".join(f"{p} " for p in s["period"])
+    row = ",".join(key[d] for d in COMEXT_DIMS) + "\t" + "\t".join(f"{v} " for v in s["value_eur"])
+    tsv = head + "\r\n" + row + "\r\n"
+    return {"Content-Type": ["application/octet-stream"]}, gzip.compress(tsv.encode("utf-8"), mtime=0)
+
+
+RESPONDERS = {"wbgapi": worldbank, "sdmx1": imf, "undl": undl, "eurostat": estat}
+
+
+REASONS = {200: "OK", 404: "Not Found"}
 
 
 def record(client: str, raw: Path) -> Path:
@@ -184,10 +256,11 @@ def record(client: str, raw: Path) -> Path:
     responder = RESPONDERS[client]
 
     def send(self, request, **kwargs):
-        headers, body = responder(raw, request.url)
-        interactions.append((request, headers, body))
+        headers, body, *status = responder(raw, request.url)
+        code = status[0] if status else 200
+        interactions.append((request, headers, body, code))
         resp = requests.Response()
-        resp.status_code, resp.reason, resp.url, resp.request = 200, "OK", request.url, request
+        resp.status_code, resp.reason, resp.url, resp.request = code, REASONS[code], request.url, request
         resp.headers.update({k: v[0] for k, v in headers.items()})
         resp.raw = io.BytesIO(body)
         return resp
@@ -198,12 +271,12 @@ def record(client: str, raw: Path) -> Path:
             if item.client == client and item.ship == "cassette":
                 producers.client(client).fetch(producers.parse_query(item.query))
     seen, reqs, resps = set(), [], []
-    for request, headers, body in interactions:
+    for request, headers, body, code in interactions:
         if request.url in seen:
             continue
         seen.add(request.url)
         reqs.append(Request(request.method, request.url, request.body, {}))
-        resps.append({"status": {"code": 200, "message": "OK"}, "headers": headers, "body": {"string": body}})
+        resps.append({"status": {"code": code, "message": REASONS[code]}, "headers": headers, "body": {"string": body}})
     path = fetch.cassette_path(client)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)

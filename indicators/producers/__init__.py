@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from indicators.countries import PANEL_COUNTRIES
 
 #: client name in ``indicators/raw_inputs.csv`` -> module of this package.
-CLIENTS: dict[str, str] = {"wbgapi": "worldbank", "sdmx1": "imf", "undl": "undl"}
+CLIENTS: dict[str, str] = {"wbgapi": "worldbank", "sdmx1": "imf", "undl": "undl", "eurostat": "estat"}
 
 
 @dataclass(frozen=True)
