@@ -45,7 +45,7 @@ SHIPPED = SNAPSHOTS / "files"
 RECORDS = SNAPSHOTS / "RECORDS.csv"
 CASSETTES = SNAPSHOTS / "cassettes"
 RECORD_SUFFIX = ".snapshot.json"
-RECORD_COLUMNS = ["path", "producer", "url", "accessed", "licence", "size", "sha256", "release"]
+RECORD_COLUMNS = ["path", "producer", "url", "accessed", "licence", "size", "sha256", "release", "via"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,9 @@ class Record:
     size: int
     sha256: str
     release: str = ""
+    #: how the file was obtained: ``download``, ``replay of snapshots/cassettes/<client>.yaml`` (then
+    #: ``accessed`` is the time of the replay), or a copy of the raw folder (shipped copies)
+    via: str = ""
 
 
 def read_inputs(path: Path = INPUTS) -> list[RawInput]:
@@ -124,10 +127,12 @@ def _atomic_write(target: Path, data: bytes, check=None) -> None:
         raise
 
 
-def write_snapshot(raw: Path, item: RawInput, data: bytes, url: str, release: str = "", check=None) -> Record:
+def write_snapshot(
+    raw: Path, item: RawInput, data: bytes, url: str, release: str = "", check=None, via: str = "download"
+) -> Record:
     """Check and atomically write one raw file and then its record; the old pair stays if the check fails."""
     now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    rec = Record(item.path, item.producer, url, now, item.licence, len(data), sha256_of(data), release)
+    rec = Record(item.path, item.producer, url, now, item.licence, len(data), sha256_of(data), release, via)
     target = raw / item.path
     _atomic_write(target, data, check)
     body = json.dumps(asdict(rec), indent=1, ensure_ascii=False) + "\n"
@@ -135,12 +140,12 @@ def write_snapshot(raw: Path, item: RawInput, data: bytes, url: str, release: st
     return rec
 
 
-def fetch_item(item: RawInput, raw: Path) -> Record:
+def fetch_item(item: RawInput, raw: Path, via: str = "download") -> Record:
     """Download one raw file through its client and write it (checked, atomically) with its record."""
     mod = producers.client(item.client)
     query = producers.parse_query(item.query)
     got = mod.fetch(query)
-    return write_snapshot(raw, item, got.content, got.url, got.release, check=lambda p: mod.check(p, query))
+    return write_snapshot(raw, item, got.content, got.url, got.release, lambda p: mod.check(p, query), via)
 
 
 def copy_shipped(item: RawInput, raw: Path, records: dict[str, Record]) -> Record:
@@ -174,14 +179,15 @@ def update_shipped(raw: Path) -> list[Record]:
         side = src.with_name(src.name + RECORD_SUFFIX)
         if item.path in before and before[item.path].sha256 == sha256_of(data):
             rec = before[item.path]
-            accessed, url, release = rec.accessed, rec.url, rec.release
+            accessed, url, release, via = rec.accessed, rec.url, rec.release, rec.via
         elif side.exists():
             rec = Record(**json.loads(side.read_text(encoding="utf-8")))
-            accessed, url, release = rec.accessed, rec.url, rec.release
+            accessed, url, release, via = rec.accessed, rec.url, rec.release, rec.via
         else:
             mtime = datetime.fromtimestamp(src.stat().st_mtime, UTC).replace(microsecond=0)
             accessed, url, release = mtime.isoformat().replace("+00:00", "Z"), item.url, ""
-        rec = Record(item.path, item.producer, url, accessed, item.licence, len(data), sha256_of(data), release)
+            via = "raw folder (accessed: when the file entered it)"
+        rec = Record(item.path, item.producer, url, accessed, item.licence, len(data), sha256_of(data), release, via)
         _atomic_write(SHIPPED / item.path, data)
         records.append(rec)
     kept = {SHIPPED / r.path for r in records}
@@ -218,7 +224,8 @@ def run(raw: Path, only: tuple[str, ...] = (), offline_replay: bool = False, log
         try:
             if item.client and (not offline_replay or item.ship == "cassette"):
                 with replaying(item.client) if offline_replay else nullcontext():
-                    rec = fetch_item(item, raw)
+                    via = f"replay of {cassette_path(item.client).relative_to(ROOT)}" if offline_replay else "download"
+                    rec = fetch_item(item, raw, via)
                 how = "replayed" if offline_replay else "fetched"
             elif (raw / item.path).exists():
                 stale = item.ship == "yes" and (SHIPPED / item.path).read_bytes() != (raw / item.path).read_bytes()

@@ -222,6 +222,8 @@ def test_every_written_file_has_a_record_that_describes_it(replayed):
         datetime.fromisoformat(rec["accessed"])
         if item.client:
             assert rec["url"].startswith("https://"), item.path
+        if item.ship == "cassette":  # the record says the time is that of a replay, not of a download
+            assert rec["via"] == f"replay of snapshots/cassettes/{item.client}.yaml", item.path
 
 
 def test_a_shipped_copy_that_does_not_match_its_record_is_refused(tmp_path, monkeypatch):
