@@ -11,7 +11,9 @@ What to fetch is data: ``indicators/raw_inputs.csv`` lists every raw file the bu
 producer, URL, licence, whether the repository ships it (``ship``: ``yes`` = a copy in
 ``snapshots/files/``, ``cassette`` = rebuilt from the recorded responses in ``snapshots/cassettes/``,
 ``no`` = the producer's terms do not allow redistribution, or were not verified), and, where a producer
-interface exists, the ``client`` (``indicators.producers``) and its ``query``.
+interface exists, the ``client`` (``indicators.producers``), its ``query`` and the ``cassette`` holding the
+recorded responses (one per recording session: the World Bank serves one release at a time, so each WDI
+vintage has its own).
 
 Every file written gets a snapshot record beside it, ``<file>.snapshot.json``: producer, URL or query,
 access time (UTC), licence, size, sha256 and the producer's release where it states one. A download is
@@ -59,6 +61,7 @@ class RawInput:
     ship: str
     client: str
     query: str
+    cassette: str
 
     @property
     def folder(self) -> str:
@@ -89,8 +92,8 @@ def read_inputs(path: Path = INPUTS) -> list[RawInput]:
     for i in items:
         if i.ship not in ("yes", "cassette", "no"):
             raise ValueError(f"{path.name}: {i.path}: ship {i.ship!r} is not yes, cassette or no")
-        if i.ship == "cassette" and not i.client:
-            raise ValueError(f"{path.name}: {i.path}: ship=cassette needs a client")
+        if i.ship == "cassette" and not (i.client and i.cassette):
+            raise ValueError(f"{path.name}: {i.path}: ship=cassette needs a client and a cassette")
     return items
 
 
@@ -98,9 +101,9 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def cassette_path(client: str) -> Path:
-    """The recorded responses of one client."""
-    return CASSETTES / f"{client}.yaml"
+def cassette_path(name: str) -> Path:
+    """The recorded responses named ``name`` (column ``cassette``: one recording session of one client)."""
+    return CASSETTES / f"{name}.yaml"
 
 
 def read_records(path: Path = RECORDS) -> dict[str, Record]:
@@ -201,12 +204,12 @@ def update_shipped(raw: Path) -> list[Record]:
     return records
 
 
-def replaying(client: str):
+def replaying(name: str):
     """A context in which every HTTP request is answered from the client's cassette (no network at all)."""
     import vcr
 
     rec = vcr.VCR(record_mode="none", decode_compressed_response=False)
-    return rec.use_cassette(str(cassette_path(client)), allow_playback_repeats=True)
+    return rec.use_cassette(str(cassette_path(name)), allow_playback_repeats=True)
 
 
 def run(raw: Path, only: tuple[str, ...] = (), offline_replay: bool = False, log=print) -> list[str]:
@@ -223,8 +226,10 @@ def run(raw: Path, only: tuple[str, ...] = (), offline_replay: bool = False, log
     for item in items:
         try:
             if item.client and (not offline_replay or item.ship == "cassette"):
-                with replaying(item.client) if offline_replay else nullcontext():
-                    via = f"replay of {cassette_path(item.client).relative_to(ROOT)}" if offline_replay else "download"
+                with replaying(item.cassette) if offline_replay else nullcontext():
+                    via = (
+                        f"replay of {cassette_path(item.cassette).relative_to(ROOT)}" if offline_replay else "download"
+                    )
                     rec = fetch_item(item, raw, via)
                 how = "replayed" if offline_replay else "fetched"
             elif (raw / item.path).exists():

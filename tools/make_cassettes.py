@@ -5,14 +5,19 @@ There is no network on the machines this project is built on, so the cassettes c
 This script writes, for each client, the HTTP responses its producer would send, in that producer's
 response format, with the figures taken from the real raw files (``--raw``, default ``$ALIGN_RAW_DIR``):
 
-- ``wbgapi.yaml``: World Bank API v2 JSON (``sources/2`` and the ``sources/2/series/.../time/all`` data
-  request), from ``wdi_2022_05/wdi_15countries_wide.csv``; release date 2022-05-25 as the files state;
+- ``wbgapi-wdi_2022_05.yaml``, ``wbgapi-wdi_2026_07.yaml``: World Bank API v2 JSON (``sources/2`` and the
+  ``sources/2/series/.../time/all`` data request), one session per WDI vintage, from
+  ``wdi_2022_05/wdi_15countries_wide.csv`` (release 2022-05-25 as the file states) and
+  ``wdi_2026_07/wdi_2026_07_15countries_long.csv`` (served 2026-07-01; no release date stated, none given);
 - ``sdmx1.yaml``: an SDMX-ML 2.1 GenericData message of IMF IMTS, from
   ``imf_imts_russia_reporter/imts_russia_reporter_fsu_long.csv`` (unit multiplier 6: millions);
 - ``undl.yaml``: the UN library's General Assembly voting CSV, from
   ``undl_votes_2020_2025/`` and the GA rows of ``undl_votes_scrape_2013_2021/`` whose symbol is an
   adopted resolution (the library's CSV lists adopted resolutions only); where both hold a resolution
   (2020-2021, identical votes) one row is written. Counts the raw files do not give are left empty.
+
+- ``eurostat.yaml``: Eurostat's SDMX 2.1 dataflow, structure and codelists and the gzip TSV data of
+  Comext ``DS-045409``, from ``eurostat_comext_baltic_russia/`` (codes: ISO 3166 alpha-2, flows 1/2);
 
 It then runs each producer module's ``fetch`` for every cassette row of ``indicators/raw_inputs.csv``
 with ``requests`` answered by these responses, and saves exactly the requests the clients sent, so a
@@ -47,10 +52,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from indicators import fetch, producers  # noqa: E402
 from indicators.builders.unvotes import resolution_key  # noqa: E402
 from indicators.countries import ALL_COUNTRIES  # noqa: E402
+from indicators.producers.worldbank import HEAD  # noqa: E402
 
 #: Release dates used when the raw file has no snapshot record (the extracts' own: WDI "Last Updated Date"
-#: 2022-05-25; the IMTS file added to its repository 2026-05-09). A fetched file's record gives its own.
-WDI_RELEASE = "2022-05-25"
+#: 2022-05-25; the 2026-07 WDI refresh states none; the IMTS file added to its repository 2026-05-09).
+#: A fetched file's record gives its own.
+WDI_RELEASES = {"wdi_2022_05/wdi_15countries_wide.csv": "2022-05-25"}
 IMTS_PREPARED = "2026-05-09T00:00:00"
 IMTS = "imf_imts_russia_reporter/imts_russia_reporter_fsu_long.csv"
 NAMES = {**ALL_COUNTRIES, "USA": "United States", "CHN": "China", "TUR": "Turkey", "DEU": "Germany"}
@@ -66,35 +73,47 @@ def _json(body) -> tuple[dict, bytes]:
     return {"Content-Type": ["application/json;charset=utf-8"]}, json.dumps(body, separators=(",", ":")).encode()
 
 
-def worldbank(raw: Path, url: str) -> tuple[dict, bytes]:
-    """World Bank API v2 responses from the WDI bulk file."""
+def _wdi_values(raw: Path, path: str) -> pd.DataFrame:
+    """The WDI extract at ``path`` as long rows: code, name, iso3, country, year, value (text; '' = none)."""
+    t = pd.read_csv(raw / path, dtype=str, keep_default_na=False)
+    if "Indicator Code" in t.columns:  # the wide bulk layout
+        years = [c for c in t.columns if c.isdigit()]
+        t = t.melt(id_vars=HEAD, value_vars=years, var_name="year", value_name="value")
+        return t.set_axis(["country", "iso3", "name", "code", "year", "value"], axis=1)
+    t = t.rename(columns={"indicator_code": "code", "indicator_name": "name", "country_name": "country"})
+    return t[["country", "iso3", "name", "code", "year", "value"]]
+
+
+def worldbank(raw: Path, url: str, item) -> tuple[dict, bytes]:
+    """World Bank API v2 responses from the WDI extract the item is fetched into (its release, its values)."""
     u = urlparse(url)
     parts = unquote(u.path).split("/")[3:]  # after /v2/en/
-    release = _release(raw, "wdi_2022_05/wdi_15countries_wide.csv", WDI_RELEASE)
+    release = _release(raw, item.path, WDI_RELEASES.get(item.path, ""))
+    stated = {"lastupdated": release} if release else {}  # an extract without a release date: not made up
     if parts == ["sources", "2"]:
-        info = {"id": "2", "lastupdated": release, "name": "World Development Indicators", "code": "WDI"}
+        info = {"id": "2", **stated, "name": "World Development Indicators", "code": "WDI"}
         return _json([{"page": 1, "pages": 1, "per_page": "1", "total": 1}, [info]])
     dims = dict(zip(parts[2::2], parts[3::2], strict=True))
-    wide = pd.read_csv(raw / "wdi_2022_05" / "wdi_15countries_wide.csv", dtype=str, keep_default_na=False)
-    years = [c for c in wide.columns if c.isdigit()]
+    t = _wdi_values(raw, item.path)
     data = []
     for code in dims["series"].split(";"):
         for iso3 in dims["country"].split(";"):
-            line = wide[(wide["Indicator Code"] == code) & (wide["Country Code"] == iso3)].iloc[0]
-            for y in years:
+            for r in t[(t["code"] == code) & (t["iso3"] == iso3)].sort_values("year").itertuples():
                 variable = [
-                    {"concept": "Country", "id": iso3, "value": line["Country Name"]},
-                    {"concept": "Series", "id": code, "value": line["Indicator Name"]},
-                    {"concept": "Time", "id": f"YR{y}", "value": y},
+                    {"concept": "Country", "id": iso3, "value": r.country},
+                    {"concept": "Series", "id": code, "value": r.name},
+                    {"concept": "Time", "id": f"YR{r.year}", "value": r.year},
                 ]
-                data.append({"variable": variable, "value": float(line[y]) if line[y] else None})
+                data.append({"variable": variable, "value": float(r.value) if r.value else None})
     per_page = int(parse_qs(u.query)["per_page"][0])
-    assert len(data) <= per_page, "more rows than one page"
-    head = {"page": 1, "pages": 1, "per_page": per_page, "lastupdated": release, "total": len(data)}
-    return _json({**head, "source": {"id": "2", "name": "World Development Indicators", "data": data}})
+    pages = max(1, -(-len(data) // per_page))
+    page = int(parse_qs(u.query)["page"][0])
+    head = {"page": page, "pages": pages, "per_page": per_page, **stated, "total": len(data)}
+    rows = data[(page - 1) * per_page : page * per_page]
+    return _json({**head, "source": {"id": "2", "name": "World Development Indicators", "data": rows}})
 
 
-def imf(raw: Path, url: str) -> tuple[dict, bytes]:
+def imf(raw: Path, url: str, item) -> tuple[dict, bytes]:
     """An SDMX-ML 2.1 GenericData message of IMTS from the long IMTS extract."""
     u = urlparse(url)
     flow, key = unquote(u.path).split("/")[-2:]
@@ -138,7 +157,7 @@ def imf(raw: Path, url: str) -> tuple[dict, bytes]:
     return headers, "\n".join(out).encode("utf-8")
 
 
-def undl(raw: Path, url: str) -> tuple[dict, bytes]:
+def undl(raw: Path, url: str, item) -> tuple[dict, bytes]:
     """The library's GA voting CSV (long, one row per resolution and member state)."""
     new = pd.read_csv(raw / "undl_votes_2020_2025" / "unga_votes_2020_2025_19countries.csv", dtype=str)
     old = pd.read_csv(raw / "undl_votes_scrape_2013_2021" / "undl_scrape_votes_2013_2021_15countries.csv", dtype=str)
@@ -204,7 +223,7 @@ def _structure(body: str) -> tuple[dict, bytes]:
     return {"Content-Type": ["application/vnd.sdmx.structure+xml;version=2.1"]}, xml.encode("utf-8")
 
 
-def estat(raw: Path, url: str):
+def estat(raw: Path, url: str, item):
     """Eurostat's SDMX 2.1 answers for a Comext dataset: dataflow, structure, codelists and gzip TSV data."""
     u = urlparse(url)
     parts = unquote(u.path).split("/")
@@ -250,13 +269,15 @@ RESPONDERS = {"wbgapi": worldbank, "sdmx1": imf, "undl": undl, "eurostat": estat
 REASONS = {200: "OK", 404: "Not Found"}
 
 
-def record(client: str, raw: Path) -> Path:
-    """Run the client's fetches with every request answered by its responder; save the cassette."""
+def record(name: str, raw: Path) -> Path:
+    """Run the fetches of the cassette ``name`` with every request answered by its client's responder; save it."""
     interactions = []
-    responder = RESPONDERS[client]
+    items = [i for i in fetch.read_inputs() if i.cassette == name]
+    responder = RESPONDERS[items[0].client]
+    current = []
 
     def send(self, request, **kwargs):
-        headers, body, *status = responder(raw, request.url)
+        headers, body, *status = responder(raw, request.url, current[-1])
         code = status[0] if status else 200
         interactions.append((request, headers, body, code))
         resp = requests.Response()
@@ -267,9 +288,9 @@ def record(client: str, raw: Path) -> Path:
 
     fetch.producers_cache_clear()
     with mock.patch.object(requests.adapters.HTTPAdapter, "send", send):
-        for item in fetch.read_inputs():
-            if item.client == client and item.ship == "cassette":
-                producers.client(client).fetch(producers.parse_query(item.query))
+        for item in items:
+            current.append(item)
+            producers.client(item.client).fetch(producers.parse_query(item.query))
     seen, reqs, resps = set(), [], []
     for request, headers, body, code in interactions:
         if request.url in seen:
@@ -277,7 +298,7 @@ def record(client: str, raw: Path) -> Path:
         seen.add(request.url)
         reqs.append(Request(request.method, request.url, request.body, {}))
         resps.append({"status": {"code": code, "message": REASONS[code]}, "headers": headers, "body": {"string": body}})
-    path = fetch.cassette_path(client)
+    path = fetch.cassette_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     FilesystemPersister.save_cassette(str(path), {"requests": reqs, "responses": resps}, serializer=yamlserializer)
@@ -288,8 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Construct snapshots/cassettes/ from the raw extracts.")
     ap.add_argument("--raw", type=Path, default=os.environ.get("ALIGN_RAW_DIR"), help="raw folder")
     a = ap.parse_args(argv)
-    for client in RESPONDERS:
-        p = record(client, a.raw)
+    for name in sorted({i.cassette for i in fetch.read_inputs() if i.cassette}):
+        p = record(name, a.raw)
         print(f"{p.relative_to(fetch.ROOT)}: {p.stat().st_size} bytes")
     return 0
 
