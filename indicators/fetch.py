@@ -243,6 +243,8 @@ def run(raw: Path, only: tuple[str, ...] = (), offline_replay: bool = False, log
                 problems.append(f"{item.path}: missing; not redistributable and no client ({item.licence})")
                 continue
             log(f"{how:>22}  {item.path}  {rec.size} bytes  sha256 {rec.sha256[:12]}")
+        except producers.Pinned as e:
+            log(f"{'kept':>22}  {item.path}  ({e})")
         except Exception as e:  # noqa: BLE001 - every failure is reported and the old snapshot kept
             problems.append(f"{item.path}: {type(e).__name__}: {e} (previous snapshot kept)")
     return problems

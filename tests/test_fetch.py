@@ -276,3 +276,18 @@ def test_a_raw_file_newer_than_its_shipped_copy_is_kept(tmp_path):
     assert fetch.run(tmp_path, only=(item.path,), offline_replay=True, log=lines.append) == []
     assert target.read_bytes() == newer
     assert "run --update-shipped" in lines[0]
+
+
+def test_a_file_pinned_to_a_release_is_kept_when_the_producer_serves_another(tmp_path, monkeypatch):
+    """The WDI API serves only its current release: the 2022-05 vintage is not overwritten by a newer one."""
+    wb = next(i for i in fetch.read_inputs() if i.cassette == "wbgapi-wdi_2022_05")
+    assert "release=2022-05-25" in wb.query
+    target = tmp_path / wb.path
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"the 2022-05 vintage")
+    later = fetch.RawInput(**{**wb.__dict__, "query": wb.query.replace("release=2022-05-25", "release=2021-07-30")})
+    monkeypatch.setattr(fetch, "read_inputs", lambda: [later])
+    lines = []
+    assert fetch.run(tmp_path, offline_replay=True, log=lines.append) == []
+    assert target.read_bytes() == b"the 2022-05 vintage"
+    assert "pinned to WDI release 2021-07-30; the API serves 2022-05-25" in lines[0]

@@ -17,6 +17,10 @@ from indicators.countries import PANEL_COUNTRIES
 CLIENTS: dict[str, str] = {"wbgapi": "worldbank", "sdmx1": "imf", "undl": "undl", "eurostat": "estat"}
 
 
+class Pinned(Exception):  # noqa: N818 - a state, not an error: the fetcher keeps the file
+    """The producer now serves another release than the one a raw file is pinned to: the file is kept."""
+
+
 @dataclass(frozen=True)
 class Fetched:
     """One downloaded raw file: its bytes, the URL or query that produced it, and the producer's release."""

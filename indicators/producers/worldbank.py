@@ -10,8 +10,10 @@ Writes one of the two layouts the builders read, by the query's ``layout``:
   (``source_file`` = the API query).
 
 Other query keys: ``db`` (2 = WDI), ``series`` (``;``-separated codes), ``economy`` (``+``-separated
-ISO3, ``panel`` = the 14), ``time`` (``all``). The release date is the database's ``lastupdated`` (World
-Bank API ``sources/<db>``; empty when the answer does not state it).
+ISO3, ``panel`` = the 14), ``time`` (``all``), and ``release`` to pin a file to one WDI release: the API
+serves only the current release, so when it serves another one the file is kept (:class:`Pinned`) rather
+than overwritten with figures of a different vintage. The release date is the database's ``lastupdated``
+(World Bank API ``sources/<db>``; empty when the answer does not state it).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import wbgapi as wb
 
-from indicators.producers import Fetched, expand_codes
+from indicators.producers import Fetched, Pinned, expand_codes
 
 HEAD = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
 LONG = ["indicator_code", "indicator_name", "country_name", "iso3", "year", "value", "source_file"]
@@ -36,6 +38,8 @@ def fetch(query: dict[str, str]) -> Fetched:
     series = query["series"].split(";")
     economies = expand_codes(query["economy"])
     release = wb.source.get(db).get("lastupdated", "")
+    if query.get("release", release) != release:
+        raise Pinned(f"pinned to WDI release {query['release']}; the API serves {release or 'an undated release'}")
     cells: dict[tuple[str, str], dict[int, float | None]] = {}
     names: dict[str, str] = {}
     rows = wb.refetch(
