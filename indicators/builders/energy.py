@@ -141,6 +141,7 @@ BULK_SOURCES: dict[str, Source] = {
             "as pulled by CREA (energyandcleanair/fossil_shipment_tracker_r, inst/extdata/eurostat.RDS, commit 555c436)"
         ),
         url="https://ec.europa.eu/eurostat/databrowser/view/nrg_ti_gasm/default/table",
+        archive_url="https://github.com/energyandcleanair/fossil_shipment_tracker_r/blob/555c436/inst/extdata/eurostat.RDS",
         figure_year="2013-2022",
         accessed=BULK_ACCESSED,
         licence="CC BY 4.0 (Eurostat re-use policy)",
@@ -154,6 +155,7 @@ BULK_SOURCES: dict[str, Source] = {
             "as downloaded in tavad/tvyal_newsletter (2024/2024_13_00_petrol_price/fuel_imports.csv, commit 4241de3)"
         ),
         url="https://comtradeplus.un.org/TradeFlow",
+        archive_url="https://github.com/tavad/tvyal_newsletter/blob/4241de3/2024/2024_13_00_petrol_price/fuel_imports.csv",
         figure_year="2013-2025",
         accessed=BULK_ACCESSED,
         licence="UN Comtrade terms of use",
