@@ -132,6 +132,16 @@ def test_titles_name_what_they_support(shipped):
     )
 
 
+def test_every_scope_row_is_used(shipped):
+    from indicators.build import SCOPES
+
+    urls = {str(s.url) for s in shipped[2].values()}
+    scope = pd.read_csv(SCOPES, dtype=str, keep_default_na=False)
+    assert set(scope["url"]) <= urls, sorted(set(scope["url"]) - urls)
+    cited_for = {str(s.url) for s in shipped[2].values() if " — cited for: " in s.title}
+    assert cited_for == set(scope["url"])
+
+
 def _host(url) -> str:
     return str(url.host or "").removeprefix("www.")
 
