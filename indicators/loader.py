@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from indicators import structure
 from indicators.countries import ALL_COUNTRIES, YEARS
 from indicators.schema import (
     EVENT_COLUMNS,
@@ -27,9 +28,9 @@ from indicators.schema import (
     PullMeasure,
     Source,
 )
+from indicators.structure import DATA_DIR
 from indicators.tiers import value_tier_problem
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "MANIFEST.sha256"
 TABLES = ("catalog.json", "panel.csv", "sources.csv", "events.csv", "poles.json", "pulls.csv")
 
@@ -54,6 +55,13 @@ def parse_catalog(records: list[dict], path: Path | str = "catalog.json") -> dic
             raise _err(path, None, f"indicator #{i + 1} ({rec.get('id', '?')}): {loc}: {first['msg']}") from None
         if ind.id in out:
             raise _err(path, None, f"indicator id {ind.id!r} appears twice")
+        declared = structure.indicators()
+        if ind.id not in declared:
+            raise _err(path, None, f"indicator {ind.id!r} is not declared in {structure.STRUCTURE}; add a row for it")
+        fields = structure.indicator_fields(ind.id)
+        differ = [k for k, v in fields.items() if getattr(ind, k) != v]
+        if differ:
+            raise _err(path, None, f"indicator {ind.id!r}: {differ} differ from {structure.STRUCTURE}; rebuild")
         out[ind.id] = ind
     return out
 
