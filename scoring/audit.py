@@ -4,7 +4,7 @@ Usage::
 
     python -m scoring.audit --year 2023            # CSV on stdout (one long table: section, ..., value)
     python -m scoring.audit --year 2023 --json     # one JSON object
-    python -m scoring.audit --year 2023 --winsorise --sobol-n 64 --out audit.json
+    python -m scoring.audit --year 2013 --winsorise --sobol-n 64 --out audit.csv
 
 Every part uses the normalised values with directions applied (100 = closest to Moscow), so a
 positive correlation means two indicators point the same way:
