@@ -18,7 +18,7 @@ ALL_COUNTRIES: dict[str, str] = {**PANEL_COUNTRIES, **REFERENCE_COUNTRIES}
 ISO2_TO_ISO3: dict[str, str] = {c.iso2: c.iso3 for c in _ROWS}
 
 #: One colour per state in every view (ranking, compare bars, trend lines, map markers).
-COUNTRY_COLOURS: dict[str, str] = {c.iso3: c.colour for c in _ROWS}
+COUNTRY_COLOURS: dict[str, str] = {c.iso3: c.colour for c in _ROWS if c.role == "panel"}
 
 #: Capitals (longitude, latitude): where the map puts each state's labelled marker.
 CAPITALS: dict[str, tuple[float, float]] = {c.iso3: (c.capital_lon, c.capital_lat) for c in _ROWS if c.role == "panel"}

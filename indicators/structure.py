@@ -7,7 +7,8 @@ Three hand-edited tables in ``data/`` (like COINr's ``iMeta``), read here and no
   ``direction`` (+1: a higher value means closer to Moscow), default ``weight`` and ``colour``.
   Row order is display order.
 - ``countries.csv``: one row per state: ``iso3``, ``iso2``, ``name``, ``role`` (``panel``: scored;
-  ``reference``: only a reference point, e.g. Russia), ``colour``, ``capital`` with its
+  ``reference``: only a reference point, e.g. Russia), ``colour`` (a panel state's, in every view; a
+  reference state has none), ``capital`` with its
   coordinates, and the other spellings the raw sources use (``aliases``, ``;``-separated).
 - ``presets.csv``: the named weightings (``preset``, ``rationale``, ``pillar_weights``: empty for
   the default weights, ``by_count``, or ``pillar:weight;...``).
@@ -150,8 +151,8 @@ def parse_countries(path: Path) -> tuple[Country, ...]:
             raise _fail(path, i, f"{r['iso3']} appears twice")
         if r["role"] not in ROLES:
             raise _fail(path, i, f"role {r['role']!r} is not one of {list(ROLES)}")
-        if not _COLOUR.match(r["colour"]):
-            raise _fail(path, i, f"colour {r['colour']!r} is not #RRGGBB")
+        if not _COLOUR.match(r["colour"]) and (r["role"] == "panel" or r["colour"]):
+            raise _fail(path, i, f"colour {r['colour']!r} is not #RRGGBB (a panel state needs one)")
         if len(r["name"]) < 2 or len(r["capital"]) < 2:
             raise _fail(path, i, "every country needs a name and a capital")
         lon, lat = (_number(path, i, c, r[c]) for c in ("capital_lon", "capital_lat"))
