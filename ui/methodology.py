@@ -70,13 +70,13 @@ REDUNDANCY: list[str] = [
     "the post-Soviet blocs, and three states (Moldova, Kyrgyzstan, Ukraine) have no arms value that year. From "
     "2014 every such r is below 0.9.",
     "  - Energy dependence on Russia with CSTO membership (r = 0.96 in 2023, 0.92 in 2024), with Russian base "
-    "hosted by agreement (0.96 in 2023 and 2024) and with Trade share with Russia (0.91 in 2023, 0.93 in 2024): "
-    "after 2022 only 8–11 states have an energy value, and they split into two groups, those that stopped "
+    "hosted by agreement (0.96 in 2023 and 2024) and with Trade share with Russia (0.92 in 2023): "
+    "after 2022 only 10–11 states have an energy value, and they split into two groups, those that stopped "
     "buying Russian gas (the Baltic states, Ukraine, Moldova) and Russia's allies that host its bases and take "
     "its gas. That the region's split runs through every domain is what the index measures, not one fact "
     "counted twice: a state can leave Russian gas while staying in the CSTO, and dropping either would hide it.",
-    "  - Remittances from Russia with Alliance alignment with NATO (r = 0.91 in 2024): over the six states with "
-    "a remittance value that year, too few to read as redundancy.",
+    "  - Remittances from Russia with Alliance alignment with NATO (r = 0.96 in 2024): over the seven states "
+    "with a remittance value that year, too few to read as redundancy.",
     "- **Within a pillar** (reported, not double counting across pillars): UNGA voting agreement and the vote on "
     "the Ukraine resolutions (r = 0.90–0.95 in 2016 and 2022–2024); CSTO membership and Russian bases "
     "(r = 1.0 in 2014–2019, when every CSTO member hosted a Russian base and no other state did; they differ in "
