@@ -109,6 +109,9 @@ def _cited_rows(raw: Path) -> pd.DataFrame:
         out.append(df.assign(file=name, ok=ok, claim=df["date"] if "date" in df else df["value"]))
     for name, col in hand_cited_tables().items():
         df = pd.read_csv(HAND / name, dtype=str, keep_default_na=False)
+        # tables name the page's URL and the state in one of two ways
+        df = df.rename(columns={"url": "source_url"} if "source_url" not in df else {})
+        df = df.rename(columns={"iso3": "country"} if "country" not in df else {})
         if col == "value":
             ok = [figure_in_quote(v, q) for v, q in zip(df[col], df["quote"], strict=True)]
         else:
