@@ -351,9 +351,10 @@ def to_long(result: dict) -> pd.DataFrame:
 
 
 def build_parser():
-    from scoring.cli import _Parser, add_spec_options
+    from indicators.args import OneLineParser
+    from scoring.cli import add_spec_options
 
-    p = _Parser(prog="python -m scoring.audit", description="Statistical audit of one year (CSV or JSON).")
+    p = OneLineParser(prog="python -m scoring.audit", description="Statistical audit of one year (CSV or JSON).")
     p.add_argument("--year", type=int, help="year to audit (default: latest year with adequate coverage)")
     p.add_argument("--json", action="store_true", help="one JSON object instead of the long CSV")
     p.add_argument("--winsorise", action="store_true", help="treat outliers by COINr's default rule (logged)")
@@ -362,7 +363,7 @@ def build_parser():
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.cli import UsageError, _load_model, make_spec, write_output
+    from scoring.cli import UsageError, _load_model, fail, make_spec, write_output
 
     try:
         args = build_parser().parse_args(argv)
@@ -384,8 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         write_output(text, args.out)
         return 0
     except (UsageError, SpecError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
 
 
 def _clean(o):

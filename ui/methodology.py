@@ -15,7 +15,9 @@ import scoring
 from indicators import structure
 from indicators.schema import PILLARS
 from scoring import pillar_effect
+from scoring.untrusted import md
 from ui.state import preset_label
+from ui.uploads import USER_SOURCE_PREFIX
 
 #: Plain-language description of every normalisation, aggregation and missing-data method
 #: (the code's docstrings say the same for programmers, with edge cases).
@@ -57,7 +59,8 @@ REDUNDANCY: list[str] = [
     "states, on the normalised values with directions applied.",
     "- **NATO ties count in one pillar only.** Alliance alignment with NATO sat in the security pillar while "
     "the Western ties indicator's institutional ladder also counts NATO partnership and membership; the two "
-    "correlated at r = 0.91–0.95 in every year 2013–2024 (0.95 in 2022), so NATO ties counted in two pillars: "
+    "correlated at r = 0.91–0.95 in every year 2013–2024 on the data of the audit (0.95 in 2022; 0.91–0.94 in "
+    "nine of the twelve years with the data shipped now), so NATO ties counted in two pillars: "
     "5% of the default weight through security and again inside Western ties' 20%. Alliance alignment with "
     "NATO now belongs to the Western ties pillar (one row of the structure table): the two NATO-laden "
     "indicators share one pillar's 20% (10% each), and the security pillar keeps CSTO standing, Russian arms "
@@ -73,14 +76,14 @@ REDUNDANCY: list[str] = [
     "(r = 0.98), 2013 only: arms are counted over the five years to 2013, when Russian supply still followed "
     "the post-Soviet blocs, and three states (Moldova, Kyrgyzstan, Ukraine) have no arms value that year. From "
     "2014 every such r is below 0.9.",
-    "  - Energy dependence on Russia with CSTO membership (r = 0.96 in 2023, 0.92 in 2024), with Russian base "
-    "hosted by agreement (0.96 in 2023 and 2024) and with Trade share with Russia (0.92 in 2023): "
-    "after 2022 only 10–11 states have an energy value, and they split into two groups, those that stopped "
+    "  - Energy dependence on Russia with CSTO membership (r = 0.90 in 2022, 0.97 in 2023, 0.93 in 2024) and "
+    "with Russian base hosted by agreement (0.97 in 2023, 0.96 in 2024): from 2022 the states with an energy "
+    "value (14 in 2022, 11 in 2023 and 2024) split into two groups, those that stopped "
     "buying Russian gas (the Baltic states, Ukraine, Moldova) and Russia's allies that host its bases and take "
     "its gas. That the region's split runs through every domain is what the index measures, not one fact "
     "counted twice: a state can leave Russian gas while staying in the CSTO, and dropping either would hide it.",
-    "  - Ties to and engagement with the West with Sanctions on Russia (r = 0.91 in 2022, 0.92 in 2023): EU "
-    "members apply the EU's sanctions, so the Baltic states sit at the top of both, and in those two years the "
+    "  - Ties to and engagement with the West with Sanctions on Russia (r = 0.92 in 2022, 2023 and 2024): EU "
+    "members apply the EU's sanctions, so the Baltic states sit at the top of both, and since 2022 the "
     "states seeking EU membership (Ukraine, Moldova) also lead on sanctions. Below them the two part ways: Georgia, "
     "with Western ties close to Moldova's, applies under half of the EU's acts, and Armenia and Azerbaijan "
     "none, so sanctions stay a choice of their own.",
@@ -106,9 +109,17 @@ def readable(text: str, catalog: dict) -> str:
         ),
         text,
     )
-    for k, ind in catalog.items():
-        text = re.sub(rf"\b{re.escape(k)}\b", ind.name, text)
+    for k, ind in catalog.items():  # the name is inserted as text, never read as a regex template
+        text = re.sub(rf"\b{re.escape(k)}\b", lambda _m, name=ind.name: name, text)
     return text.replace("`", "")
+
+
+def source_link(src) -> str:
+    """A source in Markdown: its producer linked to its URL; a source a user uploaded (``user-`` id) as inert
+    text with the address written out, so nothing a user supplies becomes a link."""
+    if src.source_id.startswith(USER_SOURCE_PREFIX):
+        return f"{md(src.producer)} ({md(src.url)})"
+    return f"[{md(src.producer)}]({src.url})"
 
 
 def method_label(name: str) -> str:
@@ -170,19 +181,20 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
         levels = ""
         if ind.levels:
             levels = " Levels: " + "; ".join(f"{k} = {v}" for k, v in sorted(ind.levels.items())) + "."
-        srcs = ", ".join(f"[{sources[s].producer}]({sources[s].url})" for s in ind.source_ids if s in sources)
+        srcs = ", ".join(source_link(sources[s]) for s in ind.source_ids if s in sources)
+        # catalogue text is data (an upload's name, unit and definition among it): made inert with md()
         out += [
-            f"#### {ind.name}",
-            f"*Pillar:* {ind.pillar.replace('_', ' ')} · *unit:* {ind.unit} · *scale:* {ind.scale} · "
+            f"#### {md(ind.name)}",
+            f"*Pillar:* {ind.pillar.replace('_', ' ')} · *unit:* {md(ind.unit)} · *scale:* {ind.scale} · "
             f"*direction:* {arrow} · *bounds:* {ind.bounds[0]:g}–{ind.bounds[1]:g}"
             + (f" · *goalposts:* {ind.goalposts[0]:g}–{ind.goalposts[1]:g}" if ind.goalposts else ""),
             "",
-            readable(ind.definition, catalog) + levels,
+            md(readable(ind.definition, catalog) + levels),
             "",
-            f"*Coding rule:* {readable(ind.coding_rule, catalog)}",
+            f"*Coding rule:* {md(readable(ind.coding_rule, catalog))}",
         ]
         if ind.years_note:
-            out += ["", f"*Years and methods:* {readable(ind.years_note, catalog)}"]
+            out += ["", f"*Years and methods:* {md(readable(ind.years_note, catalog))}"]
         if srcs:
             out += ["", f"*Main sources:* {srcs}"]
     for heading, names in (

@@ -9,6 +9,7 @@ import scoring
 from indicators import structure
 from ui import charts
 from ui.context import ViewContext
+from ui.safe import md
 from ui.widgets import (
     MC_DRAWS,
     PLOT_CONFIG,
@@ -52,7 +53,7 @@ def render(ctx: ViewContext) -> None:
             else "drives the index far more than its weight"
         )
         st.warning(
-            f"{catalog[r.indicator].name} {what}: nominal weight {r.nominal_weight:.0%}, "
+            f"{md(catalog[r.indicator].name)} {what}: nominal weight {r.nominal_weight:.0%}, "
             f"correlation weight {r.correlation_weight:.0%}."
         )
     st.dataframe(
