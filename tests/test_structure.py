@@ -13,6 +13,9 @@ from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Files that spell out a raw source file's own column layout (the UN Digital Library extracts' countries, in
+#: the order of their columns): a property of that file, not the panel's list of states.
+SOURCE_LAYOUTS = {"indicators/producers/undl.py"}
 #: The structure tables' loader and the thin accessors over it may name what the tables declare.
 ALLOWED = {"indicators/structure.py", "indicators/countries.py"}
 CODE_SUFFIXES = (".py", ".js", ".css", ".html")
@@ -43,6 +46,8 @@ def test_no_list_of_the_panel_states_in_code():
     found = []
     for rel, text in _code_files():
         hits = [(m.start(), m.group()) for m in re.finditer(rf"\b({codes})\b", text)]
+        if rel in SOURCE_LAYOUTS:
+            continue
         for i, (start, _) in enumerate(hits):
             window = {c for s, c in hits[i:] if s - start <= 400}
             if len(window) >= 10:
@@ -61,6 +66,8 @@ def test_no_pillar_id_in_code():
         # the energy builder's source-id prefix and event kind are not the pillar
         if not (rel == "indicators/builders/energy.py" and m.group() == '"energy"')
         and rel != "indicators/builders/__init__.py"  # builder module names (energy.py, rupture.py), not pillars
+        # the World Bank API calls a country an "economy" (a query key, not the pillar)
+        and not (rel.startswith("indicators/producers/") and m.group().strip("'\"") == "economy")
     ]
     assert not found, found
 
