@@ -236,8 +236,8 @@ def header_basis(model_key: str, _panel, _sources) -> str:
 st.html(f"<style>{PAGE_CSS}</style>")  # narrow screens: compact header, the chart in the first screen
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
-    "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025; "
-    "100 = closest to Moscow in the panel's range, 0 = farthest."
+    f"A transparent composite index for the {len(indicators.PANEL_COUNTRIES)} non-Russian former Soviet republics, "
+    f"{indicators.YEARS[0]}–{indicators.YEARS[-1]}; 100 = closest to Moscow in the panel's range, 0 = farthest."
 )
 with st.expander("What the numbers rest on"):
     st.caption(
