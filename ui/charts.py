@@ -9,6 +9,7 @@ map.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,25 +25,14 @@ from indicators.countries import CAPITALS, COUNTRY_COLOURS
 #: near each other, so every coloured mark is also labelled with the state's name.
 PILLAR_COLOURS: dict[str, str] = {k: n.colour for k, n in structure.pillars().items()}
 INDICATOR_COLOURS: dict[str, str] = {k: n.colour for k, n in structure.indicators().items()}
-#: Where the map writes each state's name (longitude, latitude, text position against that point): outside
-#: the scored states, on the sea, Russia's grey or a neighbour's light land, joined to the capital by a leader
-#: line, so every name sits on a light ground (contrast >= 4.5:1 with a white halo) whatever the fills, and no
-#: two names overlap down to a 390 px wide screen (tests/browser/test_labels_browser.py measures both).
-MAP_LABELS = {
-    "EST": (20.6, 60.4, "middle left"),
-    "LVA": (19.6, 57.4, "middle left"),
-    "LTU": (19.0, 54.4, "middle left"),
-    "BLR": (33.0, 55.6, "middle right"),
-    "UKR": (41.0, 50.3, "middle right"),
-    "MDA": (25.3, 46.2, "middle left"),
-    "GEO": (41.0, 44.6, "middle left"),
-    "ARM": (41.0, 38.8, "middle left"),
-    "AZE": (48.5, 35.2, "middle center"),
-    "TKM": (56.5, 32.0, "middle center"),
-    "UZB": (64.5, 35.2, "middle center"),
-    "TJK": (72.5, 32.0, "middle center"),
-    "KGZ": (80.5, 42.4, "middle right"),
-    "KAZ": (71.5, 56.0, "top center"),
+#: Where the map writes each state's name (``ui/map_labels.csv``: longitude, latitude, text position against
+#: that point): outside the scored states, on the sea, Russia's grey or a neighbour's light land, joined to the
+#: capital by a leader line, so every name sits on a light ground (contrast >= 4.5:1 with a white halo) whatever
+#: the fills, and no two names overlap down to a 390 px wide screen (tests/browser/test_labels_browser.py
+#: measures both).
+MAP_LABELS: dict[str, tuple[float, float, str]] = {
+    r.iso3: (float(r.label_lon), float(r.label_lat), r.text_position)
+    for r in pd.read_csv(Path(__file__).resolve().parent / "map_labels.csv").itertuples(index=False)
 }
 #: The halo behind chart labels drawn over fills (CSS text-shadow): white on every side.
 HALO = "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff"
@@ -581,7 +571,7 @@ def profile_figure(history: pd.DataFrame, name: str) -> go.Figure:
 
 
 def pillar_profile_figure(table: pd.DataFrame, iso3: str, year: int) -> go.Figure:
-    """One state's pillar sub-scores in ``year`` (bars) against the range and median of all 14 states."""
+    """One state's pillar sub-scores in ``year`` (bars) against the median and range of all the states."""
     pillars = [c.removeprefix("pillar_") for c in table.columns if c.startswith("pillar_")]
     row = table[table["iso3"] == iso3].iloc[0]
     labels = [p.replace("_", " ").capitalize() for p in pillars]
@@ -601,7 +591,7 @@ def pillar_profile_figure(table: pd.DataFrame, iso3: str, year: int) -> go.Figur
             x=labels,
             y=[table[c].median() for c in cols],
             mode="markers",
-            name="median of the 14 states",
+            name=f"median of the {len(table)} states",
             marker=dict(symbol="line-ew-open", size=28, color=TEXT, line_width=2),
             customdata=[[table[c].min(), table[c].max()] for c in cols],
             hovertemplate="%{x}: median %{y:.1f} (range %{customdata[0]:.1f}–%{customdata[1]:.1f})<extra></extra>",

@@ -31,7 +31,7 @@ def render(ctx: ViewContext) -> None:
     now = h[h["year"] == ctx.year].iloc[0]
     if now["score"] == now["score"]:
         st.markdown(
-            f"**{name}** in {ctx.year}: score **{now['score']:.1f}** of 100, rank **{int(now['rank'])}** of 14 "
+            f"**{name}** in {ctx.year}: score **{now['score']:.1f}** of 100, rank **{int(now['rank'])}** of {len(ctx.year_table)} "
             f"(1 = closest to Moscow), coverage {now['coverage']:.0%} ({now['coverage_observed']:.0%} observed)."
         )
     else:
