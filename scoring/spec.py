@@ -38,6 +38,9 @@ MISSING_POLICIES: dict[str, str] = {
     ),
 }
 
+#: Policies that fill a missing value instead of leaving it out (their filled values are marked †).
+FILLING_POLICIES: tuple[str, ...] = ("impute", "carry_forward")
+
 Weight = Annotated[StrictFloat | StrictInt, Field()]
 
 
