@@ -22,9 +22,11 @@ STATUS_MARK = {"observed": "", "estimated": "ᵉ", "imputed": "ⁱ", "carried_fo
 #: Mark for a value resting only on interested-party sources (README "Source tiers").
 IP_MARK = "‡"
 LEGEND = (
-    "† inputs estimated, imputed or carried forward · ° inputs missing (the missing-data policy decides what "
-    "happens) · in tables: ᵉ estimated · ⁱ imputed · ᶜ carried forward · ‡ rests only on interested-party "
-    "sources (state media or a government with a stake: that government's own statement)"
+    "† inputs missing from the data and imputed by the missing-data model (or carried forward, as the "
+    "policy says) · ° inputs missing and left out · * inputs estimated, interpolated or carried forward when "
+    "the data were built · in tables: ᵉ estimated · ⁱ interpolated between sourced years · ᶜ carried forward · "
+    "‡ rests only on interested-party sources (state media or a government with a stake: that government's "
+    "own statement)"
 )
 
 
