@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,9 @@ POLICIES: dict[str, str] = {"model": "impute", "available_case": "renormalise", 
 #: Years whose observed values are hidden (the last panel year has too few to test against).
 FIRST_YEAR, LAST_YEAR = 2013, 2024
 KINDS = ("one_value", "latest_year")
+#: The published backtest of the shipped data (default spec), read by the Methodology view and the README;
+#: written by ``python -m scoring.golden --write`` and checked against a fresh run by the golden tests.
+PUBLISHED = Path(__file__).resolve().parent.parent / "docs" / "backtest.json"
 
 
 def _fill(policy: str, x: np.ndarray) -> np.ndarray:
@@ -124,6 +128,37 @@ def summary(cases: pd.DataFrame, kind: str = "one_value") -> dict[str, dict]:
             "cases": len(c),
         }
     return out
+
+
+def table(cases: pd.DataFrame) -> list[dict]:
+    """Rows of the published table: kind, policy, median, mean and 90th-percentile |error|, rank-change share, cases."""
+    rows = []
+    for kind in KINDS:
+        for policy in POLICIES:
+            c = cases[(cases["kind"] == kind) & (cases["policy"] == policy)]
+            rows.append(
+                {
+                    "kind": kind,
+                    "policy": policy,
+                    "median_abs_error": round(float(np.nanmedian(c["error"])), 4),
+                    "mean_abs_error": round(float(np.nanmean(c["error"])), 4),
+                    "p90_abs_error": round(float(np.nanquantile(c["error"], 0.9)), 4),
+                    "rank_changed_share": round(float(c["rank_changed"].mean()), 4),
+                    "cases": len(c),
+                }
+            )
+    return rows
+
+
+def published_text(model: Model, cases: pd.DataFrame | None = None) -> str:
+    """JSON text of :data:`PUBLISHED`: the table of :func:`table` for the default spec (``cases``: its
+    :func:`run`, if already computed)."""
+    return json.dumps(table(run(model, ScoringSpec()) if cases is None else cases), indent=1) + "\n"
+
+
+def load_published() -> list[dict]:
+    """The published backtest table (empty when the file has not been written)."""
+    return json.loads(PUBLISHED.read_text(encoding="utf-8")) if PUBLISHED.exists() else []
 
 
 def table_text(cases: pd.DataFrame) -> str:

@@ -188,3 +188,37 @@ def test_page_config_year_label(model):
     for y in model.years:
         assert page.year_label(y).startswith(str(y))
         assert ("provisional" in page.year_label(y)) == (y in page.provisional)
+
+
+def _rule_year(model, spec) -> int:
+    """Issue 20's default-year rule, computed here from the panel rows themselves: the latest year in which
+    every state has at least 75% of the effective weight on indicators with a row in the panel."""
+    panel, _, _ = indicators.shipped()
+    w = dict(zip(model.indicators, model.weights(spec), strict=True))
+    have = panel[panel["iso3"].isin(model.countries)].groupby(["year", "iso3"])["indicator"].agg(set)
+    ok = [
+        y
+        for y in model.years
+        if all(sum(w[i] for i in have.get((y, c), set())) >= 0.75 - 1e-12 for c in model.countries)
+    ]
+    return max(ok)
+
+
+def test_the_page_and_the_cli_open_on_the_default_year_of_the_rule(model, capsys):
+    from scoring.cli import main as scores_main
+
+    _, catalog, _ = indicators.shipped()
+    spec0 = scoring.spec_from_preset("equal", catalog)
+    want = _rule_year(model, spec0)
+    assert model.default_year(spec0) == want
+    at = run()
+    assert at.session_state["year"] == want
+    assert scores_main([]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith(f"year {want}: ") and err.count("\n") == 1
+    assert {int(line.split(",")[2]) for line in out.splitlines()[1:]} == {want}
+    # every later year is provisional, with what it lacks
+    page = PageConfig.build(catalog, model)
+    assert page.provisional == tuple(y for y in model.years if y > want)
+    for y in page.provisional:
+        assert "sourced (lacks " in page.lacks[y]
