@@ -451,3 +451,14 @@ def test_data_uncertainty_switch_travels_in_the_url_and_the_caption_says_it_is_o
     assert "estimated values varied (estimated ±10" in caps
     at = run({"view": "ranking"})
     assert "data values held fixed" in " ".join(c.value for c in at.caption)
+
+
+def test_the_monte_carlo_can_vary_the_missing_data_policy_from_the_url():
+    at = run({"view": "robustness", "dunc": "policy", "unc": "off"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["dunc"] == "policy"
+    caps = " ".join(c.value for c in at.caption)
+    assert "missing-data policy drawn at random" in caps and "drawn from its uncertainty" in caps
+    at = run({"view": "robustness", "miss": "renormalise"})
+    caps = " ".join(c.value for c in at.caption)
+    assert "policy drawn at random" not in caps and "drawn from its uncertainty" not in caps

@@ -20,7 +20,8 @@ Parameters (all optional)::
     pm      measure:weight,... of the poles lens (0-10; un_votes, trade, arms, ties)
     cc      country explained in 'What changed'  cf, ct  its from/to years (default: the year before `year`, `year`)
     chain   0 (default) = trends show the scores; 1 = a different series: composition held fixed (chain-linked)
-    dunc    data uncertainty in the bands: off / on (perturb estimated, imputed, carried values)
+    dunc    data uncertainty in the bands: off / on (perturb estimated, imputed, carried values) /
+            policy (as on, and every draw also picks its missing-data policy)
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ VIEWS: dict[str, str] = {
 #: Perturbation strength -> Dirichlet concentration (higher = tighter around the chosen weights).
 UNCERTAINTY: dict[str, float] = {"off": float("inf"), "low": 200.0, "medium": 50.0, "high": 12.0}
 #: Whether the Monte Carlo bands also move non-observed values (scoring.sensitivity.DATA_BANDS).
-DATA_UNC: tuple[str, ...] = ("off", "on")
+DATA_UNC: tuple[str, ...] = ("off", "on", "policy")
 WEIGHT_MAX = 10.0
 WEIGHT_STEP = 0.25
 #: Scenario edits travel in the URL only while there are at most this many.

@@ -61,5 +61,5 @@ def render(ctx: ViewContext) -> None:
         + ". Labels: score · rank (90% Monte Carlo rank interval, shown for the weights last applied) · coverage"
         " · n† imputed, n° left out, n* not observed. The bars follow the sliders at once; the rest of the page,"
         " the link and the downloads follow when you let go. "
-        + bands_caption(st_.uncertainty, st_.data_uncertainty, st_.seed)
+        + bands_caption(st_.uncertainty, st_.data_uncertainty, st_.seed, ctx.spec.missing)
     )
