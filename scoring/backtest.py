@@ -161,6 +161,16 @@ def load_published() -> list[dict]:
     return json.loads(PUBLISHED.read_text(encoding="utf-8")) if PUBLISHED.exists() else []
 
 
+def markdown_rows(rows: list[dict]) -> str:
+    """The README's table rows (between ``<!-- backtest:start -->`` and ``<!-- backtest:end -->``) for the
+    rows of :func:`table` / :func:`load_published`."""
+    return "\n".join(
+        f"| {r['kind'].replace('_', ' ')} | {r['policy'].replace('_', '-')} | {r['median_abs_error']:.2f} | "
+        f"{r['mean_abs_error']:.2f} | {r['p90_abs_error']:.2f} | {r['rank_changed_share']:.1%} | {r['cases']:,} |"
+        for r in rows
+    )
+
+
 def table_text(cases: pd.DataFrame) -> str:
     """The printed table: per kind of case and policy, median and 90th percentile error, rank changes, cases."""
     lines = ["cases        policy          median |error|  mean |error|  p90 |error|  rank changed  cases"]
@@ -187,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="python -m scoring.backtest", description="Masking backtest of the missing-data policies.")
     p.add_argument("--json", action="store_true", help="print the one-value summary as JSON")
+    p.add_argument("--markdown", action="store_true", help="print the README's table rows (both kinds of case)")
     return add_spec_options(p)
 
 
@@ -199,7 +210,12 @@ def main(argv: list[str] | None = None) -> int:
         args.all_years, args.year = True, None
         spec = make_spec(args, model)
         cases = run(model, spec)
-        text = json.dumps(summary(cases), indent=2) + "\n" if args.json else table_text(cases)
+        if args.json:
+            text = json.dumps(summary(cases), indent=2) + "\n"
+        elif args.markdown:
+            text = markdown_rows(table(cases)) + "\n"
+        else:
+            text = table_text(cases)
         write_output(text, args.out)
         return 0
     except (UsageError, SpecError) as e:

@@ -147,3 +147,18 @@ def test_backtest_json_has_exactly_the_issue_shape(capsys, cases):
     for v in got.values():
         assert set(v) == {"median_abs_error", "rank_changed_share", "cases"}
     assert backtest_main(["--preset", "nope"]) == 2
+
+
+def test_the_readme_shows_the_published_backtest_and_the_default_year(shipped_model):
+    """README.md's backtest table and default year are those of docs/backtest.json and the shipped data
+    (regenerate with: python -m scoring.golden --write && python tools/readme_backtest.py)."""
+    from pathlib import Path
+
+    from scoring.backtest import load_published, markdown_rows
+    from scoring.weights import spec_from_preset
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- backtest:start -->\n")[1].split("\n<!-- backtest:end -->")[0]
+    assert block.split("\n", 2)[2] == markdown_rows(load_published()), "run python tools/readme_backtest.py"
+    year = shipped_model.default_year(spec_from_preset("equal", shipped_model.catalog))
+    assert f"equal weights that is {year} " in readme and f"missing-data model ({year} with" in readme
