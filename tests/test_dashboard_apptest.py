@@ -179,8 +179,8 @@ def test_compare_view_shows_the_chosen_states_scores_ranks_and_raw_values():
         cell = raw.loc[raw["indicator"] == ind.name, "Belarus"].iloc[0]
         if (ind.id, "BLR") in p.index:
             assert cell.startswith(format_value(ind, p.loc[(ind.id, "BLR"), "value"])), (ind.id, cell)
-        else:
-            assert cell == "missing"
+        else:  # the default policy imputes it for the score, and says so
+            assert cell == "missing, imputed by the model †"
 
 
 def test_trends_view_draws_every_states_scores_by_year():

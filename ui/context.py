@@ -15,6 +15,7 @@ import pandas as pd
 import scoring
 from indicators.countries import PANEL_COUNTRIES
 from indicators.tiers import best_tier
+from scoring.spec import FILLING_POLICIES
 from ui.state import PageConfig, UIState
 
 #: Superscript marks for values that are not observed (tables and labels).
@@ -99,8 +100,9 @@ class ViewContext:
                     ip = IP_MARK if self.interested_only(r["source_ids"]) else ""
                     row[PANEL_COUNTRIES[iso]] = format_value(ind, r["value"]) + STATUS_MARK[r["status"]] + ip
                     row[f"source: {iso}"] = self.source_links(r["source_ids"]).split(" ")[0]
-                else:
-                    row[PANEL_COUNTRIES[iso]] = "missing"
+                else:  # no value in the data: the filling policies impute it for the score (†)
+                    filled = self.spec.missing in FILLING_POLICIES
+                    row[PANEL_COUNTRIES[iso]] = "missing, imputed by the model †" if filled else "missing"
                     row[f"source: {iso}"] = None
             rows.append(row)
         return pd.DataFrame(rows)
