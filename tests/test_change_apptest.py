@@ -252,3 +252,19 @@ def test_the_page_and_the_cli_open_on_the_default_year_of_the_rule(model, capsys
     assert page.provisional == tuple(y for y in model.years if y > want)
     for y in page.provisional:
         assert "sourced (lacks " in page.lacks[y]
+
+
+def test_a_provisional_year_says_what_it_lacks(model):
+    _, catalog, _ = indicators.shipped()
+    page = PageConfig.build(catalog, model)
+    assert page.provisional, "the shipped data has no provisional year"
+    y = page.provisional[-1]
+    at = run({"year": str(y)})
+    assert not at.exception
+    caps = [c.value for c in at.sidebar.caption if c.value.startswith("Provisional")]
+    assert caps == [
+        f"Provisional: some {y} scores rest partly on values imputed by the missing-data model (†). "
+        f"Less than 75% of the weight sourced: {page.lacks[y]}."
+    ]
+    at = run({"year": str(model.default_year(scoring.spec_from_preset("equal", catalog)))})
+    assert not [c for c in at.sidebar.caption if c.value.startswith("Provisional")]
