@@ -196,7 +196,11 @@ def render(ctx: ViewContext) -> None:
     )
     st.subheader(f"Every state, {y0} → {y1}")
     drivers = biggest_drivers(df)
-    comp_all = df[df["kind"] == COMPOSITION].set_index("iso3")["change"]
+    if ctx.spec.missing in FILLING:  # nothing enters or leaves: show what imputed values moved instead
+        side = df[df["kind"] == IMPUTED].groupby("iso3")["change"].sum().reindex(df["iso3"].unique(), fill_value=0.0)
+        side_label = "of which imputed values †"
+    else:
+        side, side_label = df[df["kind"] == COMPOSITION].set_index("iso3")["change"], "of which data entered/left"
     imputed = df[df["kind"] == IMPUTED].groupby("iso3")["part"].agg(set)
     label = {k: v.name for k, v in catalog.items()} | {COMPOSITION: "data entered/left", "": ""}
     table = pd.DataFrame(
@@ -205,7 +209,7 @@ def render(ctx: ViewContext) -> None:
             f"score {y0}": drivers["score_from"].round(2),
             f"score {y1}": drivers["score_to"].round(2),
             "change": drivers["change"].round(2),
-            "of which data entered/left": drivers["iso3"].map(comp_all).round(2),
+            side_label: drivers["iso3"].map(side).round(2),
             "biggest driver": [
                 label[d] + (" (imputed †)" if d in imputed.get(i, ()) else "")
                 for i, d in zip(drivers["iso3"], drivers["driver"], strict=True)
