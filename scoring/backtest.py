@@ -51,9 +51,9 @@ KINDS = ("one_value", "latest_year")
 PUBLISHED = Path(__file__).resolve().parent.parent / "docs" / "backtest.json"
 
 
-def _fill(policy: str, x: np.ndarray) -> np.ndarray:
+def _fill(policy: str, x: np.ndarray, groups: tuple) -> np.ndarray:
     if policy == "model":
-        return impute(x).mean
+        return impute(x, groups).mean
     if policy == "carry_forward":
         return carry_forward(x)
     return x
@@ -90,7 +90,7 @@ def run(model: Model, spec: ScoringSpec) -> pd.DataFrame:
     base = model.normalised(spec.normalisation).values
     rows = []
     for policy in POLICIES:
-        full = _fill(policy, base)
+        full = _fill(policy, base, model.pillar_of)
         full_scores = aggregate(full, w, model.membership, spec.aggregation, details=False).score  # (Y, C)
         for kind in KINDS:
             for yi, ci, mask in _cases(model, kind):
@@ -99,7 +99,7 @@ def run(model: Model, spec: ScoringSpec) -> pd.DataFrame:
                     continue  # nothing to hide (an indicator treated as missing, e.g. zero range)
                 x = base.copy()
                 x[yi][hide] = np.nan
-                filled = _fill(policy, x)
+                filled = _fill(policy, x, model.pillar_of)
                 s = aggregate(filled[yi], w, model.membership, spec.aggregation, details=False).score
                 r_full, r_new = min_rank(full_scores[yi]), min_rank(s)
                 err = abs(s[ci] - full_scores[yi, ci])

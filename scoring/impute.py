@@ -19,10 +19,12 @@ is filled
 
 **2. Cross-section model** (a state with no sourced value of the indicator in any year): a
 ridge regression, fitted on every state-year where indicator ``k`` is sourced, of ``x_k`` on the
-indicators that are sourced (time-filled by step 1) for that state in that year, standardised,
-with penalty :data:`RIDGE_ALPHA` and an intercept; its standard deviation is the regression's
-residual root mean square error. With no usable predictor, the mean of ``x_k`` over the other
-states in that year (or all years), with their standard deviation.
+other indicators *of its pillar* (``groups``) that the state has in every year (time-filled by
+step 1), standardised, with penalty :data:`RIDGE_ALPHA` and an intercept; its standard deviation
+is the regression's residual root mean square error. With no usable predictor, the mean of ``x_k``
+over the other states in that year (or all years), with their standard deviation. Predictors stay
+inside the pillar so that a pillar's weight set to 0 gives exactly the index without that pillar
+(no indicator of it informs another pillar's imputed values).
 
 Every filled value is clipped to 0-100. An indicator with no value anywhere stays missing.
 
@@ -126,8 +128,11 @@ def _ridge_predict(xs: np.ndarray, ys: np.ndarray, xq: np.ndarray) -> tuple[np.n
     return ym + zq @ beta, float(np.sqrt((resid @ resid) / dof))
 
 
-def impute(x: np.ndarray) -> Imputation:
-    """Fill every missing value of the normalised cube ``x`` (Y, C, I); formulas in the module docstring."""
+def impute(x: np.ndarray, groups: tuple | list | None = None) -> Imputation:
+    """Fill every missing value of the normalised cube ``x`` (Y, C, I); formulas in the module docstring.
+
+    ``groups``: the pillar of each indicator (I,); the cross-section model predicts an indicator only from
+    the others of its group. None = one group."""
     x = np.asarray(x, dtype=float)
     ny, nc, ni = x.shape
     sigma = step_sd(x)
@@ -147,7 +152,8 @@ def impute(x: np.ndarray) -> Imputation:
         col = x[:, :, k]
         if np.isnan(col).all():
             continue  # nothing anywhere: stays missing
-        preds = [j for j in range(ni) if j != k and not np.isnan(time_filled[:, c, j]).any()]
+        group = [j for j in range(ni) if groups is None or groups[j] == groups[k]]
+        preds = [j for j in group if j != k and not np.isnan(time_filled[:, c, j]).any()]
         rows = ~np.isnan(col)  # (Y, C) where the target is sourced
         if preds:
             xs = time_filled[:, :, preds][rows]  # (n, p)

@@ -232,9 +232,10 @@ class Model:
 
     # -- missing data ---------------------------------------------------------------------------
     def imputation(self, method: str) -> Imputation:
-        """The missing-data model's fill of the ``method``-normalised cube (cached; :func:`scoring.impute.impute`)."""
+        """The missing-data model's fill of the ``method``-normalised cube (cached; :func:`scoring.impute.impute`,
+        cross-section predictors from the indicator's own pillar)."""
         if method not in self._imputed:
-            self._imputed[method] = impute(self.normalised(method).values)
+            self._imputed[method] = impute(self.normalised(method).values, self.pillar_of)
         return self._imputed[method]
 
     def values(self, spec: ScoringSpec) -> np.ndarray:

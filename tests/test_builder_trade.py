@@ -651,6 +651,8 @@ def test_provenance_traps(built):
     assert ltu.loc[2023, "note"].startswith("0.7121% from IMF IMTS") and "lower bound" in ltu.loc[2023, "note"]
     # WDI totals of Uzbekistan, Tajikistan (non-monetary gold) and Turkmenistan (modelled) carry their caveat
     assert "World Bank estimates" in df.loc[("TKM", 2021), "note"] and df.loc[("TKM", 2021), "status"] == "estimated"
+    # ... and an IMF estimate from partner data is no track record of Turkmenistan's own figures
+    assert "track record" not in df.loc[("TKM", 2021), "note"] and "track record" in df.loc[("BLR", 2023), "note"]
     # a mirror value is estimated and its note says so
     mirror = df[df["note"].str.match(r"^[\d.]+% from [^:]*mirror")]
     assert len(mirror) >= 5 and (mirror["status"] == "estimated").all() and mirror["note"].str.contains("mirror: ").all()  # fmt: skip

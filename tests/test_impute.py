@@ -162,3 +162,17 @@ def test_the_readme_shows_the_published_backtest_and_the_default_year(shipped_mo
     assert block.split("\n", 2)[2] == markdown_rows(load_published()), "run python tools/readme_backtest.py"
     year = shipped_model.default_year(spec_from_preset("equal", shipped_model.catalog))
     assert f"equal weights that is {year} " in readme and f"missing-data model ({year} with" in readme
+
+
+def test_the_cross_section_model_predicts_only_from_the_indicators_pillar():
+    """With groups, an indicator of another pillar is no predictor: ARM's b falls back to the other states'
+    mean instead of following a; with a in b's pillar it follows a."""
+    rng = np.random.default_rng(1)
+    a = rng.uniform(0, 100, size=(4, 6))
+    b = 100.0 - a
+    b[:, 0] = NAN
+    x = np.stack([a, b], axis=-1)
+    apart = impute(x, ("security", "economy"))
+    np.testing.assert_allclose(apart.mean[:, 0, 1], np.nanmean(b[:, 1:], axis=1))
+    together = impute(x, ("economy", "economy"))
+    np.testing.assert_allclose(together.mean[:, 0, 1], 100 - a[:, 0], atol=4.0)

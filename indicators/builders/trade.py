@@ -701,15 +701,16 @@ MIRRORS = ("fcs_mirror", "imts_mirror")
 def add_mirror_track_record(cands: list[dict], precedence: pd.DataFrame, last_year: int = 2020) -> None:
     """Append to each mirror candidate after ``last_year`` how that mirror compared with the state's own figures.
 
-    For every year up to ``last_year`` in which a state has both a ``reporter_share`` candidate (its own figures,
-    full year) and a candidate of the same mirror dataset, the ratio own / mirror is computed; the later mirror
+    For every year up to ``last_year`` in which a state has both an observed ``reporter_share`` candidate (its own
+    figures, full year, not an IMF estimate from partner data) and a candidate of the same mirror dataset, the ratio own / mirror is computed; the later mirror
     candidates of that state get '<mirror> vs own figures in <years>: own share = a-b x the mirror share' in their
     description, so a reader sees how far the mirror ran from the state's own statistics while both existed.
     """
     method = dict(zip(precedence["dataset"], precedence["method"], strict=True))
     own = defaultdict(dict)
     for c in cands:
-        if method.get(c["dataset"]) == "reporter_share" and not c["partial"] and c["year"] <= last_year:
+        own_figures = c["status"] == "observed"  # not an IMF estimate from partner data (Turkmenistan)
+        if method.get(c["dataset"]) == "reporter_share" and own_figures and c["year"] <= last_year:
             own[c["iso3"]].setdefault(c["year"], c)
     for ds in MIRRORS:
         ratios = defaultdict(dict)
