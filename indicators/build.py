@@ -11,7 +11,6 @@ The output is deterministic: running it twice gives byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.args import OneLineParser, UsageError, fail
 from indicators.builders import BUILDER_MODULES, load_builder
 from indicators.loader import (
     DATA_DIR,
@@ -187,11 +187,14 @@ def write_tables(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m indicators.build", description=__doc__.split("\n\n")[0])
+    ap = OneLineParser(prog="python -m indicators.build", description=__doc__.split("\n\n")[0])
     ap.add_argument("--raw", type=Path, default=os.environ.get(RAW_ENV), help=f"raw folder (default: ${RAW_ENV})")
     ap.add_argument("--out", type=Path, default=DATA_DIR, help="output folder (default: the project's data/)")
     ap.add_argument("--only", nargs="*", choices=BUILDER_MODULES, help="run only these builders and print a summary")
-    a = ap.parse_args(argv)
+    try:
+        a = ap.parse_args(argv)
+    except UsageError as e:
+        return fail(e)
     if a.raw is None:
         print(f"error: give the raw folder with --raw DIR or ${RAW_ENV}", file=sys.stderr)
         return 2

@@ -82,7 +82,7 @@ missing-data policies), ``python -m scoring.bench``
 from scoring.aggregate import AGGREGATORS
 from scoring.effective_weights import effective_weights
 from scoring.export import scores_csv
-from scoring.model import Model, Normalised, ScoreResult
+from scoring.model import Model, NonFiniteError, Normalised, ScoreResult
 from scoring.normalise import NORMALISERS, ZeroRangeError
 from scoring.reachable import ReachableResult, reachable_ranks
 from scoring.scenarios import (
@@ -107,6 +107,7 @@ __all__ = [
     "Edit",
     "Model",
     "MonteCarloResult",
+    "NonFiniteError",
     "Normalised",
     "Preset",
     "ReachableResult",
