@@ -130,7 +130,31 @@ def _cited_sources(sources: dict, catalog, tables: list[pd.DataFrame], ev: pd.Da
     unknown = cited - set(sources)
     if unknown:
         raise ValueError(f"catalogue cites unknown source ids: {sorted(unknown)}")
-    return pd.DataFrame([sources[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
+    scoped = with_scopes({k: sources[k] for k in cited})
+    return pd.DataFrame([scoped[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
+
+
+SCOPES = Path(__file__).resolve().parent / "hand" / "source_scope.csv"
+
+
+def with_scopes(sources: dict, path: Path = SCOPES) -> dict:
+    """Sources whose headline names another state than the one they are cited for get what they support.
+
+    ``indicators/hand/source_scope.csv`` (url -> cited_for, with the reason) appends
+    " — cited for: <what the quoted passage supports>" to the title of every source with that URL, so the title
+    a reader sees names what it supports (tests/test_source_titles.py finds the mismatches). Applied after the
+    quote tests, so the added words never date a row. A row matching no source of the full build is stale; the
+    test of the shipped tables finds it (a partial run, with some builders only, leaves rows unused).
+    """
+    scope = pd.read_csv(path, dtype=str, keep_default_na=False)
+    by_url = dict(zip(scope["url"], scope["cited_for"], strict=True))
+    out = {}
+    for k, src in sources.items():
+        what = by_url.get(str(src.url))
+        if what:
+            src = src.model_copy(update={"title": f"{src.title} — cited for: {what}"})
+        out[k] = src
+    return out
 
 
 def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):

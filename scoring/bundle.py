@@ -148,8 +148,9 @@ input table changes it).
 - `scores.csv`: one row per state and year.
 - `spec.json`: the weights and methods used. `python -m scoring --weights spec.json --all-years`
   reproduces the scores with full precision.
-- `sources.csv`: every source behind the values, with producer, title, address, the year of the figure,
-  the date it was read and, where present, its tier.
+- `sources.csv`: every source behind the values, with producer, title, address (`url`: the producer's page
+  for the dataset or figure), the archived copy the figures were read from where that is elsewhere
+  (`archive_url`), the year of the figure, the date it was read and, where present, its tier.
 
 ## Columns of scores.csv
 | column | meaning |

@@ -107,6 +107,15 @@ PAGE_JS = r"""
       a.textContent = s.url;
       li.appendChild(a);
     }
+    if (s.archive_url && /^https?:\/\//.test(s.archive_url)) {
+      li.appendChild(document.createTextNode(" (archived copy: "));
+      const b = document.createElement("a");
+      b.href = s.archive_url;
+      b.rel = "noopener noreferrer";
+      b.textContent = s.archive_url;
+      li.appendChild(b);
+      li.appendChild(document.createTextNode(")"));
+    }
     list.appendChild(li);
   }
 })();
@@ -143,6 +152,7 @@ def year_sources(panel: pd.DataFrame, catalog: dict, sources: dict, year: int) -
                 "producer": s.producer,
                 "title": s.title,
                 "url": str(s.url),
+                "archive_url": str(s.archive_url) if s.archive_url else "",
                 "figure_year": s.figure_year,
                 "accessed": s.accessed.isoformat(),
                 "used_for": ", ".join(sorted(used[sid])),
