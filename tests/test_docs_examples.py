@@ -47,6 +47,7 @@ OUTPUT_START = {
     "scoring": b"iso3,country,year,score,rank,coverage",
     "scoring.diff": b"iso3,country,from,to,part,change",
     "scoring.pulls": b"iso3,country,year,measure,pole,value",
+    "scoring.audit": b"section,item,other,measure,value",
     "scoring.bundle": b"PK\x03\x04",  # a zip archive
     "ui.static_page": b"<!doctype html>",
 }

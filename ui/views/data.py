@@ -142,7 +142,7 @@ def render(ctx: ViewContext) -> None:
         st.dataframe(imp, hide_index=True, height="content", key="dv_imputed")
     else:
         st.caption("The missing-data policy chosen in the sidebar leaves missing values out: nothing is imputed.")
-    st.subheader("Coverage: share of the 14 states with an observed value")
+    st.subheader(f"Coverage: share of the {len(PANEL_COUNTRIES)} states with an observed value")
     cov = coverage_table(panel, catalog) * 100
     cov.index = [catalog[i].name for i in cov.index]
     st.plotly_chart(
