@@ -43,7 +43,7 @@ def hover_text(page, name: str, x: int | None) -> str:
 
 def test_ranking_trends_map_and_csv_show_one_score(page, ui, page_model, tmp_path, artifacts):
     iso, name, year = "MDA", "Moldova", 2013  # the example: 44 in Trends, 50.9 elsewhere
-    page.goto(f"/?year={year}")
+    page.goto(f"/?year={year}&hl={iso}")  # highlighted: its trend markers are drawn on top of the others
     r = ui.wait_for_ranking(page)
     ui.wait_idle(page)
     label = page.locator(".lr-row", has=page.locator(".lr-cname", has_text=name)).locator(".lr-label").text_content()
