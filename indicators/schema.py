@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-Pillar = Literal["security", "economy", "energy", "diplomacy", "western_ties"]
+Pillar = Literal["security", "economy", "energy", "diplomacy", "western_ties", "rupture"]
 Scale = Literal["binary", "ordinal", "percent", "ratio", "index"]
 #: How a value came about. Anything but ``observed`` is marked in the UI.
 Status = Literal["observed", "estimated", "imputed", "carried_forward"]
@@ -29,6 +29,7 @@ PILLARS: dict[str, str] = {
     "energy": "Dependence on Russian gas and Russian export routes",
     "diplomacy": "Voting with Russia at the UN General Assembly",
     "western_ties": "Institutional ties to and engagement with the EU, NATO and the US",
+    "rupture": "The state's own breaks with Moscow: downgraded or severed relations, sanctions on Russia",
 }
 
 #: Columns of ``data/panel.csv``, in order.

@@ -61,8 +61,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             name="declared_alignment",
-            rationale="What governments choose to signal (UN votes, ties sought with the West) shows intent, so diplomacy and western ties weigh 2x.",
-            pillar_weights={"diplomacy": 2.0, "western_ties": 2.0},
+            rationale="What governments choose to signal (UN votes, ties sought with the West, relations broken or sanctions imposed on Moscow) shows intent, so diplomacy, western ties and rupture weigh 2x.",
+            pillar_weights={"diplomacy": 2.0, "western_ties": 2.0, "rupture": 2.0},
         ),
     )
 }

@@ -55,7 +55,7 @@ def test_panel_countries_years_and_ranges(shipped):
 #: regression, or a new source that closes a gap, makes this test (and the README) change.
 # KGZ 2024 rested only on copies of other outlets (open.kg, vch.ru), which the tier rule drops.
 # AZE, KAZ and UKR energy 2024 rested only on copies (UrduPoint/Sputnik, MENAFN), likewise dropped.
-KNOWN_GAPS_2024 = {"trade_share_russia": {"EST", "KGZ", "TKM"}, "pipeline_dependence": {"AZE", "KAZ", "UKR"}}
+KNOWN_GAPS_2024 = {"trade_share_russia": {"TKM"}, "pipeline_dependence": {"AZE", "KAZ", "UKR"}}
 
 
 def test_required_ids_cover_all_states_in_latest_complete_year(shipped):

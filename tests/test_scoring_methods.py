@@ -301,7 +301,11 @@ def test_spec_json_round_trip():
         ({"indicator_weights": {"a": float("inf")}}, "finite"),
         ({"pillar_weights": {"military": 1}}, "unknown pillar"),
         (
-            {"pillar_weights": dict.fromkeys(["security", "economy", "energy", "diplomacy", "western_ties"], 0)},
+            {
+                "pillar_weights": dict.fromkeys(
+                    ["security", "economy", "energy", "diplomacy", "western_ties", "rupture"], 0
+                )
+            },
             "all pillar weights are zero",
         ),
         ({"normalisation": "log"}, "unknown normalisation"),

@@ -20,6 +20,7 @@ PILLAR_COLOURS = {
     "energy": "#D55E00",
     "diplomacy": "#009E73",
     "western_ties": "#CC79A7",
+    "rupture": "#56B4E9",
 }
 #: One colour per state in every view (ranking dots, compare bars, trend lines, map markers). Drawn from Paul
 #: Tol's colour-blind-safe "vibrant", "muted" and "high-contrast" schemes; with 14 states some hues are

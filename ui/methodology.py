@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 import scoring
 from indicators.schema import PILLARS
+from scoring import pillar_effect
 from ui.state import preset_label
 
 #: Plain-language description of every normalisation, aggregation and missing-data method
@@ -174,4 +177,124 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
     ]
     if poles and measures:
         out.append(poles_markdown(poles, measures, sources, catalog))
+    return "\n\n".join(out)
+
+
+#: The pillar of a state's own breaks with Moscow, the years its effect is shown for, and its indicators.
+RUPTURE = "rupture"
+RUPTURE_YEARS = (2014, 2022, 2024)
+RELATIONS, SANCTIONS = "relations_russia", "sanctions_on_russia"
+
+
+def rupture_why(model) -> str:
+    """Why the rupture indicators form a pillar of their own, with the weights computed from ``model``."""
+    n = len(model.pillars)
+    in_diplomacy = sum(1 for p in model.pillar_of if p == "diplomacy") + 2
+    return (
+        "Why a pillar of its own: the other pillars see ties (alliances, unions, trade, pipelines, votes), so a "
+        "state that had broken relations with Moscow and sanctioned it scored like a neutral state with few "
+        "ties. Breaking relations and imposing sanctions are the state's own hostile choices, neither ties nor "
+        f"votes. Put into diplomacy, beside its other indicators, each would carry 1/{(n - 1) * in_diplomacy} of "
+        f"the default weight; as a pillar the two carry 1/{n} together, and setting the pillar's weight to 0 "
+        "gives back exactly the index without them (the ranks below are computed that way). Russia's "
+        "occupation of a state's territory stays Russia's conduct, shown on the timeline as events, not an "
+        "indicator of the host's choices."
+    )
+
+
+def _ordinal(n: float) -> str:
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _years(years: list[int]) -> str:
+    """[2013, 2014, 2015, 2019] -> '2013–2015, 2019'."""
+    out, start = [], None
+    for i, y in enumerate(years):
+        start = y if start is None else start
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            out.append(str(y) if y == start else f"{start}–{y}")
+            start = None
+    return ", ".join(out)
+
+
+def _level(model, indicator: str, iso3: str, year: int) -> str:
+    v = pillar_effect.raw_values(model, indicator).get((iso3, year))
+    return "missing" if v is None else str(model.catalog[indicator].level_label(v))
+
+
+def _rank_table(shift: pd.DataFrame) -> str:
+    wide = shift.pivot(index="country", columns="year", values=["rank_without", "rank_with"])
+    rows = ["| state | " + " | ".join(f"{y}: without → with" for y in RUPTURE_YEARS) + " |"]
+    rows.append("|---|" + "---|" * len(RUPTURE_YEARS))
+    order = shift[shift["year"] == RUPTURE_YEARS[-1]].sort_values("rank_with")["country"]
+    for c in order:
+        cells = [
+            f"{int(wide.loc[c, ('rank_without', y)])} → {int(wide.loc[c, ('rank_with', y)])}" for y in RUPTURE_YEARS
+        ]
+        rows.append(f"| {c} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def _pair_sentence(a: str, b: str, g: pd.DataFrame) -> str:
+    gaps = [c for c in g.columns if c.startswith("gap_")]
+    mean = g[gaps].mean().dropna().sort_values(ascending=False)
+    name = {f"gap_{RUPTURE}": "this pillar"}
+    why = ", ".join(
+        f"{name.get(k, k.removeprefix('gap_').replace('_', ' '))} (+{v:.0f})" for k, v in mean.head(2).items() if v > 0
+    )
+    r = mean.get(f"gap_{RUPTURE}")
+    if r is not None and r < 0:
+        own = f"; this pillar puts {a} {abs(r):.0f} points farther from Moscow"
+    elif r is not None and r == 0:
+        own = "; this pillar scores both alike (severed relations without sanctions weigh as much as the other's level with sanctions)"
+    else:
+        own = ""
+    return f"- {a} above {b} in {_years(sorted(g['year'].tolist()))}: {why}{own}."
+
+
+def rupture_markdown(model) -> str:
+    """The effect of the rupture pillar on the default ranking, computed from ``model`` (issue 25)."""
+    out = ["### Breaks with Moscow: relations and sanctions", rupture_why(model)]
+    shift = pillar_effect.rank_shift(model, RUPTURE, RUPTURE_YEARS)
+    out += [
+        "Each state's rank under the default weights (rank 1 = closest to Moscow), without this pillar and with it:",
+        _rank_table(shift),
+    ]
+    big = shift[shift["move"].abs() >= pillar_effect.BIG_MOVE]
+    if big.empty:
+        top = shift.loc[shift["move"].abs().idxmax()]
+        out.append(
+            f"No state moves {pillar_effect.BIG_MOVE} places or more in these years; the largest move is "
+            f"{abs(int(top['move']))} place(s) ({top['country']}, {int(top['year'])})."
+        )
+    for r in big.itertuples():
+        way = "closer to Moscow" if r.move > 0 else "away from Moscow"
+        out.append(
+            f"- {r.country}, {r.year}: {_ordinal(r.rank_without)} → {_ordinal(r.rank_with)}, {way}; relations "
+            f"{_level(model, RELATIONS, r.iso3, r.year)}, sanctions {_level(model, SANCTIONS, r.iso3, r.year)}."
+        )
+    severed = pillar_effect.raw_values(model, RELATIONS)
+    severed = severed[severed == 0]
+    every_year = pillar_effect.rank_shift(model, RUPTURE, model.years)
+    for iso3, g in severed.groupby(level="iso3"):
+        years = sorted(int(y) for y in g.index.get_level_values("year"))
+        ranks = every_year[(every_year["iso3"] == iso3) & every_year["year"].isin(years)]
+        listed = ", ".join(f"{int(r.year)}: {_ordinal(r.rank_with)}" for r in ranks.itertuples())
+        out.append(
+            f"**{ranks['country'].iloc[0]}** has no diplomatic relations with Russia in {_years(years)}. Its rank "
+            f"among the {len(model.countries)} states under the default weights, with this pillar: {listed}."
+        )
+    for high in (2, 1):
+        pairs = pillar_effect.ordered_against(model, RELATIONS, 0, high, model.years)
+        if pairs.empty:
+            continue
+        label = model.catalog[RELATIONS].level_label(high).split(" (")[0]
+        out.append(
+            f"Each case in which a state with severed relations still ranks closer to Moscow than one with {label} "
+            "relations, with the pillars where the first state is closer to Moscow by the most points on average "
+            "over those years (pillar sub-scores, 0–100):"
+        )
+        out += [_pair_sentence(a, b, g) for (a, b), g in pairs.groupby(["country", "other_country"], sort=False)]
     return "\n\n".join(out)

@@ -18,6 +18,7 @@ BUILDER_MODULES: tuple[str, ...] = (
     "arms",
     "remittances",
     "military",
+    "rupture",
 )
 
 

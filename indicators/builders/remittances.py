@@ -7,8 +7,10 @@ the first available candidate is kept and every other one is named in the value'
 when the value it would give differs by more than :data:`DISAGREE_POINTS` points.
 
 * **% of GDP** (:data:`PCT_PRECEDENCE`): (1) WDI ``BX.TRF.PWKR.DT.GD.ZS``, vintage 2022-05 (2013-2020);
-  (2) World Bank/KNOMAD inflows, Dec 2023 release, column "% of GDP in 2023" (2023, itself an estimate);
-  (3) a World Bank figure cited on a page (``indicators/hand/remittances_extra.csv``, full years only).
+  (2) WDI as served on 2026-07-01: ``BX.TRF.PWKR.CD.DT`` / ``NY.GDP.MKTP.CD`` (2021-2024, every state but
+  Turkmenistan; :func:`read_wdi26_pct`); (3) World Bank/KNOMAD inflows, Dec 2023 release, column "% of GDP in
+  2023" (2023, itself an estimate); (4) a World Bank figure cited on a page (``indicators/hand/remittances_extra.csv``,
+  full years only).
 * **Russia's share** (:data:`SHARE_PRECEDENCE`), same-year candidates: (1) Central Bank of Armenia, money
   transfers of individuals by country, inflows 'of which non-commercial' (the closer proxy to remittances, see
   its PROVENANCE; 2013-2024), then CBA total inflows as a cross-check; (2) the World Bank/KNOMAD bilateral
@@ -86,9 +88,12 @@ SRC_MATRIX = "wb-bilateral-remittance-matrix-2018"
 SRC_MATRIX21 = "knomad-bilateral-remittance-matrix-2021"
 SRC_INFLOWS23 = "knomad-remittance-inflows-2023-12"
 SRC_CBA = "cba-money-transfers-by-country"
+SRC_WDI26 = "wdi-2026-07-bx-trf-pwkr-cd"
+#: WDI series (current US$) whose ratio gives remittances as % of GDP after the 2022-05 vintage.
+WDI26_REMIT, WDI26_GDP = "BX.TRF.PWKR.CD.DT", "NY.GDP.MKTP.CD"
 
 #: Component datasets in order of precedence (first = preferred); keys used in the candidates below.
-PCT_PRECEDENCE: tuple[str, ...] = ("wdi", "knomad_inflows", "cited")
+PCT_PRECEDENCE: tuple[str, ...] = ("wdi", "wdi_2026", "knomad_inflows", "cited")
 SHARE_PRECEDENCE: tuple[str, ...] = ("cba_noncommercial", "cba_total", "matrix", "cited_override", "cited")
 
 SOURCES: dict[str, Source] = {
@@ -145,6 +150,20 @@ SOURCES: dict[str, Source] = {
         licence="CC BY 4.0 (World Bank open data terms)",
         quote="% of GDP in 2023",
     ),
+    SRC_WDI26: Source(
+        source_id=SRC_WDI26,
+        producer="World Bank",
+        title=(
+            "World Development Indicators: Personal remittances, received (current US$), BX.TRF.PWKR.CD.DT, and "
+            "GDP (current US$), NY.GDP.MKTP.CD, as served on 2026-07-01 (datasets/world-development-indicators, "
+            "commit 4ebec5a); % of GDP = the first over the second"
+        ),
+        url="https://data.worldbank.org/indicator/BX.TRF.PWKR.CD.DT",
+        figure_year="2021-2024",
+        accessed=dt.date(2026, 12, 7),
+        licence="CC BY 4.0",
+        quote="Personal remittances, received (current US$)",
+    ),
     SRC_CBA: Source(
         source_id=SRC_CBA,
         producer="Central Bank of Armenia",
@@ -177,8 +196,9 @@ INDICATOR = Indicator(
     ),
     coding_rule=(
         "PRECEDENCE, per country-year and component (bulk official data first, cited page figures last). % of GDP: "
-        "(1) WDI BX.TRF.PWKR.DT.GD.ZS, vintage 2022-05 (2013-2020); (2) World Bank/KNOMAD inflows, Dec 2023, '% of "
-        "GDP in 2023' (2023, an estimate); (3) a World Bank figure cited on a page (indicators/hand/"
+        "(1) WDI BX.TRF.PWKR.DT.GD.ZS, vintage 2022-05 (2013-2020); (2) WDI as served on 2026-07-01, personal "
+        "remittances received (BX.TRF.PWKR.CD.DT) / GDP (NY.GDP.MKTP.CD), both current US$ (2021-2024); (3) World "
+        "Bank/KNOMAD inflows, Dec 2023, '% of GDP in 2023' (2023, an estimate); (4) a World Bank figure cited on a page (indicators/hand/"
         "remittances_extra.csv; where pages differ the hand table keeps the final WDI figure and names the others). "
         "Russia's share of inflows, same year: (1) Central Bank of Armenia transfers by country, inflows 'of which "
         "non-commercial' from Russia / all such inflows (Armenia 2013-2024; CBA total inflows as a cross-check); "
@@ -197,11 +217,12 @@ INDICATOR = Indicator(
     ),
     years_note=(
         "2013-2020: WDI 2022-05 (% GDP) x Russia's share (Armenia: CBA each year; others: the 2018 matrix, held "
-        "for 2013-2017 and 2019-2020; the 2021 matrix for 2021). 2021-2022 and 2024: % of GDP only where a World Bank figure "
-        "is cited (indicators/hand/remittances_extra.csv). 2023: KNOMAD's % of GDP for every state but Turkmenistan, "
-        "times a share from 2022 or later where one exists. Turkmenistan: missing in every year."
+        "for 2013-2017 and 2019-2020; the 2021 matrix for 2021). 2021-2024: WDI 2026-07 (remittances / GDP, every "
+        "state but Turkmenistan) x a share of Russia from the same period: the 2021 matrix (2021), CBA (Armenia), "
+        "central-bank shares cited on pages (2022 or later, held within 2022-2024 where a year has none). "
+        "2025: no remittances figure yet. Turkmenistan: missing in every year."
     ),
-    source_ids=(SRC_WDI, SRC_MATRIX, SRC_MATRIX21, SRC_INFLOWS23, SRC_CBA),
+    source_ids=(SRC_WDI, SRC_WDI26, SRC_MATRIX, SRC_MATRIX21, SRC_INFLOWS23, SRC_CBA),
 )
 
 
@@ -385,6 +406,22 @@ def _when(r) -> str:
     return f"{r.year}{'' if r.months == 12 else f', {r.months} months'}{_tags(r.notes)}"
 
 
+def read_wdi26_pct(raw: Path, years=RECENT_YEARS) -> dict[tuple[str, int], tuple[float, float, float]]:
+    """(iso3, year) -> (% of GDP, remittances US$, GDP US$) from the 2026-07 WDI refresh, for ``years`` (those after
+    the 2022-05 vintage). The ratio is computed here from the two current-US$ series (the official ratio
+    BX.TRF.PWKR.DT.GD.ZS is not in that extract; its PROVENANCE shows the two agree to rounding)."""
+    w = pd.read_csv(raw / "wdi_2026_07" / "wdi_2026_07_15countries_long.csv", dtype=str, keep_default_na=False)
+    w = w[w["indicator_code"].isin([WDI26_REMIT, WDI26_GDP]) & (w["value"].str.strip() != "")]
+    w = w.assign(year=w["year"].astype(int), value=w["value"].astype(float))
+    t = w[w["year"].isin(list(years))].pivot_table(index=["iso3", "year"], columns="indicator_code", values="value")
+    t = t.dropna()
+    t = t[t[WDI26_GDP] > 0]
+    return {
+        (iso3, int(y)): (100 * r[WDI26_REMIT] / r[WDI26_GDP], r[WDI26_REMIT], r[WDI26_GDP])
+        for (iso3, y), r in t.iterrows()
+    }
+
+
 def read_knomad_pct_2023(raw: Path) -> dict[str, float]:
     """iso3 -> remittances as % of GDP in 2023 (KNOMAD Dec 2023, an estimate); empty cells dropped."""
     k = pd.read_csv(raw / "knomad_remittance_inflows_2023" / "inward_remittance_flows_dec2023_15countries.csv")
@@ -421,6 +458,7 @@ def build(raw: Path) -> BuilderOutput:
     m18 = russia_shares(raw, MATRIX_YEAR).set_index("iso3")
     m21 = russia_shares(raw, MATRIX21_YEAR).set_index("iso3")
     kn23 = read_knomad_pct_2023(raw)
+    wdi26 = read_wdi26_pct(raw)
     cba = read_cba_shares(raw)
     overrides = read_share_overrides().set_index("iso3")
     extra = read_extra()
@@ -464,6 +502,11 @@ def build(raw: Path) -> BuilderOutput:
         for r in wdi[wdi["iso3"] == iso3].itertuples():
             if r.year in REMIT_YEARS:
                 pct.setdefault(r.year, []).append((r.value, f"{r.value:.2f}% of GDP (WDI 2022-05)", (SRC_WDI,), set()))
+        for year in RECENT_YEARS:
+            if (iso3, year) in wdi26:
+                v, rem, gdp = wdi26[(iso3, year)]
+                label = f"{v:.2f}% of GDP (WDI 2026-07: {rem / 1e9:.4g} bn remittances / {gdp / 1e9:.4g} bn US$ GDP)"
+                pct.setdefault(year, []).append((v, label, (SRC_WDI26,), set()))
         if iso3 in kn23 and KNOMAD_PCT_YEAR in YEARS:
             v = kn23[iso3]
             pct.setdefault(KNOMAD_PCT_YEAR, []).append(
@@ -515,6 +558,10 @@ def build(raw: Path) -> BuilderOutput:
                 src.model_copy(update={"figure_year": str(ys[0]) if ys[0] == ys[-1] else f"{ys[0]}-{ys[-1]}"})
             )
     out.sources = [s for s in out.sources if s.source_id in cited_years or s.source_id in SOURCES]
+    # the catalogue lists the bulk sources that some value rests on (KNOMAD's 2023 estimate is only named as
+    # an alternative once WDI has 2023)
+    listed = tuple(sid for sid in INDICATOR.source_ids if sid in cited_years)
+    out.indicators = [INDICATOR.model_copy(update={"source_ids": listed})]
     extra["sid"] = [src.source_id for src in extra["source"]]
     for _sid, g in extra[extra["sid"].isin(used)].groupby("sid", sort=True):
         lo, hi = g["year"].min(), g["year"].max()

@@ -95,20 +95,26 @@ CODING_RULE = (
     "the country's own statistics office (Armstat, imports by country of origin; Kazakhstan's Bureau of National "
     "Statistics; Kyrgyzstan's statistics committee; the Statistics Agency of Uzbekistan); (2) IMF DOTS, reporter "
     "side; (3) the state's own figures served by WITS/UN Comtrade or ITC Trade Map (Ukraine); (4) a bilateral "
-    "official figure (cited, or Eurostat Comext for the Baltic states) divided by a cited official total "
-    "(indicators/hand/trade_totals.csv); (5) Russia's mirror figure (Russian customs to 2021, IMF IMTS 2016-2024) "
-    "divided by the state's own total from the best-ranked source that has one (estimated; the note says "
-    "'mirror'); (6) a share quoted from a page (compiled_cited and indicators/hand/trade_extra.csv), ordered among "
+    "official figure (the state's own, cited on a page: indicators/hand/trade_totals.csv and the raw "
+    "trade_with_russia_cited_2021_2025; or Eurostat Comext for the Baltic states) divided by a World total; (5) "
+    "Russia's mirror figure (Russian customs to 2021, IMF IMTS 2016-2024) divided by a World total (estimated; the "
+    "note says 'mirror' and, after 2020, how the mirror compared with the state's own figures while both existed); "
+    "(6) a share quoted from a page (compiled_cited and indicators/hand/trade_extra.csv), ordered among "
     "pages by the page rules: direct share over turnover with Russia / total turnover over the midpoint of export "
     "and import shares (used only within 5 points of each other), partner-side over Russian-side, exact over "
     "bound, stated year over inferred, longer partial period first, low-quality outlets last; figures on another "
-    "basis (goods and services, turnover without gas) are not used. Status: observed for a full-year figure of "
+    "basis (goods and services, turnover without gas) are not used. The World total (denominator) is, in order: "
+    "the total on the same cited page as the trade with Russia; the state's own statistics (tiers 1-3); the World "
+    "Bank WDI total (TX/TM.VAL.MRCH.CD.WT, refresh of 2026-07-01; BoP concept without non-monetary gold, flagged "
+    "for Uzbekistan and Tajikistan; World Bank estimates for Turkmenistan); a total cited on a page. Status: observed for a full-year figure of "
     "tiers 1-3 with no caveat, or of tier 4 when both figures come from one cited page, or of a clean full-year "
     "page figure; estimated otherwise - every mirror; every share combining two sources; IMF DOTS for Turkmenistan "
     "(all years) and Uzbekistan 2012-2015 (IMF estimates from partner data); Kyrgyz 2023 (preliminary imports); "
     "bounds, approximations, inferred years and partial years. Cells listed in indicators/hand/trade_exclusions.csv "
     "are not used (IMF IMTS for Uzbekistan 2023-2024 and Tajikistan 2023-2024: implausible against the states' "
-    "own figures; IMF IMTS for Moldova: Russia's figures include Transnistria, Moldova's totals do not). The note "
+    "own figures), flagged (WDI for Uzbekistan, Tajikistan, Turkmenistan) or demoted - ranked after every other "
+    "candidate, partial years included (IMF IMTS for Moldova: Russia's figures include Transnistria, an upper bound; "
+    "for Lithuania: Russia records imports by origin and misses Lithuania's re-exports, a lower bound). The note "
     "names the dataset of the value and every other candidate with its value; a candidate more than 3 points away "
     "is listed after the machine-readable marker 'disagree:'. Gaps: the shared rule (common.fill_gaps, "
     "indicators/hand/rules.csv: interpolation across at most 4 missing years, carrying at most 2 years; partial "
@@ -122,9 +128,12 @@ YEARS_NOTE = (
     "raw extracts have one (Armenia all years, Kyrgyzstan, Uzbekistan, Kazakhstan from 2019); Turkmenistan is an "
     "IMF partner-based estimate. 2021-2024: national offices for Armenia, Kazakhstan (to 2023), Kyrgyzstan (to "
     "2023), Uzbekistan (to 2023; 2024 from cited official figures); WITS for Ukraine 2021-2022 (coded 0 under its "
-    "embargo from 2023); Russia's IMF IMTS mirror over cited or Geostat totals for Azerbaijan and Georgia 2021-2023, "
-    "Belarus 2023 and Tajikistan 2022 (estimated); the rest from cited pages or filled. Estonia and Turkmenistan have no value "
-    "after 2020 beyond two carried years; 2025 is sourced only for Uzbekistan."
+    "embargo in 2023 and 2025; 2024 from the IMF mirror); elsewhere Russia's mirror (Russian customs 2021, IMF IMTS "
+    "2021-2024) over the WDI World total or Geostat's (estimated): Azerbaijan, Belarus, Estonia, Georgia, Latvia, "
+    "Kyrgyzstan 2024, Moldova 2022 and 2024, Lithuania 2023-2024, Tajikistan 2021-2022, Turkmenistan 2021; "
+    "Tajikistan 2023 from its statistics agency's figures (relayed by TASS) over WDI; Lithuania 2021-2022 and "
+    "Moldova 2021 and 2023 from cited pages. Turkmenistan has no value after 2021 beyond two carried years; 2025 is "
+    "sourced only for Uzbekistan (a page)."
 )
 
 
@@ -373,7 +382,10 @@ PRECEDENCE_PATH = HAND_PATH.with_name("trade_precedence.csv")
 TOTALS_PATH = HAND_PATH.with_name("trade_totals.csv")
 EXCLUSIONS_PATH = HAND_PATH.with_name("trade_exclusions.csv")
 PREFIX_TOTALS = "trade-total"
+PREFIX_CITED = "trade-cited"
 PAGES = "pages"
+#: Rank of a candidate built on cells the exclusions table demotes: after every dataset, pages included.
+DEMOTED_RANK = 99
 METHODS = {"reporter_share", "total_only", "bilateral_over_total", "mirror_over_own_total", "page_share"}
 _PARTNER = {"World": "WLD", "Russia": "RUS"}
 
@@ -390,15 +402,31 @@ def load_precedence(path: Path = PRECEDENCE_PATH) -> pd.DataFrame:
     return t.sort_values("rank", ignore_index=True)
 
 
+#: Actions of the exclusions table: drop the cells; keep them with the reason as a caveat (estimated); or keep
+#: them flagged and ranked after every other candidate, pages included (:data:`DEMOTED_RANK`).
+ACTIONS = ("exclude", "flag", "demote")
+
+
 def apply_exclusions(flows: pd.DataFrame, path: Path = EXCLUSIONS_PATH) -> pd.DataFrame:
-    """Drop the bulk cells listed in the exclusions table (dataset, iso3, year span, reason)."""
+    """Apply the exclusions table (dataset, iso3, year span, action, reason) to the bulk flows.
+
+    ``exclude`` drops the cells; ``flag`` adds the reason to the cells' ``flag`` (so a share using them is
+    estimated and its note says why); ``demote`` flags them too and sets ``demoted`` (their candidate ranks last).
+    """
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    flows = flows.assign(demoted=False)
     drop = pd.Series(False, index=flows.index)
     for _, r in t.iterrows():
-        if r["dataset"] not in trade_bulk.SOURCES or not r["reason"].strip():
-            raise ValueError(f"{path.name}: unknown dataset {r['dataset']!r} or no reason")
+        if r["dataset"] not in trade_bulk.SOURCES or not r["reason"].strip() or r["action"] not in ACTIONS:
+            raise ValueError(f"{path.name}: unknown dataset {r['dataset']!r} or action {r['action']!r}, or no reason")
         years = flows["year"].between(int(r["from_year"]), int(r["to_year"]))
-        drop |= (flows["dataset"] == r["dataset"]) & (flows["iso3"] == r["iso3"]) & years
+        hit = (flows["dataset"] == r["dataset"]) & (flows["iso3"] == r["iso3"]) & years
+        if r["action"] == "exclude":
+            drop |= hit
+            continue
+        flows.loc[hit, "flag"] = [f"{f}; {r['reason']}" if f else r["reason"] for f in flows.loc[hit, "flag"]]
+        if r["action"] == "demote":
+            flows.loc[hit, "demoted"] = True
     return flows[~drop]
 
 
@@ -449,6 +477,77 @@ def load_totals(path: Path = TOTALS_PATH) -> tuple[pd.DataFrame, dict[str, Sourc
     df = pd.DataFrame(rows, columns=trade_bulk.FLOW_COLUMNS)
     df["source_id"] = ids
     df["url"] = t["source_url"].str.strip().to_numpy()
+    df["producer"] = t["producer"].to_numpy()
+    return df, sources
+
+
+#: The raw folder of trade with Russia from the reporter's own statistics, cited on pages (2021-2025).
+CITED_RAW = ("trade_with_russia_cited_2021_2025", "trade_with_russia_cited.csv")
+_CITED_FLOW = {"X": "exports", "M": "imports", "T": "turnover"}
+_CITED_UNIT = {"million_usd": ("USD", 1e6), "million_eur": ("EUR", 1e6)}
+
+
+def period_months(period: str) -> int:
+    """Months covered by a period code of the cited raw table: ``2023`` 12, ``2024M01-M11`` 11, ``2024M06`` 1,
+    ``2022Q3`` 3, ``2024H1`` 6."""
+    p = str(period)
+    if re.fullmatch(r"\d{4}", p):
+        return 12
+    if m := re.fullmatch(r"\d{4}M(\d{2})-M(\d{2})", p):
+        return int(m.group(2)) - int(m.group(1)) + 1
+    if re.fullmatch(r"\d{4}M\d{2}", p):
+        return 1
+    if re.fullmatch(r"\d{4}Q[1-4]", p):
+        return 3
+    if re.fullmatch(r"\d{4}H[12]", p):
+        return 6
+    raise ValueError(f"{CITED_RAW[1]}: unknown period {p!r}")
+
+
+def load_cited_raw(raw: Path) -> tuple[pd.DataFrame, dict[str, Source]]:
+    """Trade with Russia from the reporter's own statistics as cited on pages (raw folder :data:`CITED_RAW`),
+    as flows rows of dataset ``cited_official`` plus their Sources (same form as :func:`load_totals`).
+
+    Rows whose flow is marked doubtful in the folder (``T?``) or whose note says TRAP (another measure, e.g.
+    Russia and Belarus combined, goods and services) are not read; 'lower bound' and 'approximate' in a note
+    are flags (the value is then estimated).
+    """
+    t = pd.read_csv(raw.joinpath(*CITED_RAW), dtype=str, keep_default_na=False)
+    t = t[t["flow"].isin(list(_CITED_FLOW)) & ~t["notes"].str.contains("TRAP")]
+    rows, sources = [], {}
+    for _, r in t.iterrows():
+        url = r["url"].strip()
+        src = Source(
+            source_id=url_source_id(PREFIX_CITED, url, r["quote"]),
+            producer=r["producer"],
+            title=r["source_title"],
+            url=url,
+            figure_year=str(r["year"]),
+            accessed=dt.date.fromisoformat(r["accessed"]),
+            licence="quoted for citation; see the page",
+            quote=r["quote"],
+        )
+        sources[src.source_id] = src
+        cur, scale = _CITED_UNIT[r["unit"]]
+        flag = ", ".join(q for q in ("lower bound", "approximate") if re.search(q, r["notes"], re.I))
+        rows.append(
+            (
+                "cited_official",
+                r["iso3"],
+                int(r["year"]),
+                "RUS",
+                _CITED_FLOW[r["flow"]],
+                float(r["value"]) * scale,
+                cur,
+                period_months(r["period"]),
+                "reporter",
+                flag,
+                src.source_id,
+                url,
+                r["producer"],
+            )
+        )
+    df = pd.DataFrame(rows, columns=[*trade_bulk.FLOW_COLUMNS, "source_id", "url", "producer"])
     return df, sources
 
 
@@ -473,12 +572,13 @@ def _bulk_cand(iso3, year, value, dataset, prec, rows: pd.DataFrame, ids, desc, 
     flags = sorted({f for f in rows["flag"] if f} | set(extra_flags))
     months = int(rows["months"].min())
     status = "estimated" if (estimated or flags or months < 12) else "observed"
+    demoted = "demoted" in rows and bool(rows["demoted"].fillna(False).astype(bool).any())
     return {
         "iso3": iso3,
         "year": int(year),
         "value": float(value),
         "dataset": dataset,
-        "rank": prec[dataset],
+        "rank": DEMOTED_RANK if demoted else prec[dataset],
         "partial": months < 12,
         "months": months,
         "ids": tuple(sorted(set(ids))),
@@ -488,21 +588,33 @@ def _bulk_cand(iso3, year, value, dataset, prec, rows: pd.DataFrame, ids, desc, 
     }
 
 
-def bulk_candidates(flows: pd.DataFrame, precedence: pd.DataFrame, ids_of: dict[str, str]) -> list[dict]:
-    """Candidate shares (percent) from the bulk datasets and the cited totals, one per dataset and country-year.
+def _via(rows: pd.DataFrame) -> str:
+    """', as published by <producer>' for cited rows (the page that relays the official figure), else ''."""
+    if "producer" not in rows:
+        return ""
+    who = sorted({p for p in rows["producer"] if isinstance(p, str) and p})
+    return f", as published by {' and '.join(who)}" if who else ""
+
+
+def bulk_candidates(
+    flows: pd.DataFrame, precedence: pd.DataFrame, ids_of: dict[str, str], labels: dict[str, str] | None = None
+) -> list[dict]:
+    """Candidate shares (percent) from the bulk datasets and the cited figures, one per dataset and country-year.
 
     * ``reporter_share``: 100 * (exports + imports with Russia) / (exports + imports with the World), all from
       the one dataset, same currency and months.
     * ``bilateral_over_total``: trade with Russia from the dataset (Comext, EUR; or a cited official figure)
-      / a cited official total (``cited_official``) in the same currency and months; estimated unless both
-      figures come from one cited page (same URL).
-    * ``mirror_over_own_total``: Russia's reported trade with the state / the state's own total, taken from the
-      best-ranked dataset that has one (reporter side, USD, 12 months); always estimated; the note says
-      "mirror".
-    ``ids_of`` maps a bulk dataset to its source id (cited rows carry their own ``source_id``).
+      / a World total in the same currency and months: a total from the same cited page where there is one
+      (observed: one statement), else the state's best-ranked World total (estimated: two sources).
+    * ``mirror_over_own_total``: Russia's reported trade with the state / the state's best-ranked World total
+      (reporter side, same currency, 12 months); always estimated; the note says "mirror".
+    The best-ranked World total is the state's own statistics (ranks above ``wdi``) where they have one, else
+    WDI, else a cited official total. ``ids_of`` maps a bulk dataset to its source id (cited rows carry their own
+    ``source_id``); cells demoted by the exclusions table rank after every other candidate.
     """
     prec = dict(zip(precedence["dataset"], precedence["rank"], strict=True))
     method = dict(zip(precedence["dataset"], precedence["method"], strict=True))
+    labels = labels or dict(zip(precedence["dataset"], precedence["label"], strict=True))
     flows = flows[flows["year"].isin(YEARS)]
     sid = flows["source_id"] if "source_id" in flows else pd.Series(index=flows.index, dtype=object)
     flows = flows.assign(source_id=sid.where(sid.notna(), flows["dataset"].map(ids_of)))
@@ -510,14 +622,15 @@ def bulk_candidates(flows: pd.DataFrame, precedence: pd.DataFrame, ids_of: dict[
     def ids(rows):
         return list(rows["source_id"])
 
-    # The state's own World totals, best-ranked first: (iso3, year, currency, months) -> (value, rows, dataset).
-    own: dict[tuple, tuple[float, pd.DataFrame, str]] = {}
+    # World totals per (iso3, year, currency, months), best-ranked first: [(value, rows, dataset)].
+    own: dict[tuple, list[tuple[float, pd.DataFrame, str]]] = defaultdict(list)
     rep = flows[(flows["side"] == "reporter") & (flows["partner"] == "WLD")]
     for (ds, iso3, year, cur, months), g in rep.groupby(["dataset", "iso3", "year", "currency", "months"]):
-        a = _amount(g, "WLD")
-        key = (iso3, int(year), cur, int(months))
-        if a and (key not in own or prec[ds] < prec[own[key][2]]):
-            own[key] = (a[0], a[1], ds)
+        if a := _amount(g, "WLD"):
+            if a[0] > 0:
+                own[(iso3, int(year), cur, int(months))].append((a[0], a[1], ds))
+    for totals in own.values():
+        totals.sort(key=lambda t: prec[t[2]])
 
     out = []
     for (ds, iso3, year, cur, months), g in flows.groupby(["dataset", "iso3", "year", "currency", "months"]):
@@ -525,27 +638,31 @@ def bulk_candidates(flows: pd.DataFrame, precedence: pd.DataFrame, ids_of: dict[
         rus = _amount(g, "RUS")
         if rus is None or m == "total_only":
             continue
+        totals = own.get((iso3, year, cur, months), [])
         if m == "reporter_share":
             wld = _amount(g, "WLD")
             if wld and wld[0] > 0:
                 desc = f"({_bn(rus[1])} with Russia) / ({_bn(wld[1])} with the World)"
                 rows = pd.concat([rus[1], wld[1]])
                 out.append(_bulk_cand(iso3, year, 100 * rus[0] / wld[0], ds, prec, rows, ids(rows), desc, False))
-        elif m == "bilateral_over_total":
-            tot = own.get((iso3, year, cur, months))
-            if tot and tot[2] == "cited_official" and tot[0] > 0:
-                rows = pd.concat([rus[1], tot[1]])
-                one_statement = ds == "cited_official" and rows["url"].nunique() == 1
-                desc = f"({_bn(rus[1])} with Russia, {ds}) / ({_bn(tot[1])} total, cited official)"
-                out.append(
-                    _bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, not one_statement)
-                )
-        elif m == "mirror_over_own_total":
-            tot = own.get((iso3, year, cur, months))
-            if tot and tot[0] > 0:
-                rows = pd.concat([rus[1], tot[1]])
-                desc = f"mirror: ({_bn(rus[1])} Russia-reported) / ({_bn(tot[1])} own total, {tot[2]})"
-                out.append(_bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, True))
+        elif m == "bilateral_over_total" and totals:
+            urls = set(rus[1]["url"].dropna()) if "url" in rus[1] else set()
+            same = [t for t in totals if t[2] == "cited_official" and urls and set(t[1]["url"]) == urls]
+            tot = (same or totals)[0]
+            rows = pd.concat([rus[1], tot[1]])
+            one_statement = bool(same) and ds == "cited_official" and len(urls) == 1
+            desc = (
+                f"({_bn(rus[1])} with Russia, {labels[ds]}{_via(rus[1])}) / "
+                f"({_bn(tot[1])} with the World, {labels[tot[2]]}{_via(tot[1])})"
+            )
+            out.append(
+                _bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, not one_statement)
+            )
+        elif m == "mirror_over_own_total" and totals:
+            tot = totals[0]
+            rows = pd.concat([rus[1], tot[1]])
+            desc = f"mirror: ({_bn(rus[1])} Russia-reported) / ({_bn(tot[1])} with the World, {labels[tot[2]]})"
+            out.append(_bulk_cand(iso3, year, 100 * rus[0] / tot[0], ds, prec, rows, ids(rows), desc, True))
     return out
 
 
@@ -572,8 +689,43 @@ def page_candidates(rows: pd.DataFrame, rank: int) -> list[dict]:
 
 
 def precedence_key(c: dict) -> tuple:
-    """Smaller is preferred: a full-year figure first, then the dataset's rank, then (pages) the page rules."""
-    return (c["partial"], c["rank"], c["page_key"], c["ids"], c["value"])
+    """Smaller is preferred: a candidate on demoted cells last of all (even after partial years); then a
+    full-year figure first, then the dataset's rank, then (pages) the page rules."""
+    return (c["rank"] == DEMOTED_RANK, c["partial"], c["rank"], c["page_key"], c["ids"], c["value"])
+
+
+#: Datasets whose candidates are the state's own figures (reporter side), and the mirror datasets.
+MIRRORS = ("fcs_mirror", "imts_mirror")
+
+
+def add_mirror_track_record(cands: list[dict], precedence: pd.DataFrame, last_year: int = 2020) -> None:
+    """Append to each mirror candidate after ``last_year`` how that mirror compared with the state's own figures.
+
+    For every year up to ``last_year`` in which a state has both an observed ``reporter_share`` candidate (its own
+    figures, full year, not an IMF estimate from partner data) and a candidate of the same mirror dataset, the ratio own / mirror is computed; the later mirror
+    candidates of that state get '<mirror> vs own figures in <years>: own share = a-b x the mirror share' in their
+    description, so a reader sees how far the mirror ran from the state's own statistics while both existed.
+    """
+    method = dict(zip(precedence["dataset"], precedence["method"], strict=True))
+    own = defaultdict(dict)
+    for c in cands:
+        own_figures = c["status"] == "observed"  # not an IMF estimate from partner data (Turkmenistan)
+        if method.get(c["dataset"]) == "reporter_share" and own_figures and c["year"] <= last_year:
+            own[c["iso3"]].setdefault(c["year"], c)
+    for ds in MIRRORS:
+        ratios = defaultdict(dict)
+        for c in cands:
+            o = own[c["iso3"]].get(c["year"])
+            if c["dataset"] == ds and c["year"] <= last_year and o and c["value"] > 0:
+                ratios[c["iso3"]][c["year"]] = o["value"] / c["value"]
+        for c in cands:
+            r = ratios.get(c["iso3"])
+            if c["dataset"] == ds and c["year"] > last_year and r:
+                years = _span(set(r))
+                c["desc"] += (
+                    f"; track record of this mirror against the state's own figures {years}: own share = "
+                    f"{min(r.values()):.2f}-{max(r.values()):.2f} x the mirror share"
+                )
 
 
 def choose_all(cands: list[dict]) -> dict[tuple[str, int], tuple[dict, list[dict]]]:
@@ -625,11 +777,15 @@ def build(raw: Path) -> BuilderOutput:
     labels = dict(zip(precedence["dataset"], precedence["label"], strict=True))
     ids_of = {ds: src.source_id for ds, src in trade_bulk.SOURCES.items()}
     totals, total_sources = load_totals()
+    cited_raw, cited_sources = load_cited_raw(raw)
+    total_sources = {**total_sources, **cited_sources}
     bulk = apply_exclusions(trade_bulk.read_all(raw))
-    flows = pd.concat([bulk.assign(source_id=None, url=None), totals], ignore_index=True)
+    flows = pd.concat([bulk.assign(source_id=None, url=None), totals, cited_raw], ignore_index=True)
     rows = load_rows(raw)
     page_rank = int(precedence.loc[precedence["dataset"] == PAGES, "rank"].iloc[0])
-    cands = bulk_candidates(flows, precedence, ids_of) + page_candidates(rows, page_rank)
+    cands = bulk_candidates(flows, precedence, ids_of, labels)
+    add_mirror_track_record(cands, precedence)
+    cands += page_candidates(rows, page_rank)
     chosen = choose_all(cands)
     embargoes = load_embargoes()
     out = BuilderOutput(indicators=[])

@@ -25,6 +25,8 @@ from indicators.schema import Source
 FLOW_COLUMNS = ["dataset", "iso3", "year", "partner", "flow", "value", "currency", "months", "side", "flag"]
 #: Date the bulk extracts were added to the raw folder (raw README) and read for this build.
 BULK_ACCESSED = dt.date(2026, 12, 1)
+#: Date the WDI refresh of 2026-07-01 (``wdi_2026_07``) was read for this build.
+WDI_ACCESSED = dt.date(2026, 12, 7)
 PANEL = set(PANEL_COUNTRIES)
 
 #: PROVENANCE caveats that make a cell an estimate (status ``estimated``).
@@ -205,8 +207,29 @@ def read_imts_mirror(raw: Path) -> pd.DataFrame:
     return _frame(rows)
 
 
+#: WDI series of merchandise exports and imports (current US$), BoP-based concept.
+WDI_TRADE = {"TX.VAL.MRCH.CD.WT": "exports", "TM.VAL.MRCH.CD.WT": "imports"}
+
+
+def read_wdi(raw: Path) -> pd.DataFrame:
+    """World totals from WDI (``wdi_2026_07``, refresh of 2026-07-01): merchandise exports and imports, US$.
+
+    A denominator only (method ``total_only``): Russia's share needs trade with Russia from another dataset.
+    Caveats of single countries (non-monetary gold excluded, Turkmenistan modelled) are flags declared in
+    ``indicators/hand/trade_exclusions.csv`` (action ``flag``), not here.
+    """
+    t = pd.read_csv(raw / "wdi_2026_07" / "wdi_2026_07_15countries_long.csv", dtype=str, keep_default_na=False)
+    t = t[t["indicator_code"].isin(list(WDI_TRADE)) & t["iso3"].isin(PANEL) & (t["value"].str.strip() != "")]
+    rows = [
+        ("wdi", r.iso3, int(r.year), "WLD", WDI_TRADE[r.indicator_code], float(r.value), "USD", 12, "reporter", "")
+        for r in t.itertuples()
+    ]
+    return _frame(rows)
+
+
 READERS = (
     read_armstat,
+    read_wdi,
     read_natstat,
     read_dots_flows,
     read_wits,
@@ -285,6 +308,14 @@ SOURCES: dict[str, Source] = {
         "https://github.com/mary-lev/eu-export-sanctions",
         "official statistics; repository Apache-2.0",
     ),
+    "wdi": _src(
+        "trade-wdi-2026-07",
+        "World Bank",
+        "World Development Indicators: Merchandise exports (TX.VAL.MRCH.CD.WT) and imports (TM.VAL.MRCH.CD.WT), "
+        "current US$, as served on 2026-07-01 (datasets/world-development-indicators, commit 4ebec5a)",
+        "https://data.worldbank.org/indicator/TX.VAL.MRCH.CD.WT",
+        "CC BY 4.0 (World Bank open data terms)",
+    ).model_copy(update={"accessed": WDI_ACCESSED}),
     "imf_dots": _src(
         "trade-imf-dots",
         "International Monetary Fund",
