@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 ALIGN_RAW_DIR ?= ../shared/raw
 export ALIGN_RAW_DIR
 PORT ?= 8501
+# Interface the dashboard listens on: this machine only by default (README, "Serving on a network").
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test test-unit install install-dev chromium data lint bench golden clean
 
@@ -21,9 +23,9 @@ $(BIN)/.dev: requirements-dev.txt $(BIN)/.runtime
 install: $(BIN)/.runtime
 install-dev: $(BIN)/.dev
 
-## make run: install the runtime packages and start the dashboard on http://localhost:$(PORT)
+## make run: install the runtime packages and start the dashboard on http://localhost:$(PORT) (this machine only)
 run: install
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # pytest with "no tests collected" (exit 5) counted as a failure
 define pytest_run

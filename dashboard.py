@@ -18,6 +18,7 @@ from scoring import bundle as scoring_bundle
 from ui import static_page, views
 from ui.context import ViewContext
 from ui.methodology import METHOD_TEXT, method_label
+from ui.safe import error_boundary, md, notices_markdown
 from ui.state import (
     CUSTOM,
     VIEWS,
@@ -28,6 +29,7 @@ from ui.state import (
     spec_from_state,
 )
 from ui.views.scenarios import edit_tuples
+from ui.views.upload import USER_KEYS
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
 
@@ -122,6 +124,13 @@ def reset_all() -> None:
     ss["notices"] = ()
 
 
+def reset_after_error() -> None:
+    """The error boundary's Reset: default settings and no uploaded data (either may be what failed)."""
+    for k in USER_KEYS:
+        ss.pop(k, None)
+    reset_all()
+
+
 # Streamlit forgets the state of a widget that a run does not draw; the view-specific widgets
 # below are drawn only in their view, so keep their values alive across view switches.
 for _k in (
@@ -193,15 +202,16 @@ with st.sidebar:
 
 state = pull_state()
 if ss.get("notices"):
-    st.warning("Some link parameters were not usable and fell back to defaults:\n\n- " + "\n- ".join(ss["notices"]))
+    st.warning(notices_markdown("Some link parameters were not usable and fell back to defaults:", ss["notices"]))
 
 try:
     spec = spec_from_state(state)
+    result = model.score(spec)  # refuses weights that leave nothing to score (e.g. a link setting all to zero)
 except scoring.SpecError as e:
-    st.error(f"These weights cannot be scored: {e}. Raise at least one weight above zero.")
+    st.error(f"These weights cannot be scored: {md(e, 300)}. Raise at least one weight above zero.")
+    st.button("Reset", key="reset_after_spec_error", on_click=reset_all, type="primary")
     st.stop()
 
-result = model.score(spec)
 year = state.year
 year_spec = spec.replace(years=(year,))
 
@@ -271,7 +281,7 @@ with st.sidebar:
         "Works offline and on any static host (see README, 'Static page').",
     )
 for d in result.diagnostics:
-    st.info(d)
+    st.info(md(d))
 
 view = st.segmented_control(
     "View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed", required=True
@@ -291,7 +301,8 @@ ctx = ViewContext(
     spec=spec,
     result=result,
 )
-views.render(view, ctx)
+with error_boundary(reset_after_error, "view"):  # no traceback on screen: a message and Reset
+    views.render(view, ctx)
 
 # The URL mirrors the state last, after the views have updated it (e.g. scenario edits).
 new_query = PAGE.encode(pull_state())

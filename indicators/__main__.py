@@ -8,11 +8,11 @@ number of values per source tier (a value counts under the best tier among its s
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import pandas as pd
 
+from indicators.args import OneLineParser, UsageError, fail
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.loader import DataError, load_catalog, load_events, load_panel, load_sources
 from indicators.schema import TIERS
@@ -36,10 +36,13 @@ def coverage_table(panel: pd.DataFrame, catalog: dict, observed_only: bool = Tru
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.split("\n\n")[0])
+    ap = OneLineParser(prog="python -m indicators", description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="validate the shipped tables and exit")
     ap.add_argument("--tiers", action="store_true", help="print the number of values per source tier and exit")
-    a = ap.parse_args(argv)
+    try:
+        a = ap.parse_args(argv)
+    except UsageError as e:
+        return fail(e)
     try:
         panel, catalog = load_panel(), load_catalog()
         events = load_events()

@@ -11,7 +11,6 @@ The output is deterministic: running it twice gives byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.args import OneLineParser, UsageError, fail
 from indicators.builders import BUILDER_MODULES, load_builder
 from indicators.loader import (
     DATA_DIR,
@@ -130,7 +130,31 @@ def _cited_sources(sources: dict, catalog, tables: list[pd.DataFrame], ev: pd.Da
     unknown = cited - set(sources)
     if unknown:
         raise ValueError(f"catalogue cites unknown source ids: {sorted(unknown)}")
-    return pd.DataFrame([sources[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
+    scoped = with_scopes({k: sources[k] for k in cited})
+    return pd.DataFrame([scoped[k].model_dump(mode="json") for k in sorted(cited)], columns=SOURCE_COLUMNS)
+
+
+SCOPES = Path(__file__).resolve().parent / "hand" / "source_scope.csv"
+
+
+def with_scopes(sources: dict, path: Path = SCOPES) -> dict:
+    """Sources whose headline names another state than the one they are cited for get what they support.
+
+    ``indicators/hand/source_scope.csv`` (url -> cited_for, with the reason) appends
+    " — cited for: <what the quoted passage supports>" to the title of every source with that URL, so the title
+    a reader sees names what it supports (tests/test_source_titles.py finds the mismatches). Applied after the
+    quote tests, so the added words never date a row. A row matching no source of the full build is stale; the
+    test of the shipped tables finds it (a partial run, with some builders only, leaves rows unused).
+    """
+    scope = pd.read_csv(path, dtype=str, keep_default_na=False)
+    by_url = dict(zip(scope["url"], scope["cited_for"], strict=True))
+    out = {}
+    for k, src in sources.items():
+        what = by_url.get(str(src.url))
+        if what:
+            src = src.model_copy(update={"title": f"{src.title} — cited for: {what}"})
+        out[k] = src
+    return out
 
 
 def run_builders(raw: Path, names: tuple[str, ...] = BUILDER_MODULES):
@@ -187,11 +211,14 @@ def write_tables(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m indicators.build", description=__doc__.split("\n\n")[0])
+    ap = OneLineParser(prog="python -m indicators.build", description=__doc__.split("\n\n")[0])
     ap.add_argument("--raw", type=Path, default=os.environ.get(RAW_ENV), help=f"raw folder (default: ${RAW_ENV})")
     ap.add_argument("--out", type=Path, default=DATA_DIR, help="output folder (default: the project's data/)")
     ap.add_argument("--only", nargs="*", choices=BUILDER_MODULES, help="run only these builders and print a summary")
-    a = ap.parse_args(argv)
+    try:
+        a = ap.parse_args(argv)
+    except UsageError as e:
+        return fail(e)
     if a.raw is None:
         print(f"error: give the raw folder with --raw DIR or ${RAW_ENV}", file=sys.stderr)
         return 2

@@ -67,6 +67,7 @@ def parse_sources(df: pd.DataFrame, path: Path | str = "sources.csv", require_ti
         try:
             clean = {k: ("" if v is None or v != v else v) for k, v in rec.items()}
             clean["tier"] = clean["tier"] or None
+            clean["archive_url"] = clean["archive_url"] or None
             src = Source.model_validate(clean)
         except ValidationError as e:
             first = e.errors()[0]

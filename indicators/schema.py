@@ -35,7 +35,18 @@ PILLARS: dict[str, str] = {
 #: Columns of ``data/panel.csv``, in order.
 PANEL_COLUMNS = ["iso3", "year", "indicator", "value", "status", "source_ids", "note"]
 #: Columns of ``data/sources.csv``, in order.
-SOURCE_COLUMNS = ["source_id", "producer", "title", "url", "figure_year", "accessed", "licence", "quote", "tier"]
+SOURCE_COLUMNS = [
+    "source_id",
+    "producer",
+    "title",
+    "url",
+    "archive_url",
+    "figure_year",
+    "accessed",
+    "licence",
+    "quote",
+    "tier",
+]
 #: Columns of ``data/events.csv``, in order.
 EVENT_COLUMNS = ["iso3", "date", "indicator", "kind", "description", "source_id"]
 
@@ -48,7 +59,11 @@ class Source(BaseModel):
     source_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     producer: str = Field(min_length=2)
     title: str = Field(min_length=2)
+    #: The producer's own page for the dataset or figure: the link shown first.
     url: HttpUrl
+    #: Where the copy that was actually read is kept (e.g. a file in a public repository), shown as
+    #: "archived copy"; empty when the producer's page is what was read.
+    archive_url: HttpUrl | None = None
     figure_year: str = Field(
         min_length=4, description="Year (or span) the figures refer to, e.g. '2019' or '1991-2019'"
     )

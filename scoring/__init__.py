@@ -75,7 +75,7 @@ Command line: ``python -m scoring --help`` (CSV of scores), ``python -m scoring.
 from scoring.aggregate import AGGREGATORS
 from scoring.effective_weights import effective_weights
 from scoring.export import scores_csv
-from scoring.model import Model, Normalised, ScoreResult
+from scoring.model import Model, NonFiniteError, Normalised, ScoreResult
 from scoring.normalise import NORMALISERS, ZeroRangeError
 from scoring.reachable import ReachableResult, reachable_ranks
 from scoring.scenarios import (
@@ -100,6 +100,7 @@ __all__ = [
     "Edit",
     "Model",
     "MonteCarloResult",
+    "NonFiniteError",
     "Normalised",
     "Preset",
     "ReachableResult",

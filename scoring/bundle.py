@@ -24,17 +24,17 @@ main CLI. The ``python -m scoring`` CSV itself is unchanged.
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.schema import PILLARS
-from scoring.cli import UsageError, _load_model, _write_atomic, build_parser, make_spec
+from scoring.cli import UsageError, _load_model, _write_atomic, build_parser, fail, make_spec
 from scoring.export import _num, _quote, safe_text
 from scoring.model import Model, ScoreResult
 from scoring.spec import SpecError
+from scoring.untrusted import md
 
 STATUS_WORDS = {
     "observed": "observed",
@@ -128,7 +128,8 @@ def frame_csv(df: pd.DataFrame) -> str:
 
 def readme(catalog: dict, spec_json: str, version: str, years: tuple[int, ...]) -> str:
     """The bundle's README: column dictionary, method in brief, how to cite, data version."""
-    dictionary = "\n".join(f"| {c} | {m} |" for c, m in columns(catalog))
+    # column names carry indicator names and units, which an upload supplies: inert in Markdown (md)
+    dictionary = "\n".join(f"| {md(c)} | {md(m)} |" for c, m in columns(catalog))
     return f"""# Moscow-alignment index: download bundle
 
 Scores of the 14 non-Russian former Soviet republics, {years[0]}-{years[-1]}, for the spec in `spec.json`.
@@ -139,8 +140,9 @@ input table changes it).
 - `scores.csv`: one row per state and year.
 - `spec.json`: the weights and methods used. `python -m scoring --weights spec.json --all-years`
   reproduces the scores with full precision.
-- `sources.csv`: every source behind the values, with producer, title, address, the year of the figure,
-  the date it was read and, where present, its tier.
+- `sources.csv`: every source behind the values, with producer, title, address (`url`: the producer's page
+  for the dataset or figure), the archived copy the figures were read from where that is elsewhere
+  (`archive_url`), the year of the figure, the date it was read and, where present, its tier.
 
 ## Columns of scores.csv
 | column | meaning |
@@ -200,8 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         _write_atomic(args.out, data)
         return 0
     except (UsageError, SpecError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
 
 
 if __name__ == "__main__":

@@ -23,31 +23,24 @@ Columns: ``iso3, country, year, score, rank, coverage, coverage_observed``, then
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
+from indicators.args import OneLineParser, UsageError, fail
 from scoring.aggregate import AGGREGATORS
 from scoring.export import scores_csv
 from scoring.model import Model
 from scoring.normalise import NORMALISERS
 from scoring.spec import MISSING_POLICIES, ScoringSpec, SpecError
+from scoring.untrusted import UntrustedInputError, load_json
 from scoring.weights import PRESETS, spec_from_preset
 
 
-class UsageError(Exception):
-    """Bad command-line input; the message says what to fix."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line instead of usage + message
-        raise UsageError(f"{message} (see python -m scoring --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m scoring", description="Score the shipped panel and write CSV.")
+    p = OneLineParser(prog="python -m scoring", description="Score the shipped panel and write CSV.")
     p.add_argument("--year", type=int, help="year to score (default: latest year with adequate coverage)")
     p.add_argument("--all-years", action="store_true", help="score every panel year")
     return add_spec_options(p)
@@ -66,18 +59,35 @@ def add_spec_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 
-def _read_weights(path: str) -> dict:
+#: Largest input file a CLI reads (a weights file or spec is a few kB).
+MAX_INPUT_BYTES = 1_000_000
+
+
+def read_input(path: str, option: str = "--weights") -> str:
+    """The text of a small input file: a regular file of at most MAX_INPUT_BYTES, UTF-8 (UsageError else).
+    Reads at most that many bytes, so a device such as /dev/zero or a pipe never stalls the CLI."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise UsageError(f"{option} {path} is not a regular file")
+            data = f.read(MAX_INPUT_BYTES + 1)
     except OSError as e:
-        raise UsageError(f"cannot read --weights file {path}: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"--weights file {path} is not UTF-8 text; save it as a JSON file") from None
+        raise UsageError(f"cannot read {option} file {path}: {e.strerror or e}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise UsageError(f"{option} file {path} is larger than {MAX_INPUT_BYTES / 1e6:g} MB")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{option} file {path} is not UTF-8 text; save it as a JSON file") from None
+
+
+def _read_weights(path: str) -> dict:
+    text = read_input(path)
+    try:
+        data = load_json(text)
+    except UntrustedInputError as e:
         raise UsageError(
-            f"--weights file {path} is not valid JSON ({e.msg} at line {e.lineno} column {e.colno})"
+            f"--weights file {path} is {e}" if str(e).startswith("not ") else f"--weights file {path}: {e}"
         ) from None
     if not isinstance(data, dict) or not data:
         raise UsageError(f"--weights file {path} must be a JSON object: indicator id -> weight, or a full spec")
@@ -137,24 +147,53 @@ def _load_model(data_dir: str | None) -> Model:
         raise UsageError(f"the data in {d} failed validation: {e}") from None
 
 
+def _umask() -> int:
+    """The process umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path: str, text: str | bytes) -> None:
+    """The one output writer: ``text`` to ``path`` as a regular file, atomically, with the usual
+    permissions (0666 minus the umask: 0644 by default). An existing directory, symbolic link, device,
+    pipe or socket at ``path`` is refused (UsageError), never replaced or written through; on any failure
+    nothing is left behind (the temporary file is removed) and an existing file is unchanged."""
     target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"--out {path} is a directory; give a file name")
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise UsageError(f"--out {path}: {e.strerror or e}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = (
+            "a directory"
+            if stat.S_ISDIR(mode)
+            else "a symbolic link"
+            if stat.S_ISLNK(mode)
+            else "a device, pipe or socket"
+        )
+        raise UsageError(f"--out {path} is {kind}; give the name of a regular file")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"--out {path}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".scores-", suffix=".csv.tmp", dir=parent)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as f:
-                f.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}-", suffix=".tmp", dir=parent)
+    except OSError as e:
+        raise UsageError(f"--out {path}: cannot write in {parent} ({e.strerror or e})") from None
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise UsageError(f"--out {path}: cannot write ({e.strerror or e})") from None
         raise
 
 
@@ -176,5 +215,4 @@ def main(argv: list[str] | None = None) -> int:
         write_output(scores_csv(model.score(spec)), args.out)
         return 0
     except (UsageError, SpecError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)

@@ -55,7 +55,6 @@ Bad input exits with status 2 and a one-line message, like ``python -m scoring``
 from __future__ import annotations
 
 import argparse
-import sys
 
 import numpy as np
 import pandas as pd
@@ -299,18 +298,11 @@ def change_csv(df: pd.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------- command line
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line instead of usage + message
-        from scoring.cli import UsageError
-
-        raise UsageError(f"{message} (see python -m scoring.diff --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Options: the years and country, then the spec options of ``python -m scoring`` (same precedence)."""
-    from scoring.cli import add_spec_options
+    from scoring.cli import OneLineParser, add_spec_options
 
-    p = _Parser(
+    p = OneLineParser(
         prog="python -m scoring.diff",
         description="Explain each country's score change between two years: parts that add up to it (CSV).",
     )
@@ -321,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.cli import UsageError, _load_model, make_spec, write_output
+    from scoring.cli import UsageError, _load_model, fail, make_spec, write_output
 
     try:
         args = build_parser().parse_args(argv)
@@ -338,8 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         write_output(change_csv(df), args.out)
         return 0
     except (UsageError, SpecError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
 
 
 if __name__ == "__main__":

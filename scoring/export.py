@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import pandas as pd
 
@@ -14,10 +15,22 @@ DECIMALS = 4
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_start(s: str) -> bool:
+    """Whether a spreadsheet could read ``s`` as a formula: it starts with one of FORMULA_START once leading
+    white space (a non-breaking space or newline too) and invisible format characters (zero-width space,
+    BOM, direction marks) are skipped. A leading tab or CR counts by itself."""
+    if s.startswith(("\t", "\r")):
+        return True
+    i = 0
+    while i < len(s) and (s[i].isspace() or unicodedata.category(s[i]) == "Cf"):
+        i += 1
+    return s.startswith(FORMULA_START, i)
+
+
 def safe_text(value: object) -> str:
     """Text for a CSV cell, neutralised against spreadsheet formula injection (leading ``'``)."""
     s = "" if value is None else str(value)
-    return "'" + s if s.startswith(FORMULA_START) else s
+    return "'" + s if formula_start(s) else s
 
 
 def _num(v: object, decimals: int = DECIMALS) -> str:

@@ -121,6 +121,24 @@ class ScoreResult:
         return df.sort_values(["rank", "iso3"], na_position="last").reset_index(drop=True)
 
 
+class NonFiniteError(ValueError):
+    """A computed number is infinite or NaN where a value was expected (never drawn or written)."""
+
+
+def _assert_finite(what: str, values: np.ndarray, expected: np.ndarray, names: Sequence[str] = ()) -> None:
+    """Raise :class:`NonFiniteError` if any value is infinite, or NaN where ``expected`` says a value exists.
+
+    Input is bounded at the door (``scoring.untrusted.MAX_ABS_NUMBER``), so this cannot happen with data
+    that passed validation; it guards every path that draws or writes a number.
+    """
+    bad = np.isinf(values) | (np.isnan(values) & expected)
+    if bad.any():
+        where = ""
+        if names and values.ndim == 3:
+            where = ": " + ", ".join(sorted({names[k] for k in np.nonzero(bad)[2]}))
+        raise NonFiniteError(f"{what} are not finite{where}; an input value is out of range")
+
+
 class Model:
     """The panel as a dense cube plus the catalogue; scores any :class:`ScoringSpec`."""
 
@@ -201,6 +219,7 @@ class Model:
             fn = NORMALISERS[method]
             out = np.full_like(self.raw, np.nan)
             notes = []
+            expected = ~np.isnan(self.raw)  # where a normalised value must come out
             for k, ind_id in enumerate(self.indicators):
                 x = self.raw[:, :, k]
                 if np.isnan(x).all():
@@ -210,6 +229,8 @@ class Model:
                     out[:, :, k] = orient(fn(x, self.catalog[ind_id]), int(self._directions[k]))
                 except ZeroRangeError as e:
                     notes.append(f"{e} ({method}); the indicator is treated as missing")
+                    expected[:, :, k] = False
+            _assert_finite(f"normalised values ({method})", out, expected, self.indicators)
             out.setflags(write=False)
             self._normalised[method] = Normalised(method, out, tuple(notes))
         return self._normalised[method]
@@ -295,6 +316,10 @@ class Model:
             score = np.where(low, np.nan, score)
             pillars = np.where(low[..., None], np.nan, pillars)
             contrib = np.where(low[..., None], np.nan, contrib)
+        has = agg.coverage > 0
+        _assert_finite("scores", agg.score, has)
+        _assert_finite("pillar scores", pillars, np.zeros(pillars.shape, dtype=bool))
+        _assert_finite("contributions", contrib, np.zeros(contrib.shape, dtype=bool))
         n_none = int(np.isnan(agg.score).sum())
         if n_none:
             notes.append(f"{n_none} country-year(s) have no data on any weighted indicator")

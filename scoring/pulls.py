@@ -31,16 +31,16 @@ with status 2 and a one-line message; nothing is written.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from indicators.args import one_line
 from indicators.countries import PANEL_COUNTRIES
 from scoring.export import safe_text
+from scoring.untrusted import UntrustedInputError, check_number, load_json
 
 POSITION = "position"
 OUT_COLUMNS = ["iso3", "country", "year", "measure", "pole", "value"]
@@ -81,9 +81,13 @@ class PullsModel:
         out = self.default_weights()
         for k, v in (weights or {}).items():
             if k not in out:
-                raise PullsError(f"unknown measure {k!r}; choose from: {', '.join(out)}")
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
-                raise PullsError(f"weight of {k} must be a number >= 0, got {v!r}")
+                raise PullsError(f"unknown measure {one_line(repr(k), 40)}; choose from: {', '.join(out)}")
+            try:
+                ok = not isinstance(v, bool) and isinstance(v, int | float) and check_number(v) >= 0
+            except UntrustedInputError:
+                ok = False
+            if not ok:
+                raise PullsError(f"weight of {k} must be a finite number >= 0, got {one_line(repr(v), 40)}")
             out[k] = float(v)
         if not any(v > 0 for v in out.values()):
             raise PullsError("all measure weights are zero; give at least one a positive weight")
@@ -186,13 +190,12 @@ def _q(s: str) -> str:
 
 
 # --------------------------------------------------------------------------- CLI
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise PullsError(f"{message} (see python -m scoring.pulls --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m scoring.pulls", description="Write each state's pull by pole and its position as CSV.")
+    from scoring.cli import OneLineParser
+
+    p = OneLineParser(
+        prog="python -m scoring.pulls", description="Write each state's pull by pole and its position as CSV."
+    )
     p.add_argument(
         "--year", type=int, help="year (default: latest year where every state's position rests on > half the weight)"
     )
@@ -207,12 +210,14 @@ def read_weights(arg: str) -> dict:
     """Weights from a JSON file ({"un_votes": 2, ...}) or from ``id:weight`` pairs."""
     path = Path(arg)
     if path.suffix.lower() == ".json" or path.is_file():
+        from scoring.cli import read_input
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise PullsError(f"cannot read --weights file {arg}: {e.strerror or e}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise PullsError(f"--weights file {arg} is not valid JSON: {e}") from None
+            data = load_json(read_input(arg))
+        except UntrustedInputError as e:
+            raise PullsError(
+                f"--weights file {arg} is {e}" if str(e).startswith("not ") else f"--weights file {arg}: {e}"
+            ) from None
         if not isinstance(data, dict) or not data:
             raise PullsError(f"--weights file {arg} must be a JSON object: measure id -> weight")
         return data
@@ -231,7 +236,7 @@ def read_weights(arg: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.cli import UsageError, write_output
+    from scoring.cli import UsageError, fail, write_output
 
     try:
         a = build_parser().parse_args(argv)
@@ -251,8 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         write_output(pulls_csv(pulls_table(model, weights, years)), a.out)
         return 0
     except (PullsError, UsageError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
 
 
 if __name__ == "__main__":

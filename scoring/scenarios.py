@@ -24,6 +24,7 @@ from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator
 from scoring.model import Model
 from scoring.spec import ScoringSpec
+from scoring.untrusted import UntrustedInputError, load_json
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 #: Status and source id written on edited rows.
@@ -92,9 +93,9 @@ class Scenario(BaseModel):
     def from_json(cls, text: str, catalog: Mapping[str, Indicator] | None = None) -> Scenario:
         """Parse and (with ``catalog``) check a scenario; :class:`ScenarioError` names the problem."""
         try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, TypeError) as e:
-            raise ScenarioError(f"scenario is not valid JSON: {e}") from None
+            data = load_json(text)
+        except UntrustedInputError as e:
+            raise ScenarioError(f"scenario is {e}" if str(e).startswith("not ") else f"scenario: {e}") from None
         try:
             sc = cls.model_validate(data)
         except ValidationError as e:

@@ -8,7 +8,6 @@ replayed. Problems raise :class:`SpecError` with a one-line message saying what 
 from __future__ import annotations
 
 import json
-import math
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Valid
 from indicators.schema import PILLARS
 from scoring.aggregate import AGGREGATORS
 from scoring.normalise import NORMALISERS
+from scoring.untrusted import MAX_ABS_NUMBER, UntrustedInputError, check_number, load_json
 
 #: Missing-data policies: name -> what it does.
 MISSING_POLICIES: dict[str, str] = {
@@ -40,9 +40,16 @@ def _check_weights(kind: str, weights: dict[str, float]) -> dict[str, float]:
     out = {}
     for k, v in weights.items():
         if isinstance(v, bool) or not isinstance(v, int | float):
-            raise ValueError(f"{kind} weight for {k!r} must be a number, got {v!r}")
-        if not math.isfinite(v) or v < 0:
-            raise ValueError(f"{kind} weight for {k!r} must be a finite non-negative number, got {v!r}")
+            raise ValueError(f"{kind} weight for {_shown(k)} must be a number, got {_shown(v)}")
+        try:
+            check_number(v)
+        except UntrustedInputError:
+            raise ValueError(
+                f"{kind} weight for {_shown(k)} must be a finite non-negative number up to {MAX_ABS_NUMBER:g}, "
+                f"got {_shown(v)}"
+            ) from None
+        if v < 0:
+            raise ValueError(f"{kind} weight for {_shown(k)} must be a finite non-negative number, got {_shown(v)}")
         out[k] = float(v)
     return out
 
@@ -106,7 +113,7 @@ class ScoringSpec(BaseModel):
         v = _check_weights("pillar", v)
         unknown = [k for k in v if k not in PILLARS]
         if unknown:
-            raise ValueError(f"unknown pillar {unknown[0]!r}; valid pillars: {', '.join(PILLARS)}")
+            raise ValueError(f"unknown pillar {_shown(unknown[0])}; valid pillars: {', '.join(PILLARS)}")
         if v and len(v) == len(PILLARS) and all(x == 0 for x in v.values()):
             raise ValueError("all pillar weights are zero; give at least one pillar a positive weight")
         return v
@@ -117,7 +124,7 @@ class ScoringSpec(BaseModel):
         """The method names must be keys of their registry (same message shape for all three)."""
         label, registry = _METHOD_REGISTRIES[info.field_name]
         if v not in registry:
-            raise ValueError(f"unknown {label} {v!r}; choose one of: {', '.join(registry)}")
+            raise ValueError(f"unknown {label} {_shown(v)}; choose one of: {', '.join(registry)}")
         return v
 
     def __init__(self, **fields):
@@ -148,9 +155,9 @@ class ScoringSpec(BaseModel):
     def from_json(cls, text: str) -> ScoringSpec:
         """Parse a spec from JSON text; :class:`SpecError` on malformed JSON or invalid fields."""
         try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, TypeError) as e:
-            raise SpecError(f"the spec is not valid JSON: {e}") from None
+            data = load_json(text)
+        except UntrustedInputError as e:
+            raise SpecError(f"the spec is {e}" if str(e).startswith("not ") else f"the spec: {e}") from None
         if not isinstance(data, dict):
             raise SpecError("the spec must be a JSON object with fields such as indicator_weights, normalisation")
         return cls.build(**data)
@@ -158,6 +165,12 @@ class ScoringSpec(BaseModel):
     def key(self) -> str:
         """A compact, hashable identity of the spec (for caches)."""
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def _shown(x: object, limit: int = 40) -> str:
+    """A value from outside as a message shows it: its repr, cut to ``limit`` characters."""
+    r = "a very large integer" if isinstance(x, int) and x.bit_length() > 64 else repr(x)
+    return r if len(r) <= limit else r[:limit] + "…"
 
 
 def _first_error(e: ValidationError) -> str:
@@ -173,7 +186,7 @@ def _first_error(e: ValidationError) -> str:
     if parts and parts[0] in ("indicator_weights", "pillar_weights") and len(parts) == 2:
         kind = parts[0].split("_")[0]
         if "number" in err["type"] or err["type"] in ("float_type", "int_type"):
-            return f"{kind} weight for {parts[1]!r} must be a non-negative number, got {err.get('input')!r}"
+            return f"{kind} weight for {parts[1]!r} must be a non-negative number, got {_shown(err.get('input'))}"
     if err["type"] in ("float_type", "int_type") or "number" in err["type"]:
-        return f"{loc}: must be a number, got {err.get('input')!r}"
+        return f"{loc}: must be a number, got {_shown(err.get('input'))}"
     return f"{loc}: {msg}" if loc else msg

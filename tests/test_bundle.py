@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -35,7 +36,7 @@ def test_readme_explains_exactly_the_csv_columns(made):
     header = pd.read_csv(io.BytesIO(z.read("scores.csv")), nrows=0).columns.tolist()
     readme = z.read("README.md").decode()
     table = re.search(r"## Columns of scores.csv\n\| column \| meaning \|\n\|---\|---\|\n((?:\|.*\n)+)", readme)
-    documented = [line.split(" | ")[0].lstrip("| ").strip() for line in table.group(1).splitlines()]
+    documented = [html.unescape(line.split(" | ")[0].lstrip("| ").strip()) for line in table.group(1).splitlines()]
     assert documented == header
 
 

@@ -25,6 +25,7 @@ from tests.apptest_live import live_data, release_weights
 from ui import uploads
 from ui.context import format_value
 from ui.methodology import METHOD_TEXT, method_label, methodology_markdown, readable
+from ui.safe import md as inert
 from ui.state import preset_label
 
 APP = "../dashboard.py"  # AppTest resolves paths relative to this file
@@ -287,7 +288,8 @@ def test_methodology_view_shows_the_methodology_text():
 def test_methodology_lists_every_indicator_and_method():
     md = methodology_markdown(CATALOG, SOURCES)
     for ind in CATALOG.values():
-        assert f"#### {ind.name}\n" in md and readable(ind.coding_rule, CATALOG) in md
+        # catalogue text is data, made inert by the page's one escaper (issue 21)
+        assert f"#### {inert(ind.name)}\n" in md and inert(readable(ind.coding_rule, CATALOG)) in md
     for registry in (scoring.NORMALISERS, scoring.AGGREGATORS, scoring.MISSING_POLICIES):
         for name in registry:
             assert f"- **{method_label(name)}**: {METHOD_TEXT[name]}" in md, name

@@ -24,7 +24,7 @@ def test_no_value_claims_absence_for_a_state_on_the_member_list(raw_dir, shipped
     for org, ind in ORG_IND.items():
         rows = panel[(panel["indicator"] == ind) & (panel["source_ids"] == m.SNAPSHOT_ID)]
         assert not (set(rows["iso3"]) & listed[org]), (org, sorted(set(rows["iso3"]) & listed[org]))
-        assert (rows["value"] == 0).all() and (rows["status"] == "estimated").all()
+        assert (rows["value"] == 0).all() and (rows["status"] == "observed").all()  # an observation of the list
         assert rows["note"].str.contains("not on the").all()
     assert not panel["note"].str.contains("absent from the 2026 member list").any()
 

@@ -524,7 +524,9 @@ def test_quote_is_escaped_and_truncated():
     q = uploads.quote("<script>alert('x')</script>" + "y" * 50)
     assert q.startswith("'&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") and q.endswith("…'")
     assert "<" not in q and len(q) < 100
-    assert uploads.quote("[link](http://x) `code` $x$") == "'&#91;link&#93;(http://x) &#96;code&#96; &#36;x&#36;'"
+    assert (
+        uploads.quote("[link](http://x) `code` $x$") == "'&#91;link&#93;(http:&#8288;//x) &#96;code&#96; &#36;x&#36;'"
+    )
 
 
 def test_metadata_defaults_and_marking():

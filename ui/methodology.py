@@ -14,7 +14,9 @@ import pandas as pd
 import scoring
 from indicators.schema import PILLARS
 from scoring import pillar_effect
+from scoring.untrusted import md
 from ui.state import preset_label
+from ui.uploads import USER_SOURCE_PREFIX
 
 #: Plain-language description of every normalisation, aggregation and missing-data method
 #: (the code's docstrings say the same for programmers, with edge cases).
@@ -59,9 +61,17 @@ def readable(text: str, catalog: dict) -> str:
         ),
         text,
     )
-    for k, ind in catalog.items():
-        text = re.sub(rf"\b{re.escape(k)}\b", ind.name, text)
+    for k, ind in catalog.items():  # the name is inserted as text, never read as a regex template
+        text = re.sub(rf"\b{re.escape(k)}\b", lambda _m, name=ind.name: name, text)
     return text.replace("`", "")
+
+
+def source_link(src) -> str:
+    """A source in Markdown: its producer linked to its URL; a source a user uploaded (``user-`` id) as inert
+    text with the address written out, so nothing a user supplies becomes a link."""
+    if src.source_id.startswith(USER_SOURCE_PREFIX):
+        return f"{md(src.producer)} ({md(src.url)})"
+    return f"[{md(src.producer)}]({src.url})"
 
 
 def method_label(name: str) -> str:
@@ -123,19 +133,20 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
         levels = ""
         if ind.levels:
             levels = " Levels: " + "; ".join(f"{k} = {v}" for k, v in sorted(ind.levels.items())) + "."
-        srcs = ", ".join(f"[{sources[s].producer}]({sources[s].url})" for s in ind.source_ids if s in sources)
+        srcs = ", ".join(source_link(sources[s]) for s in ind.source_ids if s in sources)
+        # catalogue text is data (an upload's name, unit and definition among it): made inert with md()
         out += [
-            f"#### {ind.name}",
-            f"*Pillar:* {ind.pillar.replace('_', ' ')} · *unit:* {ind.unit} · *scale:* {ind.scale} · "
+            f"#### {md(ind.name)}",
+            f"*Pillar:* {ind.pillar.replace('_', ' ')} · *unit:* {md(ind.unit)} · *scale:* {ind.scale} · "
             f"*direction:* {arrow} · *bounds:* {ind.bounds[0]:g}–{ind.bounds[1]:g}"
             + (f" · *goalposts:* {ind.goalposts[0]:g}–{ind.goalposts[1]:g}" if ind.goalposts else ""),
             "",
-            readable(ind.definition, catalog) + levels,
+            md(readable(ind.definition, catalog) + levels),
             "",
-            f"*Coding rule:* {readable(ind.coding_rule, catalog)}",
+            f"*Coding rule:* {md(readable(ind.coding_rule, catalog))}",
         ]
         if ind.years_note:
-            out += ["", f"*Years and methods:* {readable(ind.years_note, catalog)}"]
+            out += ["", f"*Years and methods:* {md(readable(ind.years_note, catalog))}"]
         if srcs:
             out += ["", f"*Main sources:* {srcs}"]
     for heading, names in (

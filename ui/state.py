@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from scoring.untrusted import check_number
+
 VIEWS: dict[str, str] = {
     "ranking": "Ranking",
     "compare": "Compare",
@@ -90,7 +92,10 @@ class UIState:
 
 
 def _one(v) -> str:
-    return v[-1] if isinstance(v, list | tuple) else str(v)
+    """The value of a parameter given once or several times (the last wins; an empty list is empty)."""
+    if isinstance(v, list | tuple):
+        return str(v[-1]) if v else ""
+    return str(v)
 
 
 def _pairs(raw: str, valid: Mapping[str, float], name: str, notices: list[str]) -> dict[str, float]:
@@ -200,8 +205,8 @@ def parse_query(
             parts = item.split(":")
             try:
                 iso, yr, ind, val = parts
-                row = (iso.upper(), int(yr), ind, float(val))
-            except ValueError:
+                row = (iso.upper(), int(yr), ind, check_number(float(val)))
+            except ValueError:  # UntrustedInputError (not finite, beyond ±1e12) is one
                 notices.append(f"URL parameter 'ed': {item!r} is not ISO3:year:indicator:value; ignored")
                 continue
             if row[0] not in countries or row[1] not in years or row[2] not in indicators:

@@ -18,12 +18,9 @@ an ``<iframe>``. This is the path for audiences larger than one Streamlit server
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -110,6 +107,15 @@ PAGE_JS = r"""
       a.textContent = s.url;
       li.appendChild(a);
     }
+    if (s.archive_url && /^https?:\/\//.test(s.archive_url)) {
+      li.appendChild(document.createTextNode(" (archived copy: "));
+      const b = document.createElement("a");
+      b.href = s.archive_url;
+      b.rel = "noopener noreferrer";
+      b.textContent = s.archive_url;
+      li.appendChild(b);
+      li.appendChild(document.createTextNode(")"));
+    }
     list.appendChild(li);
   }
 })();
@@ -146,6 +152,7 @@ def year_sources(panel: pd.DataFrame, catalog: dict, sources: dict, year: int) -
                 "producer": s.producer,
                 "title": s.title,
                 "url": str(s.url),
+                "archive_url": str(s.archive_url) if s.archive_url else "",
                 "figure_year": s.figure_year,
                 "accessed": s.accessed.isoformat(),
                 "used_for": ", ".join(sorted(used[sid])),
@@ -219,9 +226,10 @@ spec.json</code> for the downloaded spec.</p>
 
 def main(argv: list[str] | None = None) -> int:
     from indicators.loader import DataError, data_version
+    from scoring.cli import OneLineParser, UsageError, _write_atomic, fail
     from ui.state import ui_presets
 
-    ap = argparse.ArgumentParser(prog="python -m ui.static_page", description=__doc__.split("\n")[0])
+    ap = OneLineParser(prog="python -m ui.static_page", description=__doc__.split("\n")[0])
     ap.add_argument("--year", type=int, help="year to show (default: latest year with adequate coverage)")
     ap.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
     ap.add_argument("--preset", default="equal", help=f"starting weights: {', '.join(scoring.PRESETS)}")
@@ -229,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--aggregate", default="arithmetic", help=f"aggregation: {', '.join(scoring.AGGREGATORS)}")
     ap.add_argument("--missing", default="coverage_threshold", help=f"policy: {', '.join(scoring.MISSING_POLICIES)}")
     ap.add_argument("--min-coverage", type=float, default=0.5, metavar="X", help="coverage threshold 0-1")
-    args = ap.parse_args(argv)
     try:
+        args = ap.parse_args(argv)
         import indicators
 
         panel, catalog, sources = indicators.shipped()
@@ -249,17 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         year = model.resolve_year(spec, args.year)
         text = build_html(model, panel, sources, spec, year, iw, pw, data_version())
-    except (scoring.SpecError, DataError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        _write_atomic(args.out, text)
+    except (scoring.SpecError, DataError, UsageError) as e:
+        return fail(e)
     out = Path(args.out)
-    if not out.parent.is_dir():
-        print(f"error: --out {out}: folder {out.parent} does not exist", file=sys.stderr)
-        return 2
-    fd, tmp = tempfile.mkstemp(prefix=".page-", suffix=".html.tmp", dir=out.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, out)
     print(f"wrote {out} ({len(text.encode()) / 1024:.0f} KB, year {year}, data version {data_version()})")
     return 0
 

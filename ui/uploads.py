@@ -9,9 +9,15 @@ column (header name and spreadsheet letter) and the problem::
     values.csv: the file is 1.2 MB; the limit is 1.0 MB
     meta.json, field source.url: Input should be a valid URL, relative URL without a base
 
-User text is never echoed raw: it is truncated to 40 characters and HTML-escaped
-(``&lt;script&gt;``; backticks, ``$``, ``[``, ``]``, ``*``, ``~`` and backslashes become
-numeric entities), so a message is inert both as HTML and as Markdown in ``st.error``.
+User text is never echoed raw: it is truncated to 40 characters and made inert by the project's one
+escaper, :func:`scoring.untrusted.md` (``&lt;script&gt;``; backticks, ``$``, ``[``, ``]``, ``*``, ``~``,
+``|``, ``#`` and backslashes become numeric references; bare addresses get an invisible word joiner),
+so a message is inert both as HTML and as Markdown in ``st.error``.
+
+Bounds (issue 21): at most :data:`MAX_BYTES`, :data:`MAX_COLUMNS` columns (counted on the header before
+anything else is read), :data:`MAX_ROWS` rows and :data:`PARSE_SECONDS` of reading per file; every
+number within ±``scoring.untrusted.MAX_ABS_NUMBER``; JSON at most ``MAX_JSON_DEPTH`` levels deep;
+:data:`MAX_USER_INDICATORS` uploaded indicators per session. Every step is linear in the input.
 
 Values (:func:`parse_values`)
     * long: columns ``iso3, year, value`` and optionally ``status, note`` (any order, any case);
@@ -23,8 +29,9 @@ Values (:func:`parse_values`)
     * countries: an ISO3 code (any case) or a country name of :mod:`indicators.countries`;
       an unknown one gets the closest valid code suggested. Russia is refused (never scored).
     * refused cells: spreadsheet formulas (a cell starting with ``= + - @``, tab or CR that is
-      not a plain number; ``-3.5`` is a number) and HTML/script (``<tag``, ``javascript:``,
-      encoded ``&lt;``) anywhere, header included.
+      not a plain number, also behind leading white space such as a non-breaking space or a newline,
+      or an invisible character: :func:`scoring.export.formula_start`; ``-3.5`` is a number) and
+      HTML/script (``<tag``, ``javascript:``, encoded ``&lt;``) anywhere, header included.
 
 Metadata (:func:`parse_metadata`): a dict from the page's form or JSON text/bytes
 (YAML is not accepted: PyYAML is not installed in the project's environment)::
@@ -87,8 +94,8 @@ import difflib
 import hashlib
 import io
 import json
-import math
 import re
+import time
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -99,10 +106,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from indicators.countries import PANEL_COUNTRIES, REFERENCE_COUNTRIES, YEARS, iso3_from_name
 from indicators.loader import DataError, validate_panel
 from indicators.schema import PANEL_COLUMNS, PILLARS, STATUSES, Indicator, Pillar, Source
+from scoring.export import formula_start
 from scoring.scenarios import Scenario, ScenarioError
 from scoring.spec import ScoringSpec, SpecError
+from scoring.untrusted import MAX_ABS_NUMBER, UntrustedInputError, check_number, load_json, md
 
 MAX_BYTES = 1_000_000
+#: Columns a values file may have (a wide table needs iso3 + 13 years); a longer header is refused at once.
+MAX_COLUMNS = 40
+#: Rows a values file may have (the panel has 14 x 13 values; blank lines count).
+MAX_ROWS = 5_000
+#: Seconds of reading one upload may take before it is stopped with a message (the limit per session:
+#: each upload is read in its own session's script run, so the others stay responsive).
+PARSE_SECONDS = 2.0
+#: Indicators one session may add (each adds a column to every score its session computes).
+MAX_USER_INDICATORS = 5
 #: Delimiters tried on the header row, with the name a message uses.
 DELIMITERS: dict[str, str] = {",": "comma", ";": "semicolon", "\t": "tab"}
 #: Columns of the long frame :func:`parse_values` returns.
@@ -124,14 +142,10 @@ NOTE_LIMIT = 500
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _YEAR = re.compile(r"\d{4}")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKUP = re.compile(
     r"<[a-z/!?]|(?:javascript|vbscript|livescript)\s*:|data\s*:\s*text/html|&(?:lt|gt|quot|amp|#\d+|#x[0-9a-f]+);",
     re.IGNORECASE,
 )
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"} | {
-    c: f"&#{ord(c)};" for c in "`$[]*~\\"
-}
 
 
 class UploadError(ValueError):
@@ -140,19 +154,10 @@ class UploadError(ValueError):
 
 # ----------------------------------------------------------------------------- safe messages
 def _esc(text: object, limit: int = QUOTE_LIMIT, quotes: bool = True) -> str:
-    """User text made inert: cut to ``limit`` characters (+ "…"), non-printables as ``\\xNN``,
-    HTML/Markdown-active characters as entities (``quotes=False`` keeps ``'`` and ``"``)."""
-    s = str(text)
-    cut = len(s) > limit
-    out = []
-    for ch in s[:limit]:
-        if not ch.isprintable():
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
-        elif ch in _ESCAPES and (quotes or ch not in "'\""):
-            out.append(_ESCAPES[ch])
-        else:
-            out.append(ch)
-    return "".join(out) + ("…" if cut else "")
+    """User text made inert (:func:`scoring.untrusted.md`: HTML, Markdown and maths characters as
+    references, non-printables as ``\\xNN``), cut to ``limit`` characters (+ "…"); ``quotes=False`` keeps
+    ``'`` and ``"``."""
+    return md(text, limit, quotes=quotes, line_start=False)
 
 
 def quote(text: object, limit: int = QUOTE_LIMIT) -> str:
@@ -184,10 +189,9 @@ def _is_number(s: str, decimal_comma: bool = False) -> bool:
 
 
 def _is_formula(cell: str, decimal_comma: bool = False) -> bool:
-    if cell[:1] in ("\t", "\r"):
-        return True
-    s = cell.lstrip(" ")
-    return s[:1] in _FORMULA_START and not _is_number(s, decimal_comma)
+    """A cell a spreadsheet would run (:func:`scoring.export.formula_start`, leading white space and invisible
+    characters skipped), unless it is a plain number such as ``-3.5``."""
+    return formula_start(cell) and (cell[:1] in ("\t", "\r") or not _is_number(cell, decimal_comma))
 
 
 def _cell_problem(cell: str, decimal_comma: bool = False) -> str | None:
@@ -196,15 +200,16 @@ def _cell_problem(cell: str, decimal_comma: bool = False) -> str | None:
         return f"{quote(cell)} contains HTML or script; only plain text is accepted"
     if _is_formula(cell, decimal_comma):
         return (
-            f"{quote(cell)} looks like a spreadsheet formula (it starts with {_esc(cell.lstrip(' ')[:1] or 'a tab')}); "
+            f"{quote(cell)} looks like a spreadsheet formula (it starts with {_esc(cell.strip()[:1] or 'white space')}); "
             "type the plain value instead"
         )
     return None
 
 
 # ----------------------------------------------------------------------------- decoding
-def _decode(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
-    """UTF-8 text of an upload (BOM dropped); UploadError for empty, too large or undecodable data."""
+def _decode(name: str, data: bytes, max_bytes: int = MAX_BYTES, table: bool = True) -> str:
+    """UTF-8 text of an upload (BOM dropped); UploadError for empty, too large or undecodable data (for a
+    ``table`` the message names the row and column of the bad byte, else its position)."""
     fname = _esc(name or "upload", 60)
     if not data:
         raise UploadError(f"{fname}: the file is empty")
@@ -215,7 +220,11 @@ def _decode(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise UploadError(_undecodable(fname, data, e.start)) from None
+        if table:
+            raise UploadError(_undecodable(fname, data, e.start)) from None
+        raise UploadError(
+            f"{fname}: byte 0x{data[e.start]:02x} at position {e.start} is not UTF-8 text; save the file as UTF-8"
+        ) from None
 
 
 def _undecodable(fname: str, data: bytes, pos: int) -> str:
@@ -246,7 +255,10 @@ def _sniff(header_line: str) -> str | None:
     """The delimiter that splits the header into the most columns, one of them ``iso3``."""
     best: tuple[int, str] | None = None
     for d in DELIMITERS:
-        cells = [c.strip().lower() for c in next(csv.reader([header_line], delimiter=d), [])]
+        try:
+            cells = [c.strip().lower() for c in next(csv.reader([header_line], delimiter=d), [])]
+        except csv.Error:  # e.g. a field beyond the csv module's size limit: not this delimiter
+            continue
         if "iso3" in cells and len(cells) > 1 and (best is None or len(cells) > best[0]):
             best = (len(cells), d)
     return best[1] if best else None
@@ -303,6 +315,15 @@ def _year(s: str) -> tuple[int | None, str]:
     return y, ""
 
 
+def _in_time(fname: str, deadline: float, row: int) -> None:
+    """UploadError once reading a file has used up its time budget (checked every 256 rows)."""
+    if row % 256 == 0 and time.monotonic() > deadline:
+        raise UploadError(
+            f"{fname}: reading the file took longer than {PARSE_SECONDS:g} s and was stopped; "
+            "upload a smaller table (one row per country and year)"
+        )
+
+
 def parse_values(name: str, data: bytes) -> pd.DataFrame:
     """Read an uploaded CSV of indicator values into a long frame.
 
@@ -325,14 +346,28 @@ def parse_values(name: str, data: bytes) -> pd.DataFrame:
         )
     dname = DELIMITERS[delim]
     dec_comma = delim == ";"
+    n_cols = len(next(csv.reader([first], delimiter=delim)))
+    if n_cols > MAX_COLUMNS:
+        raise UploadError(
+            f"{_where(fname, 1)}: the header has {n_cols:,} columns; at most {MAX_COLUMNS} are read (a wide table "
+            f"needs iso3 and one column per year, a long table at most {len(VALUE_COLUMNS)})"
+        )
+    deadline = time.monotonic() + PARSE_SECONDS
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        records = []
+        for r, rec in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
+            if r > MAX_ROWS:
+                raise UploadError(f"{fname}: more than {MAX_ROWS:,} rows; a panel has at most {len(YEARS) * 14} values")
+            records.append(rec)
     except csv.Error as e:
         raise UploadError(f"{fname}: cannot be read as {dname}-separated text ({_esc(e, 80)})") from None
 
     header = records[0]
     # 1. cells that are refused whatever they mean: formulas and markup, header included
     for r, cells in enumerate(records, start=1):
+        if len(cells) > MAX_COLUMNS:
+            raise UploadError(f"{_where(fname, r)}: the row has {len(cells):,} cells; at most {MAX_COLUMNS} are read")
+        _in_time(fname, deadline, r)
         for j, cell in enumerate(cells):
             problem = _cell_problem(cell, dec_comma)
             if problem:
@@ -343,9 +378,11 @@ def parse_values(name: str, data: bytes) -> pd.DataFrame:
     cols = [h.strip().lower() for h in header]
     while cols and not cols[-1]:  # trailing delimiters
         cols.pop()
-    for j, c in enumerate(cols):
-        if c in cols[:j]:
+    first_at: dict[str, int] = {}
+    for j, c in enumerate(cols):  # one pass: a set of names seen, not a scan of the columns before each
+        if c in first_at:
             raise UploadError(f"{_where(fname, 1, _col_label(header, j))}: column {quote(c)} appears twice")
+        first_at[c] = j
     long = "value" in cols or "year" in cols
     if long:
         allowed = set(VALUE_COLUMNS)
@@ -391,8 +428,13 @@ def parse_values(name: str, data: bytes) -> pd.DataFrame:
     seen: dict[tuple[str, int], int] = {}
 
     def add(r: int, j_year: int, j_value: int, iso3: str, year: int, value: float, status: str, note: str) -> None:
-        if not math.isfinite(value):
-            raise UploadError(f"{_where(fname, r, _col_label(header, j_value))}: the value is not a finite number")
+        try:
+            check_number(value)
+        except UntrustedInputError:
+            raise UploadError(
+                f"{_where(fname, r, _col_label(header, j_value))}: the value {value:g} is not a finite number within "
+                f"±{MAX_ABS_NUMBER:g}"
+            ) from None
         if (iso3, year) in seen:
             raise UploadError(
                 f"{_where(fname, r, _col_label(header, j_year))}: {iso3} {year} already appears in row "
@@ -402,6 +444,7 @@ def parse_values(name: str, data: bytes) -> pd.DataFrame:
         out.append({"iso3": iso3, "year": year, "value": value, "status": status, "note": note})
 
     for r, cells in enumerate(records[1:], start=2):
+        _in_time(fname, deadline, r)
         if not any(c.strip() for c in cells):
             continue
         extra = [j for j in range(len(cols), len(cells)) if cells[j].strip()]
@@ -560,11 +603,19 @@ def _scan_text(fname: str, obj: Any, path: str = "") -> None:
 
 
 def _load_json(fname: str, text: str, what: str) -> Any:
+    """JSON of an upload with :func:`scoring.untrusted.load_json`'s bounds (depth, finite numbers)."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
+        return load_json(text)
+    except UntrustedInputError as e:
+        m = re.fullmatch(r"not valid JSON \((.*) at line (\d+) column (\d+)\)", str(e))
+        if m:
+            raise UploadError(
+                f"{fname}, line {m[2]}: the {what} is not valid JSON ({_esc(m[1], 80)}, column {m[3]})"
+            ) from None
         raise UploadError(
-            f"{fname}, line {e.lineno}: the {what} is not valid JSON ({_esc(e.msg, 80)}, column {e.colno})"
+            f"{fname}: the {what} is {_esc(e, 120, quotes=False)}"
+            if str(e).startswith("not ")
+            else f"{fname}: {_esc(e, 120, quotes=False)}"
         ) from None
 
 
@@ -598,7 +649,7 @@ def parse_metadata(
     """
     fname = _esc(name or "metadata", 60)
     if isinstance(fields, bytes):
-        fields = _decode(name, fields)
+        fields = _decode(name, fields, table=False)
     if isinstance(fields, str):
         fields = _load_json(fname, fields, "metadata")
     if not isinstance(fields, Mapping):
@@ -617,6 +668,12 @@ def parse_metadata(
     scale = m.scale or _default_scale(m.unit)
     if m.bounds is not None:
         lo, hi = m.bounds
+        try:
+            check_number(lo), check_number(hi)
+        except UntrustedInputError:
+            raise UploadError(
+                f"{fname}, field bounds: each bound must be a finite number within ±{MAX_ABS_NUMBER:g}"
+            ) from None
         if not lo < hi:
             raise UploadError(f"{fname}, field bounds: lower bound {lo:g} must be below upper bound {hi:g}")
         out = values[(v < lo) | (v > hi)]
@@ -710,6 +767,12 @@ def merge_user_indicator(
         )
     if source.source_id in sources and not source.source_id.startswith(USER_SOURCE_PREFIX):
         raise UploadError(f"{name}: source id {source.source_id} is already used by a shipped source")
+    others = [k for k, i in catalog.items() if is_user_indicator(i) and k != indicator.id]
+    if len(others) >= MAX_USER_INDICATORS:
+        raise UploadError(
+            f"{name}: this session already holds {len(others)} indicators of yours, the limit; remove your data "
+            "(or upload under an existing name to replace it)"
+        )
     drop_sources = set(old.source_ids) if old is not None else set()
     new_catalog = {**catalog, indicator.id: indicator}
     new_sources = {k: v for k, v in sources.items() if k not in drop_sources} | {source.source_id: source}
@@ -754,7 +817,7 @@ def parse_spec_upload(name: str, data: bytes, catalog: Mapping[str, Indicator] |
     With ``catalog``, indicator ids in ``indicator_weights`` must be in it (closest id suggested).
     """
     fname = _esc(name or "spec", 60)
-    text = _decode(name, data)
+    text = _decode(name, data, table=False)
     _scan_text(fname, _load_json(fname, text, "spec"))
     try:
         spec = ScoringSpec.from_json(text)
@@ -775,7 +838,7 @@ def parse_spec_upload(name: str, data: bytes, catalog: Mapping[str, Indicator] |
 def parse_scenario_upload(name: str, data: bytes, catalog: Mapping[str, Indicator]) -> Scenario:
     """A :class:`scoring.Scenario` from an uploaded JSON file (``Scenario.from_json``), checked against ``catalog``."""
     fname = _esc(name or "scenario", 60)
-    text = _decode(name, data)
+    text = _decode(name, data, table=False)
     _scan_text(fname, _load_json(fname, text, "scenario"))
     try:
         return Scenario.from_json(text, catalog)

@@ -39,6 +39,7 @@ SOURCE = Source(
         "(data generated 13 Mar 2025; via ColasDroin/SIPRI_arms_transfers_analysis commit b34bde3)"
     ),
     url="https://www.sipri.org/databases/armstransfers",
+    archive_url="https://github.com/ColasDroin/SIPRI_arms_transfers_analysis/tree/b34bde3",
     figure_year="2009-2024",
     accessed=BUILD_DATE,
     licence="Source: SIPRI Arms Transfers Database (c) SIPRI; cite SIPRI",
@@ -55,6 +56,7 @@ SOURCE_BILATERAL = Source(
         "commit be20207; records of >= 3 TIV transcribed)"
     ),
     url="https://armstransfers.sipri.org/",
+    archive_url="https://github.com/tomasgonz/worldcountrygroups/tree/be20207",
     figure_year="2015-2025",
     accessed=dt.date(2026, 12, 1),
     licence="Source: SIPRI Arms Transfers Database (c) SIPRI; cite SIPRI",
@@ -87,7 +89,8 @@ INDICATOR = Indicator(
         "register pair by pair over 2015-2024 (arms.compare_register_bilateral): it does not reproduce it "
         "exactly (SIPRI revises past years; the register of Mar 2025 predates the table), and the note of each "
         "2025 value gives both sources' 2020-2024 share. A country with zero delivered TIV in the window has no "
-        "value (share undefined), not 0. Status 'observed'."
+        "value (share undefined), not 0. Status 'observed', except the window ending 2025: 'estimated', because "
+        "SIPRI's figures for 2025 deliveries are first estimates that later releases revise."
     ),
     years_note=(
         "2013-2024 from the SIPRI trade register of 13 Mar 2025 (deliveries 2009-2024); 2025 from the SIPRI "
@@ -349,4 +352,5 @@ def _add_2025(raw: Path, out: BuilderOutput, annual: pd.DataFrame) -> None:
             f"Russia {rus:.0f} of {total:.0f} TIV m delivered {first}-{year} (SIPRI bilateral TIV table; records "
             f">= 3 TIV only; 2025 first estimates){cmp}"
         )
-        out.add(iso3, year, INDICATOR.id, share, "observed", SRC_SIPRI_BILATERAL, note)
+        # SIPRI's 2025 deliveries are first estimates (revised in later releases): a first-estimate year
+        out.add(iso3, year, INDICATOR.id, share, "estimated", SRC_SIPRI_BILATERAL, note)

@@ -94,6 +94,11 @@ def _accessed(row: pd.Series):
     return dt.date.fromisoformat(a) if a else COMPILED_ACCESSED
 
 
+def _text(v) -> str:
+    """A cell as stripped text; None and NaN (a column missing from one of two concatenated tables) are ''."""
+    return "" if v is None or v != v else str(v).strip()
+
+
 def compiled_source(row: pd.Series, prefix: str, figure_year) -> Source:
     """A Source for one row of ``compiled_cited/*.csv`` (URL, title, quote as compiled)."""
     url = str(row["source_url"]).strip()
@@ -103,6 +108,7 @@ def compiled_source(row: pd.Series, prefix: str, figure_year) -> Source:
         producer=producer_from_title(row["source_title"], url),
         title=str(row["source_title"]).strip(),
         url=url,
+        archive_url=_text(row.get("archive_url")) or None,
         figure_year=str(figure_year),
         accessed=_accessed(row),
         licence="quoted for citation; see the page",
@@ -142,13 +148,15 @@ def apply_corrections(df: pd.DataFrame, name: str, path: Path = CORRECTIONS) -> 
             raise ValueError(f"corrections.csv: no row of {name} matches {c.country} {c.date} {c.match!r}")
         df.loc[m, "date"] = c.new_date
         if c.source_url:
-            if "accessed" not in df.columns:
-                df["accessed"] = ""
-            df.loc[m, ["source_title", "source_url", "quote", "accessed"]] = [
+            for col in ("accessed", "archive_url"):
+                if col not in df.columns:
+                    df[col] = ""
+            df.loc[m, ["source_title", "source_url", "quote", "accessed", "archive_url"]] = [
                 c.source_title,
                 c.source_url,
                 c.quote,
                 c.accessed,
+                c.archive_url,
             ]
         df.loc[m, "notes"] = (df.loc[m, "notes"] + f"; corrected: {c.reason}").str.lstrip("; ")
     return df

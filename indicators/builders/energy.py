@@ -8,10 +8,13 @@ Bulk extracts of official datasets (raw folder; read each folder's PROVENANCE.md
   (Estonia, Latvia, Lithuania; TJ of gross calorific value, 2008 .. 2022-07): G for the Baltic states;
 * ``armenia_fuel_imports_by_partner/`` -- UN Comtrade, Armenia's monthly imports of natural gas (HS 271121)
   by partner, net weight, 2010 .. 2025-06: G for Armenia;
-* ``bp_statreview_2021_pipeline_gas/`` -- bp Statistical Review 2021, pipeline gas trade matrix 2020: G for
-  Belarus, Kazakhstan and Ukraine; X for Turkmenistan and Uzbekistan (their gas exports sold to Russia);
-* ``iea_gas_trade_flows/`` -- IEA Gas Trade Flows, monthly physical flows at border points: G for Moldova
-  (entries from Ukraine, i.e. Russian gas, over all entries) and a cross-check for the Baltic states;
+* ``ei_bp_statreview_gas_pipeline_2014_2025/`` (verbatim sheets) and ``bp_statreview_2021_pipeline_gas/`` --
+  bp / Energy Institute Statistical Review pipeline-gas trade matrices, data years 2014, 2016-2023 and 2025 (the
+  editions are declared in ``indicators/hand/energy_matrices.csv``): G for Belarus, Kazakhstan and Ukraine (to
+  2020); X for Turkmenistan and Uzbekistan (their gas exports sold to Russia);
+* ``iea_gas_trade_flows_2024_02/`` -- IEA Gas Trade Flows (release 2024-02), monthly physical flows at border
+  points: G for the Baltic states in full years 2022-2023, for Moldova (entries from Ukraine, i.e. Russian gas,
+  over all entries) and a cross-check for the Baltic states before;
 
 cited page figures, used last:
 
@@ -41,8 +44,8 @@ Two *parts*, each a percentage (plus a third, P, for states listed in :data:`P_S
 ``value = max(available parts)``. A part without a figure is *left out*, never set to 0, and the row's note
 says which parts were used -- the value is then a lower bound of the two-channel maximum.
 
-Precedence (:data:`PRECEDENCE`), per country-year-part: (1) Eurostat ``nrg_ti_gasm`` in TJ; (2) UN Comtrade
-(reporter's own declaration); (3) bp Statistical Review; (4) Eurostat in m3 (same dataset, other unit; a
+Precedence (:data:`PRECEDENCE`), per country-year-part, a full year before a partial one, then: (1) Eurostat ``nrg_ti_gasm`` in TJ; (2) UN Comtrade
+(reporter's own declaration); (3) bp / Energy Institute Statistical Review matrices; (4) Eurostat in m3 (same dataset, other unit; a
 cross-check); (5) IEA Gas Trade Flows (physical route, a proxy: always ``estimated``); (6) cited page figures
 (``compiled_cited`` before ``indicators/hand``). The first available candidate is kept; every other candidate is
 named in the note, prefixed ``disagree:`` when it differs from the kept value by more than
@@ -86,6 +89,7 @@ RAW_FILE = "energy_dependence.csv"
 HAND_DIR = Path(__file__).resolve().parent.parent / "hand"
 HAND_CSV = HAND_DIR / "energy_extra.csv"
 PARTS_CSV = HAND_DIR / "energy_parts.csv"
+MATRICES_CSV = HAND_DIR / "energy_matrices.csv"
 BREAKS_CSV = HAND_DIR / "energy_breaks.csv"
 EVENTS_CSV = HAND_DIR / "energy_events.csv"
 
@@ -125,8 +129,7 @@ PRECEDENCE: tuple[str, ...] = ("eurostat_tj", "comtrade", "bp", "eurostat_m3", "
 
 SRC_EUROSTAT = "energy-eurostat-nrg-ti-gasm"
 SRC_COMTRADE = "energy-comtrade-armenia-gas"
-SRC_BP = "energy-bp-statreview-2021-pipeline"
-SRC_IEA = "energy-iea-gas-trade-flows-2022-09"
+SRC_IEA = "energy-iea-gas-trade-flows-2024-02"
 
 #: The bulk datasets (figure_year is set to the years actually used).
 BULK_SOURCES: dict[str, Source] = {
@@ -138,6 +141,7 @@ BULK_SOURCES: dict[str, Source] = {
             "as pulled by CREA (energyandcleanair/fossil_shipment_tracker_r, inst/extdata/eurostat.RDS, commit 555c436)"
         ),
         url="https://ec.europa.eu/eurostat/databrowser/view/nrg_ti_gasm/default/table",
+        archive_url="https://github.com/energyandcleanair/fossil_shipment_tracker_r/blob/555c436/inst/extdata/eurostat.RDS",
         figure_year="2013-2022",
         accessed=BULK_ACCESSED,
         licence="CC BY 4.0 (Eurostat re-use policy)",
@@ -151,36 +155,28 @@ BULK_SOURCES: dict[str, Source] = {
             "as downloaded in tavad/tvyal_newsletter (2024/2024_13_00_petrol_price/fuel_imports.csv, commit 4241de3)"
         ),
         url="https://comtradeplus.un.org/TradeFlow",
+        archive_url="https://github.com/tavad/tvyal_newsletter/blob/4241de3/2024/2024_13_00_petrol_price/fuel_imports.csv",
         figure_year="2013-2025",
         accessed=BULK_ACCESSED,
         licence="UN Comtrade terms of use",
         quote="reporter Armenia, flow M, commodity 271121, partners Russian Federation, Iran",
     ),
-    SRC_BP: Source(
-        source_id=SRC_BP,
-        producer="bp p.l.c.",
-        title=(
-            "bp Statistical Review of World Energy 2021, sheet 'Gas - Trade movts - pipeline' (trade movements 2020 "
-            "by pipeline, bcm); via energyandcleanair/fossil_shipment_tracker_r, commit 555c436"
-        ),
-        url="https://www.bp.com/en/global/corporate/energy-economics/statistical-review-of-world-energy.html",
-        figure_year="2020",
-        accessed=BULK_ACCESSED,
-        licence="bp Statistical Review terms (free use with attribution)",
-        quote="Natural Gas: Trade movements 2020 by pipeline",
-    ),
     SRC_IEA: Source(
         source_id=SRC_IEA,
         producer="International Energy Agency",
         title=(
-            "IEA Gas Trade Flows, release 2022-09 (Export_GTF_IEA_202209.xls), monthly flows by border point, Mm3; "
-            "via energyandcleanair/fossil_shipment_tracker_r, commit fdf0963"
+            "IEA Gas Trade Flows, release 2024-02 (Export_GTF_IEA_202402.xlsx, sheet GTF_data): monthly natural-gas "
+            "flows by border point, Oct 2008 - Feb 2024, million m3"
         ),
         url="https://www.iea.org/data-and-statistics/data-product/gas-trade-flows",
-        figure_year="2013-2021",
-        accessed=BULK_ACCESSED,
-        licence="IEA terms of use (free dataset; cite 'IEA Gas Trade Flows (2022)')",
-        quote="Gas Trade Flows",
+        archive_url=(
+            "https://github.com/Maxplanas24/Visualitzacio_de_dades_PAC2/blob/"
+            "02267dc2403968671da70e045f825e7c523be898/Export_GTF_IEA_202402.xlsx"
+        ),
+        figure_year="2013-2023",
+        accessed=dt.date(2026, 12, 7),
+        licence="IEA terms of use (free dataset; cite 'IEA Gas Trade Flows')",
+        quote="Unit: Million cubic metres",
     ),
 }
 
@@ -196,24 +192,76 @@ EUROSTAT_COUNTRIES = ("Estonia", "Latvia", "Lithuania")
 #: the country's median annual entries over such years (so that a re-routing to points outside the file, e.g.
 #: Moldova from 2020, does not read as a share of a tiny remainder).
 IEA_MIN_COVERAGE = 0.5
-#: IEA entries into each country counted as Russian gas, by exit country (Moldova: gas entering from Ukraine was
-#: Gazprom's, see the PROVENANCE; Lithuania: entries from Belarus).
-IEA_RUSSIAN_EXITS: dict[str, tuple[str, ...]] = {
-    "Estonia": ("Russia",),
-    "Latvia": ("Russia",),
-    "Lithuania": ("Russia", "Belarus"),
-    "Moldova": ("Ukraine",),
+#: IEA routes per country: (exits whose entries count as Russian gas, exit destinations that are transit of that
+#: gas and are subtracted from both sides, proxy?). Estonia and Latvia: entries from Russia. Lithuania: entries
+#: from Russia or Belarus (which only transits Russian gas, as in the Eurostat rule above) less what leaves for
+#: Russia at Sakiai (transit to Kaliningrad: 2,173 of 2,291 Mm3 entering from Belarus in 2022); the netting assumes
+#: the year's transit entries equal its exits, so the remainder (118 Mm3 in 2022, 158 in 2023, when Lithuania
+#: reports no Russian imports after April 2022) is a proxy. Moldova: entries from Ukraine, counted as Gazprom's
+#: gas, a proxy.
+IEA_ROUTES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
+    "Estonia": (("Russia",), (), False),
+    "Latvia": (("Russia",), (), False),
+    "Lithuania": (("Russia", "Belarus"), ("Russia",), True),
+    "Moldova": (("Ukraine",), (), True),
 }
 
-#: bp 2020 matrix cells used: (iso3, part, row or column name in the sheet, "imports" or "exports").
-BP_CELLS: tuple[tuple[str, str, str, str], ...] = (
-    ("BLR", "G", "Belarus", "imports"),
-    ("KAZ", "G", "Kazakhstan", "imports"),
-    ("UKR", "G", "Ukraine", "imports"),
-    ("TKM", "X", "Turkmenistan", "exports"),
-    ("UZB", "X", "Uzbekistan", "exports"),
-)
-BP_YEAR = 2020
+
+@dataclass(frozen=True)
+class Matrix:
+    """One edition of the Statistical Review pipeline-trade matrix (a row of ``energy_matrices.csv``)."""
+
+    edition: str
+    year: int
+    path: str  # the verbatim sheet, relative to the raw folder
+    header_fix: tuple[str, str] | None  # (after, label): a header label missing from the published sheet
+    russia_row: bool  # False: the sheet's Russia row is empty by construction (exports are not read)
+    source: Source
+
+    @property
+    def source_id(self) -> str:
+        return self.source.source_id
+
+    @property
+    def label(self) -> str:
+        return f"{self.source.producer.split()[0]} Statistical Review ({self.edition[2:]} edition)"
+
+
+def read_matrices(path: Path = MATRICES_CSV) -> tuple[Matrix, ...]:
+    """The editions of the pipeline-trade matrix, with their sources (producer page first, copy read as archive)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out = []
+    for r in df.itertuples(index=False):
+        out.append(
+            Matrix(
+                edition=r.edition,
+                year=int(r.data_year),
+                path=r.path,
+                header_fix=(r.header_fix_after, r.header_fix_label) if r.header_fix_after else None,
+                russia_row=r.russia_row == "yes",
+                source=Source(
+                    source_id=f"energy-statreview-{r.edition}-pipeline",
+                    producer=r.producer,
+                    title=r.title,
+                    url=r.url,
+                    archive_url=r.archive_url,
+                    figure_year=r.data_year,
+                    accessed=BULK_ACCESSED,
+                    licence="Statistical Review terms (free use with attribution)",
+                    quote=f"Natural Gas: Trade movements {r.data_year} by pipeline",
+                ),
+            )
+        )
+    return tuple(out)
+
+
+MATRICES: tuple[Matrix, ...] = read_matrices()
+#: Importer rows read from the matrices (G): the only states of the 14 the Review shows on their own
+#: (Ukraine to data year 2020; the others are inside "Other CIS" or "EU").
+MATRIX_IMPORTERS = {"BLR": "Belarus", "KAZ": "Kazakhstan", "UKR": "Ukraine"}
+#: Exporter columns read from the matrices (X = share of pipeline-gas exports sold to Russia). Kazakhstan's gas
+#: column is not read: its X is oil routed through Russia (CPC), its main export.
+MATRIX_EXPORTERS = {"TKM": "Turkmenistan", "UZB": "Uzbekistan"}
 
 #: Row key: (table, country as spelled in the CSV, year, measure); table is "raw" or "hand".
 RowKey = tuple[str, str, int, str]
@@ -402,15 +450,17 @@ def eurostat_candidates(raw: Path) -> list[Candidate]:
 
 
 def _iea(raw: Path) -> pd.DataFrame:
-    """IEA flows, long: exit, entry, year, month, value (Mm3); Republic of Moldova spelled Moldova."""
-    df = pd.read_csv(
-        raw / "iea_gas_trade_flows" / "iea_gtf_borderpoints_involving_15countries_monthly_2008_10_2022_09.csv"
-    )
-    months = [c for c in df.columns if re.fullmatch(r"\d{4}-\d{2}", str(c))]
-    long = df.melt(id_vars=["Borderpoint", "Exit", "Entry"], value_vars=months, var_name="ym", value_name="value")
-    long = long.replace({"Republic of Moldova": "Moldova"})
+    """IEA flows (release 2024-02), long: exit, entry, year, month, value (Mm3); 'Moldova, Republic' spelled Moldova.
+
+    Cells that are not numbers (``N/A``: not reported) are 0 here, as in the older release the builder read before.
+    """
+    df = pd.read_csv(raw / "iea_gas_trade_flows_2024_02" / "iea_gtf_202402_borderpoints_15countries_monthly.csv")
+    months = [c for c in df.columns if re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", str(c))]
+    long = df.melt(id_vars=["Borderpoint", "Exit", "Entry"], value_vars=months, var_name="mon", value_name="value")
+    long = long.replace({"Moldova, Republic": "Moldova"})
     long["value"] = pd.to_numeric(long["value"], errors="coerce").fillna(0.0)
-    return long.assign(year=long["ym"].str[:4].astype(int), month=long["ym"].str[5:7].astype(int))
+    when = pd.to_datetime(long["mon"], format="%b-%y")
+    return long.assign(year=when.dt.year, month=when.dt.month, ym=when.dt.strftime("%Y-%m"))
 
 
 def iea_zero_entry_months(raw: Path) -> dict[tuple[str, int], set[int]]:
@@ -425,38 +475,48 @@ def iea_zero_entry_months(raw: Path) -> dict[tuple[str, int], set[int]]:
 
 
 def iea_candidates(raw: Path) -> list[Candidate]:
-    """G from IEA physical entry flows: 100 * entries from :data:`IEA_RUSSIAN_EXITS` / all entries, per year.
+    """G from IEA physical entry flows, per year: 100 * (entries from the route's Russian exits - transit out) /
+    (all entries - transit out), with the route as declared in :data:`IEA_ROUTES`.
 
-    A physical-route proxy for contractual origin: always ``estimated`` (reason ``proxy``). Used for years with 12
-    months in the file whose entries reach :data:`IEA_MIN_COVERAGE` of the country's median annual entries.
+    Used for years with 12 months in the file whose entries reach :data:`IEA_MIN_COVERAGE` of the country's median
+    annual entries. Where the exit is Russia itself (or Belarus, which only transits Russian gas) the entry is gas
+    consigned from Russia, the same measure as Eurostat's partner data: arithmetic on one producer's figures,
+    ``observed`` for a full year. Where the exit is a transit country whose gas is only assumed to be Russian
+    (Moldova: entries from Ukraine), it is a physical-route proxy: ``estimated`` (reason ``proxy``).
     """
     long = _iea(raw)
     out = []
-    for country, russian in IEA_RUSSIAN_EXITS.items():
+    for country, (russian, transit_to, proxy) in IEA_ROUTES.items():
         g = long[long["Entry"] == country]
         n_months = g.groupby("year")["ym"].nunique()
         full = [y for y, n in n_months.items() if n == 12]
         tot = g[g["year"].isin(full)].groupby("year")["value"].sum()
         ru = g[g["year"].isin(full) & g["Exit"].isin(russian)].groupby("year")["value"].sum()
+        x = long[(long["Exit"] == country) & long["Entry"].isin(transit_to)].groupby("year")["value"].sum()
         if tot.empty:
             continue
         floor = IEA_MIN_COVERAGE * float(tot.median())
         for year, t in tot.items():
             if year not in YEARS or t <= 0 or t < floor:
                 continue
-            r = float(ru.get(year, 0.0))
-            how = f"100*{_fmt(round(r, 1))}/{_fmt(round(float(t), 1))} Mm3 entering from {'/'.join(russian)}"
+            r, tr = float(ru.get(year, 0.0)), float(x.get(year, 0.0))
+            r_net, t_net = max(r - tr, 0.0), float(t) - tr
+            if t_net <= 0:
+                continue
+            how = f"100*{_fmt(round(r_net, 1))}/{_fmt(round(t_net, 1))} Mm3 entering from {'/'.join(russian)}"
+            if tr:
+                how += f" (less {_fmt(round(tr, 1))} Mm3 leaving for {'/'.join(transit_to)}: transit)"
             out.append(
                 Candidate(
                     country_iso3(country),
                     int(year),
                     "G",
-                    min(100.0, 100 * r / float(t)),
+                    min(100.0, 100 * r_net / t_net),
                     "iea",
-                    "IEA Gas Trade Flows (physical entries)",
+                    "IEA Gas Trade Flows (entries by border point)",
                     how,
                     frozenset({SRC_IEA}),
-                    frozenset({"proxy"}),
+                    frozenset({"proxy"} if proxy else ()),
                 )
             )
     return out
@@ -503,60 +563,89 @@ def comtrade_candidates(raw: Path) -> list[Candidate]:
     return out
 
 
-def bp_candidates(raw: Path) -> list[Candidate]:
-    """G (imports) and X (exports) for 2020 from the bp pipeline trade matrix (:data:`BP_CELLS`).
+def _matrix_number(cell: str) -> float | None:
+    """A cell of a Statistical Review matrix: a number, ``-``/``†``/``^`` (nil or below 0.05 bcm) as 0, else None."""
+    c = str(cell).strip()
+    if c in ("-", "†", "^", "0"):
+        return 0.0
+    try:
+        return float(c)
+    except ValueError:
+        return None
 
-    Imports: 100 * cell (row = country, column 'Russian Federation') / the row's 'Total imports'. Exports:
-    100 * cell (row 'Russian Federation', column = country) / the column's 'Total exports'.
+
+def read_matrix(path: Path, fix: tuple[str, str] | None = None) -> pd.DataFrame:
+    """One pipeline-trade sheet as a frame: rows = importers ('To', plus 'Total exports'), columns = exporters.
+
+    ``fix = (after, label)`` inserts a header label missing from the published sheet after ``after`` (bp 2015).
     """
-    m = pd.read_csv(
-        raw / "bp_statreview_2021_pipeline_gas" / "bp2021_gas_trade_movements_pipeline_2020_bcm.csv",
-        header=None,
-        dtype=str,
-        keep_default_na=False,
-    )
-    header_row = m.index[m.iloc[:, 0].str.strip() == "To"][0]
-    cols = [c.strip() for c in m.iloc[header_row]]
-    body = m.iloc[header_row + 1 :].copy()
-    body.columns = cols
-    body = body[body["To"].str.strip() != ""]
-    body = body.set_index(body["To"].str.strip())
+    import csv
 
-    def cell(row: str, col: str) -> float:
-        return float(body.loc[row, col])
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f) if r]
+    hdr = [c.strip() for c in next(r for r in rows if r[0].strip() == "To")]
+    if fix is not None:
+        i = hdr.index(fix[0]) + 1
+        hdr = hdr[:i] + [fix[1]] + hdr[i:]
+    body = {}
+    for r in rows:
+        name = r[0].strip()
+        if name and name != "To" and len(r) > 2:
+            body[name] = {h: _matrix_number(v) for h, v in zip(hdr[1:], r[1:], strict=False) if h}
+    return pd.DataFrame.from_dict(body, orient="index")
 
+
+def matrix_candidates(raw: Path) -> list[Candidate]:
+    """G (pipeline imports) and X (pipeline exports) from the Statistical Review matrices (:data:`MATRICES`).
+
+    Imports, for each row in :data:`MATRIX_IMPORTERS`: 100 * cell (row = country, column 'Russian Federation') /
+    the row's 'Total imports'. Exports, for each column in :data:`MATRIX_EXPORTERS`: 100 * cell (row 'Russian
+    Federation', column = country) / the column's 'Total exports' (editions whose Russia row is empty by
+    construction, ``russia_row`` = no, are skipped for exports). A country absent from an edition's
+    rows (Ukraine from data year 2021) gives no candidate.
+    """
     out = []
-    for iso3, part, name, kind in BP_CELLS:
-        if kind == "imports":
-            ru, tot = cell(name, "Russian Federation"), cell(name, "Total imports")
+    for ed in MATRICES:
+        m = read_matrix(Path(raw) / ed.path, ed.header_fix)
+        for iso3, name in MATRIX_IMPORTERS.items():
+            if name not in m.index:
+                continue
+            ru, tot = m.loc[name, "Russian Federation"], m.loc[name, "Total imports"]
+            if ru is None or tot is None or pd.isna(ru) or pd.isna(tot) or tot <= 0:
+                continue
             how = f"100*{ru:.2f}/{tot:.2f} bcm pipeline imports from Russia / total"
-        else:
-            ru, tot = cell("Russian Federation", name), cell("Total exports", name)
-            how = f"100*{ru:.2f}/{tot:.2f} bcm pipeline exports to Russia / total"
-        if tot <= 0:
+            out.append(Candidate(iso3, ed.year, "G", 100 * ru / tot, "bp", ed.label, how, frozenset({ed.source_id})))
+        if not ed.russia_row:
             continue
-        out.append(
-            Candidate(iso3, BP_YEAR, part, 100 * ru / tot, "bp", "bp Statistical Review 2021", how, frozenset({SRC_BP}))
-        )
+        for iso3, name in MATRIX_EXPORTERS.items():
+            if name not in m.columns:  # bp 2015 has Uzbekistan inside "Other Former Soviet Union"
+                continue
+            ru, tot = m.loc["Russian Federation", name], m.loc["Total exports", name]
+            if pd.isna(ru) or pd.isna(tot) or tot <= 0:
+                continue
+            how = f"100*{ru:.2f}/{tot:.2f} bcm pipeline exports to Russia / total"
+            out.append(Candidate(iso3, ed.year, "X", 100 * ru / tot, "bp", ed.label, how, frozenset({ed.source_id})))
     return out
 
 
 def bulk_candidates(raw: Path) -> list[Candidate]:
     """Every candidate from the bulk datasets."""
     raw = Path(raw)
-    return eurostat_candidates(raw) + comtrade_candidates(raw) + bp_candidates(raw) + iea_candidates(raw)
+    return eurostat_candidates(raw) + comtrade_candidates(raw) + matrix_candidates(raw) + iea_candidates(raw)
 
 
 def choose(cands: list[Candidate]) -> dict[tuple[str, int, str], tuple[Candidate, list[Candidate]]]:
-    """The precedence rule: per (iso3, year, part), the candidate whose dataset comes first in :data:`PRECEDENCE`
-    (ties: the order given); returns (kept, the others in precedence order)."""
+    """The precedence rule: per (iso3, year, part), a full-year candidate before a partial-year one, then the
+    candidate whose dataset comes first in :data:`PRECEDENCE` (ties: the order given); returns (kept, the others
+    in that order). A full year beats a part of it as in the trade rule (Eurostat Jan-Jul 2022 gives way to the
+    IEA's full year 2022 for the Baltic states)."""
     rank = {d: i for i, d in enumerate(PRECEDENCE)}
     by: dict[tuple[str, int, str], list[tuple[int, int, Candidate]]] = {}
     for i, c in enumerate(cands):
-        by.setdefault((c.iso3, c.year, c.part), []).append((rank[c.dataset], i, c))
+        by.setdefault((c.iso3, c.year, c.part), []).append(("partial_year" in c.reasons, rank[c.dataset], i, c))
     out = {}
     for key, lst in by.items():
-        ordered = [c for _, _, c in sorted(lst, key=lambda t: (t[0], t[1]))]
+        ordered = [t[-1] for t in sorted(lst, key=lambda t: t[:3])]
         out[key] = (ordered[0], ordered[1:])
     return out
 
@@ -566,7 +655,8 @@ def others_note(kept: Candidate, others: list[Candidate]) -> str:
     bits = []
     for o in others:
         tag = "disagree:" if abs(o.value - kept.value) > DISAGREE_POINTS else "agrees:"
-        bits.append(f"{tag} {o.label} {o.value:.1f}")
+        part = " (partial year)" if "partial_year" in o.reasons else ""
+        bits.append(f"{tag} {o.label}{part} {o.value:.1f}")
     return "; ".join(bits)
 
 
@@ -589,7 +679,13 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             "Gazprom). For a state that exports no oil or gas and imports little gas, all of it for industry "
             "(only Tajikistan), a third share counts as well: (P) Russia's share of its petroleum-product (fuel) "
             "imports. 100 = all gas imports (or, for P, all fuel imports) from Russia or all exports routed "
-            "through Russia."
+            "through Russia. One meaning for importers and exporters: the share of the state's main cross-border "
+            "hydrocarbon flow that Russia supplies, buys or carries, i.e. how much of it Moscow can interrupt. For an "
+            "importer (Armenia, Belarus, the Baltic states, Georgia, Kyrgyzstan, Moldova, Ukraine) that is its gas "
+            "supply; for an exporter it is its export outlet: Turkmenistan's and Uzbekistan's pipeline-gas exports "
+            "sold to Russia, Azerbaijan's and Kazakhstan's oil exports shipped through Russian pipelines to "
+            "Novorossiysk. A low value for Turkmenistan or Azerbaijan means their exports go around Russia (to "
+            "China, Iran, Turkey, Europe via Georgia), not that they import gas elsewhere."
         ),
         coding_rule=(
             "value = max(available parts): dependence through either channel gives Moscow leverage. A part with "
@@ -599,8 +695,10 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             "in TJ (Estonia, Latvia, Lithuania; Russia's share = imports consigned from Russia, plus from Belarus, "
             "which only transits Russian gas, over imports from all partners; a month absent from Eurostat counts as "
             "zero when the IEA records no entry into the country that month); (2) UN Comtrade, Armenia's natural-gas "
-            "imports (HS 271121) by partner, net weight; (3) bp Statistical Review 2021 pipeline trade 2020 (Belarus, "
-            "Kazakhstan, Ukraine imports; Turkmenistan and Uzbekistan exports sold to Russia); (4) Eurostat in million "
+            "imports (HS 271121) by partner, net weight; (3) the bp / Energy Institute Statistical Review pipeline-trade "
+            "matrices, editions 2015 and 2017-2024 and 2026 (data years 2014, 2016-2023, 2025; Belarus and Kazakhstan "
+            "imports every year, Ukraine to 2020; Turkmenistan and Uzbekistan exports sold to Russia, not 2025, whose "
+            "sheet leaves out intra-regional trade); (4) Eurostat in million "
             "m3 (cross-check); (5) IEA Gas Trade Flows, share of physical entries coming from Russia (Moldova: from "
             "Ukraine, Gazprom's gas; always estimated, a physical-route proxy; a year is used only with 12 months and "
             f"entries of at least {IEA_MIN_COVERAGE:.0%} of the country's median); (6) cited page figures "
@@ -626,9 +724,11 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
             f"{MAX_CARRY} years."
         ),
         years_note=(
-            "Eurostat: Estonia, Latvia, Lithuania 2013-2021 (2022 Jan-Jul, estimated); UN Comtrade: Armenia "
-            "2013-2024 (2025 Jan-Jun, estimated); bp: Belarus, Kazakhstan, Ukraine, Turkmenistan, Uzbekistan 2020; "
-            "IEA: Moldova 2013-2019 (estimated); other years and states from cited pages, interpolated or carried "
+            "Eurostat: Estonia, Latvia, Lithuania 2013-2021; IEA full years: the Baltic states 2022-2023 "
+            "(Lithuania estimated), Moldova 2013-2019 (estimated); UN Comtrade: Armenia 2013-2024 (2025 Jan-Jun, "
+            "estimated); bp / Energy Institute matrices: Belarus and Kazakhstan 2014, 2016-2023, 2025, Ukraine 2014, "
+            "2016-2020, Turkmenistan 2014, 2016-2023, Uzbekistan 2016-2023 (no edition for data years 2013, 2015 "
+            "and 2024 was found); other years and states from cited pages, interpolated or carried "
             "where allowed. Tajikistan's values come from P only (fuel imports, mostly partial-year figures). "
             "Turkmenistan 2025 is missing (supplies to Gazprom suspended from summer 2024)."
         ),
@@ -969,7 +1069,7 @@ def build(raw: Path) -> BuilderOutput:
     # 4. Sources actually cited (bulk ones with the years they feed), and the catalogue record.
     cited = set(";".join(r["source_ids"] for r in out.rows).split(";")) | {e["source_id"] for e in out.events}
     bulk = {}
-    for sid, src in BULK_SOURCES.items():
+    for sid, src in (BULK_SOURCES | {m.source_id: m.source for m in MATRICES}).items():
         ys = sorted(
             {
                 r["year"]

@@ -18,8 +18,9 @@ Years with no transition in force are coded only where a source supports it:
   or partner status): 0, citing the accession source, which dates the start;
 * a state with no usable dated transition at all: the build reads the 2026 membership
   snapshot (``country_groups_treaties/group_memberships_15countries.csv``). Absent from the
-  organisation's list -> 0, ``estimated`` (the list states non-membership in 2026 only and no
-  accession or exit is on record, so that status is carried back; the note says so). On the
+  organisation's list -> 0, ``observed``: the 0 is an observation of the member list (a neutral
+  reference compiled from the organisations' own lists), and with no accession or exit on record in
+  any source the state was outside the organisation in every panel year; the note says so. On the
   list -> missing: membership without a dated start is not coded.
 """
 
@@ -73,8 +74,8 @@ def snapshot_source() -> Source:
 
 def not_listed_note(org: str) -> str:
     return (
-        f"not on the {org} member list of the 2026 snapshot, and no accession or exit is on record in the "
-        "sources: the 2026 status is carried back (estimated)"
+        f"not on the {org} member list (2026 snapshot of the member lists), and no accession or exit is on "
+        "record in any source: outside the organisation throughout"
     )
 
 
@@ -240,8 +241,9 @@ def build(raw: Path) -> BuilderOutput:
                 "one; among unflagged rows the earliest date of the spell counts; if all are flagged, the later "
                 "date; a row whose only source is unusable (wiki, mirror, copy) is left out. Before a state's "
                 "first transition, if that is an accession, the lowest level (citing the accession). A state "
-                "with no dated transition: the lowest level, estimated, if the 2026 member list (snapshot, read "
-                "by the build) does not include it; missing if it does."
+                "with no dated transition: the lowest level, observed (an observation of the member list), if the "
+                "2026 member list (snapshot, read by the build) does not include it and no accession or exit is on "
+                "record; missing if it does."
             ),
             years_note="All years 2013-2025 are coded from dated facts; 2025 is the status on 31 December 2025 "
             "as known from sources compiled on 2026-11-23.",
@@ -259,7 +261,7 @@ def build(raw: Path) -> BuilderOutput:
                         note = f"not yet: {first['status'].replace('_', ' ')} from {first['date']}"
                         out.add(iso3, year, ind.id, min(meta["levels"]), "observed", first["all_ids"], note)
                     elif first is None and iso3 not in listed[org]:
-                        out.add(iso3, year, ind.id, min(meta["levels"]), "estimated", SNAPSHOT_ID, not_listed_note(org))
+                        out.add(iso3, year, ind.id, min(meta["levels"]), "observed", SNAPSHOT_ID, not_listed_note(org))
                     continue
                 note = f"{row['status']} since {row['date']}"
                 if row["losers"]:

@@ -105,6 +105,7 @@ SOURCES: dict[str, Source] = {
             "(Last Updated 2022-05-25; via DSKUS-Foreign-Aid/Foreign_Aid commit 52256ad)"
         ),
         url="https://data.worldbank.org/indicator/BX.TRF.PWKR.DT.GD.ZS",
+        archive_url="https://github.com/DSKUS-Foreign-Aid/Foreign_Aid/tree/52256ad",
         figure_year="2013-2020",
         accessed=BUILD_DATE,
         licence="CC BY 4.0",
@@ -117,7 +118,8 @@ SOURCES: dict[str, Source] = {
             "Bilateral Remittance Matrix 2018 (updated October 2019), US$ millions, estimates "
             "(Excel Bilateralremittancematrix2018Oct2019.xlsx as CSV in hannahkates/global-remittances, commit ea902e1)"
         ),
-        url="https://github.com/hannahkates/global-remittances",
+        url="https://www.knomad.org/data/remittances",
+        archive_url="https://github.com/hannahkates/global-remittances/tree/ea902e1",
         figure_year="2018",
         accessed=BUILD_DATE,
         licence="CC BY 4.0 (World Bank open data terms)",
@@ -132,6 +134,7 @@ SOURCES: dict[str, Source] = {
             "commit 65b2aa9)"
         ),
         url="https://www.knomad.org/sites/default/files/2022-12/bilateral_remittance_matrix_2021_0.xlsx",
+        archive_url="https://github.com/raulincadet/Macro/tree/65b2aa9",
         figure_year="2021",
         accessed=BULK_ACCESSED,
         licence="CC BY 4.0 (World Bank open data terms)",
@@ -145,6 +148,7 @@ SOURCES: dict[str, Source] = {
             "Migration and Development Brief 39 data; column '% of GDP in 2023'; via raulincadet/Macro, commit 65b2aa9)"
         ),
         url="https://www.knomad.org/data/remittances",
+        archive_url="https://github.com/raulincadet/Macro/tree/65b2aa9",
         figure_year="2023",
         accessed=BULK_ACCESSED,
         licence="CC BY 4.0 (World Bank open data terms)",
@@ -159,6 +163,7 @@ SOURCES: dict[str, Source] = {
             "commit 4ebec5a); % of GDP = the first over the second"
         ),
         url="https://data.worldbank.org/indicator/BX.TRF.PWKR.CD.DT",
+        archive_url="https://github.com/datasets/world-development-indicators/tree/4ebec5a",
         figure_year="2021-2024",
         accessed=dt.date(2026, 12, 7),
         licence="CC BY 4.0",
@@ -173,6 +178,7 @@ SOURCES: dict[str, Source] = {
             "tavad/tvyal_newsletter, commit 21cee1a)"
         ),
         url="https://www.cba.am/stat/stat_data_eng/5_Money_transfers_of_individuals_by_countries-eng.xlsx",
+        archive_url="https://github.com/tavad/tvyal_newsletter/tree/21cee1a",
         figure_year="2013-2024",
         accessed=BULK_ACCESSED,
         licence="official statistics; cite the Central Bank of Armenia",

@@ -246,12 +246,14 @@ def read_all(raw: Path) -> pd.DataFrame:
     return df.sort_values(["dataset", "iso3", "year", "partner", "flow"], ignore_index=True)
 
 
-def _src(sid: str, producer: str, title: str, url: str, licence: str) -> Source:
+def _src(sid: str, producer: str, title: str, url: str, licence: str, archive: str | None = None) -> Source:
+    """A bulk dataset: ``url`` is the producer's page for it, ``archive`` the repository copy the build read."""
     return Source(
         source_id=sid,
         producer=producer,
         title=title,
         url=url,
+        archive_url=archive,
         figure_year="1992-2024",
         accessed=BULK_ACCESSED,
         licence=licence,
@@ -265,48 +267,54 @@ SOURCES: dict[str, Source] = {
         "Statistical Committee of the Republic of Armenia (Armstat)",
         "Armenia's foreign trade by partner country, monthly 2007-2024, imports by country of origin "
         "(compiled in tavad/tvyal_newsletter, commit d1b2914, file arm_trade_country.csv)",
-        "https://github.com/tavad/tvyal_newsletter",
+        "https://statbank.armstat.am/",
         "Armstat data; compilation without stated licence",
+        "https://github.com/tavad/tvyal_newsletter/tree/d1b2914",
     ),
     "armstat_consignment": _src(
         "trade-armstat-consignment",
         "Statistical Committee of the Republic of Armenia (Armstat)",
         "Armenia's foreign trade by partner country, monthly 2007-2024, imports by country of consignment "
         "(compiled in tavad/tvyal_newsletter, commit d1b2914, file arm_trade_country.csv)",
-        "https://github.com/tavad/tvyal_newsletter",
+        "https://statbank.armstat.am/",
         "Armstat data; compilation without stated licence",
+        "https://github.com/tavad/tvyal_newsletter/tree/d1b2914",
     ),
     "kazstat": _src(
         "trade-kazstat",
         "Bureau of National Statistics of Kazakhstan",
         "Main indicators of foreign trade (by country), 2019-2023, thousand USD "
         "(as collected in mary-lev/eu-export-sanctions, commit 5a0f32e)",
-        "https://github.com/mary-lev/eu-export-sanctions",
+        "https://stat.gov.kz/en/industries/economy/foreign-market/",
         "official statistics; repository Apache-2.0",
+        "https://github.com/mary-lev/eu-export-sanctions/tree/5a0f32e",
     ),
     "kgstat": _src(
         "trade-kgstat",
         "National Statistical Committee of the Kyrgyz Republic",
         "Tables 4.03.00.18 (exports) and 4.03.00.20 (imports): geographic distribution of trade in goods, "
         "1994-2023, thousand USD (as collected in mary-lev/eu-export-sanctions, commit ebc1f20)",
-        "https://github.com/mary-lev/eu-export-sanctions",
+        "https://stat.kg/en/statistics/foreign-trade/",
         "official statistics; repository Apache-2.0",
+        "https://github.com/mary-lev/eu-export-sanctions/tree/ebc1f20",
     ),
     "uzstat": _src(
         "trade-uzstat",
         "Statistics Agency under the President of the Republic of Uzbekistan",
         "SDMX datasets 1105 (exports by country) and 1176 (imports by country), 2010-2023, thousand USD "
         "(as collected in mary-lev/eu-export-sanctions, commit d3a90a9)",
-        "https://github.com/mary-lev/eu-export-sanctions",
+        "https://stat.uz/en/official-statistics/merchandise-trade",
         "official statistics; repository Apache-2.0",
+        "https://github.com/mary-lev/eu-export-sanctions/tree/d3a90a9",
     ),
     "geostat": _src(
         "trade-geostat",
         "National Statistics Office of Georgia (Geostat)",
         "External merchandise trade of Georgia, monthly totals 1995-2024 (FTrade_1995-2024.xlsx, "
         "as collected in mary-lev/eu-export-sanctions, commit aca6dd9)",
-        "https://github.com/mary-lev/eu-export-sanctions",
+        "https://www.geostat.ge/en/modules/categories/35/external-trade",
         "official statistics; repository Apache-2.0",
+        "https://github.com/mary-lev/eu-export-sanctions/tree/aca6dd9",
     ),
     "wdi": _src(
         "trade-wdi-2026-07",
@@ -315,6 +323,7 @@ SOURCES: dict[str, Source] = {
         "current US$, as served on 2026-07-01 (datasets/world-development-indicators, commit 4ebec5a)",
         "https://data.worldbank.org/indicator/TX.VAL.MRCH.CD.WT",
         "CC BY 4.0 (World Bank open data terms)",
+        "https://github.com/datasets/world-development-indicators/tree/4ebec5a",
     ).model_copy(update={"accessed": WDI_ACCESSED}),
     "imf_dots": _src(
         "trade-imf-dots",
@@ -324,6 +333,7 @@ SOURCES: dict[str, Source] = {
         "commit a769819, data/DOTS)",
         "https://data.imf.org/?sk=9D6028D4-F14A-464C-A2F2-59B2CD424B85",
         "IMF terms of use",
+        "https://github.com/SamLeBlanc/Direction-of-Trade-Map/tree/a769819/data/DOTS",
     ),
     "wits": _src(
         "trade-wits",
@@ -332,6 +342,7 @@ SOURCES: dict[str, Source] = {
         "thousand USD (TdeKoning21/Ukraine-Trade-Shift-Project, commit 4b41e9f)",
         "https://wits.worldbank.org/CountryProfile/en/UKR",
         "World Bank WITS terms of use",
+        "https://github.com/TdeKoning21/Ukraine-Trade-Shift-Project/tree/4b41e9f",
     ),
     "itc": _src(
         "trade-itc",
@@ -340,6 +351,7 @@ SOURCES: dict[str, Source] = {
         "(texty/trade-map, commit 6c8d83a, data/newLineChartData.csv)",
         "https://www.trademap.org/",
         "ITC Trade Map terms of use",
+        "https://github.com/texty/trade-map/blob/6c8d83a/data/newLineChartData.csv",
     ),
     "comext": _src(
         "trade-comext",
@@ -348,14 +360,16 @@ SOURCES: dict[str, Source] = {
         "monthly 2020-01..2022-11, EUR (vzemlys/ruimpeks, commit 1c68091)",
         "https://ec.europa.eu/eurostat/comext/newxtweb/",
         "Eurostat re-use policy (CC BY 4.0)",
+        "https://github.com/vzemlys/ruimpeks/tree/1c68091",
     ),
     "fcs_mirror": _src(
         "trade-fcs-mirror",
         "Federal Customs Service of Russia (FCS), via Rosstat tables",
         "Russia's foreign trade with CIS countries (94itog.xlsx), exports to / imports from each partner, "
         "1994-2021, million USD (mary-lev/eu-export-sanctions, commit 7259b75)",
-        "https://github.com/mary-lev/eu-export-sanctions",
+        "https://customs.gov.ru/statistic",
         "official statistics; repository Apache-2.0",
+        "https://github.com/mary-lev/eu-export-sanctions/tree/7259b75",
     ),
     "imts_mirror": _src(
         "trade-imf-imts",
@@ -365,5 +379,6 @@ SOURCES: dict[str, Source] = {
         "commit 0d3a9a4, RU_trade.csv)",
         "https://data.imf.org/",
         "IMF terms of use",
+        "https://github.com/paulinakasetiene/Russia-sanctions-trade-reallocation/blob/0d3a9a4/RU_trade.csv",
     ),
 }

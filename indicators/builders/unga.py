@@ -40,7 +40,9 @@ ACCESSED_2026_12 = dt.date(2026, 12, 1)
 
 SRC_VOTES = "voeten-unga-votes-unvotes"
 SRC_IDEAL = "voeten-unga-idealpoints-2025-07"
-SRC_KEYVOTES = "ukraine-viz-key-votes"
+#: The two key votes, one source each (the UN Digital Library record first, the transcription read as archive).
+SRC_KEYVOTES = "undl-vote-a-res-68-262"
+SRC_KEYVOTES_ES11 = "undl-vote-a-res-es-11-1"
 SRC_UNDL = "undl-ga-voting-2026-02"
 SRC_UNDL_VOTES = "undl-ga-votes-2020-2025"
 SRC_SCRAPE = "undl-ga-votes-scrape-2013-2021"
@@ -54,6 +56,7 @@ SOURCES: dict[str, Source] = {
             "as packaged in the R package unvotes (dgrtwo/unvotes, commit 7eb7034); sessions 46-74"
         ),
         url="https://hdl.handle.net/1902.1/12379",
+        archive_url="https://github.com/dgrtwo/unvotes/tree/7eb7034",
         figure_year="1991-2020",
         accessed=BUILD_DATE,
         licence="Dataverse data dedicated to the public domain (CC0); unvotes package MIT",
@@ -74,16 +77,31 @@ SOURCES: dict[str, Source] = {
     ),
     SRC_KEYVOTES: Source(
         source_id=SRC_KEYVOTES,
-        producer="Haruki Kinoshita (transcription of UN GA records A/68/PV.80 and A/ES-11/PV.5)",
+        producer="United Nations General Assembly (recorded vote, UN Digital Library)",
         title=(
-            "Vote lists for A/RES/68/262 (27 Mar 2014) and A/RES/ES-11/1 (2 Mar 2022), "
-            "HarukiKinoshita/ukraine-viz src/voting.js, commit c2270e0"
+            "Voting record of A/RES/68/262 'Territorial integrity of Ukraine' (27 Mar 2014), vote of each member "
+            "state; as transcribed from the official record A/68/PV.80 by Haruki Kinoshita (ukraine-viz)"
         ),
-        url="https://github.com/HarukiKinoshita/ukraine-viz",
-        figure_year="2014; 2022",
+        url="https://digitallibrary.un.org/record/767565",
+        archive_url="https://github.com/HarukiKinoshita/ukraine-viz/blob/c2270e0/src/voting.js",
+        figure_year="2014",
         accessed=BUILD_DATE,
-        licence="no licence stated; facts from UN official records",
-        quote="68/262: 100 yes, 11 no, 58 abstain, 24 absent; ES-11/1: 141 yes, 5 no, 35 abstain, 12 absent.",
+        licence="UN official records; the transcription states no licence",
+        quote="68/262: 100 yes, 11 no, 58 abstain, 24 absent",
+    ),
+    SRC_KEYVOTES_ES11: Source(
+        source_id=SRC_KEYVOTES_ES11,
+        producer="United Nations General Assembly (recorded vote, UN Digital Library)",
+        title=(
+            "Voting record of A/RES/ES-11/1 'Aggression against Ukraine' (2 Mar 2022), vote of each member state; "
+            "as transcribed from the official record A/ES-11/PV.5 by Haruki Kinoshita (ukraine-viz)"
+        ),
+        url="https://digitallibrary.un.org/record/3959039",
+        archive_url="https://github.com/HarukiKinoshita/ukraine-viz/blob/c2270e0/src/voting.js",
+        figure_year="2022",
+        accessed=BUILD_DATE,
+        licence="UN official records; the transcription states no licence",
+        quote="ES-11/1: 141 yes, 5 no, 35 abstain, 12 absent",
     ),
     SRC_UNDL: Source(
         source_id=SRC_UNDL,
@@ -93,6 +111,7 @@ SOURCES: dict[str, Source] = {
             "counts; ES-11 = session 11emsp"
         ),
         url="https://digitallibrary.un.org/record/4060887",
+        archive_url="https://github.com/tomasgonz/worldcountrygroups",
         figure_year="2022-2025",
         accessed=BUILD_DATE,
         licence="Copyright United Nations; non-commercial use with attribution",
@@ -107,6 +126,7 @@ SOURCES: dict[str, Source] = {
             "of the public worldcountrygroups repository by Tomas Gonzalez)"
         ),
         url="https://digitallibrary.un.org/record/4060887",
+        archive_url="https://github.com/tomasgonz/worldcountrygroups",
         figure_year="2020-2025",
         accessed=ACCESSED_2026_12,
         licence="Copyright United Nations; non-commercial use with attribution",
@@ -120,6 +140,7 @@ SOURCES: dict[str, Source] = {
             "of 2022-01-29, via navyanawal0310/un-votes-intelligence-platform commit b1a33e9)"
         ),
         url="https://digitallibrary.un.org/search?cc=Voting+Data",
+        archive_url="https://github.com/navyanawal0310/un-votes-intelligence-platform/tree/b1a33e9",
         figure_year="2013-2021",
         accessed=ACCESSED_2026_12,
         licence="Copyright United Nations; non-commercial use with attribution",
@@ -218,7 +239,7 @@ UKRAINE_VOTES = Indicator(
         "2022-2025: A/RES/ES-11/1 (hand-compiled list, checked against the UN Digital Library ES-11 session "
         "counts). 2013: missing."
     ),
-    source_ids=(SRC_KEYVOTES, SRC_VOTES, SRC_UNDL),
+    source_ids=(SRC_KEYVOTES, SRC_KEYVOTES_ES11, SRC_VOTES, SRC_UNDL),
 )
 
 
@@ -427,7 +448,8 @@ def _build_ukraine(raw: Path, out: BuilderOutput, votes: pd.DataFrame, roll_call
     for r in key.itertuples():
         kv = KEY_VOTES[r.code]
         vote_year = int(kv["date"][:4])
-        ids = [SRC_KEYVOTES, SRC_VOTES] if r.code == "68/262" else [SRC_KEYVOTES, SRC_UNDL]
+        key_src = SRC_KEYVOTES if r.code == "68/262" else SRC_KEYVOTES_ES11
+        ids = [key_src, SRC_VOTES] if r.code == "68/262" else [key_src, SRC_UNDL]
         base = f"{vote_phrase(r.vote_list)} on {kv['symbol']} ({kv['date']})"
         if r.code == "ES-11/1":
             c = es11.loc[r.iso3]
@@ -448,7 +470,7 @@ def _build_ukraine(raw: Path, out: BuilderOutput, votes: pd.DataFrame, roll_call
                     f"{PANEL_COUNTRIES[r.iso3]} {vote_phrase(r.vote_list)} on {kv['symbol']} "
                     f"'{kv['title']}' (adopted {kv['totals']})"
                 ),
-                "source_id": SRC_KEYVOTES,
+                "source_id": key_src,
             }
         )
 

@@ -701,6 +701,17 @@ def _note(
     return "; ".join(parts)
 
 
+def hand_tie_rows(raw: Path | None = None) -> pd.DataFrame:
+    """Rows of ``indicators/hand/facts_extra.csv`` whose topic is a tie of :data:`TIE_RULES` or
+    :data:`DOWNGRADE_RULES` (not the bare organisations EU and NATO), shaped as structural-ties rows."""
+    hand = pd.read_csv(HAND_FACTS, dtype=str, keep_default_na=False)
+    patterns = [r[0] for r in TIE_RULES] + [r[0] for r in DOWNGRADE_RULES]
+    is_tie = hand["topic"].map(lambda t: t not in ("EU", "NATO") and any(re.search(p, t) for p in patterns))
+    out = hand[is_tie].rename(columns={"topic": "tie"}).copy()
+    out["iso3"] = out["country"].map(country_iso3)
+    return out.reset_index(drop=True)
+
+
 def build(raw: Path) -> BuilderOutput:
     ties = read_compiled(raw, "western_structural_ties.csv")
     evr = read_compiled(raw, "western_engagement_events.csv")
@@ -710,6 +721,9 @@ def build(raw: Path) -> BuilderOutput:
     hand = hand[hand["topic"].isin(["EU", "NATO"])].rename(columns={"topic": "organisation"})
     hand["iso3"] = hand["country"].map(country_iso3)
     mem = pd.concat([mem, hand[[c for c in hand.columns if c in mem.columns]]], ignore_index=True)
+    # Hand rows whose topic names a tie (e.g. "NATO Partnership for Peace", dated by NATO's own pages where the
+    # compiled rows rest on wiki copies) are structural-ties rows, as in the nato_alignment builder.
+    ties = pd.concat([ties, hand_tie_rows(raw)], ignore_index=True)
     # A fact or event resting only on an unusable source (wiki, mirror, copy) is left out.
     ties, evr, mem = (df[df["source_url"].map(lambda u: tier_of(u) != "unusable")].copy() for df in (ties, evr, mem))
 
@@ -747,13 +761,17 @@ def build(raw: Path) -> BuilderOutput:
         if not ids:
             continue  # no dated tie and no event on record: nothing cites a value, so it is missing
         thin = n_window[year] < THIN_WINDOW_EVENTS and level < LADDER_TOP
+        # the last year's event record is partial (events to Nov 2025): its events term is estimated too
+        partial = year == YEARS[-1] and level < LADDER_TOP
         note = _note(level, rung, deciding, down_rows, w, year, scales[year])
         if thin:
             note += (
                 f"; thin event record: {n_window[year]} events counted in the window over the states below the "
                 f"top rung (< {THIN_WINDOW_EVENTS}), so the events term is estimated"
             )
-        out.add(iso3, year, INDICATOR_ID, round(value, 4), "estimated" if thin else "observed", ids, note)
+        if partial and not thin:
+            note += "; partial year: the events term is estimated"
+        out.add(iso3, year, INDICATOR_ID, round(value, 4), "estimated" if thin or partial else "observed", ids, note)
 
     out.indicators.append(indicator(tuple(sorted(ladder_ids))))
     out.events = _timeline(_structural_timeline_rows(ties, mem), ev)

@@ -122,6 +122,12 @@ def test_offline_it_ranks_the_14_states_as_the_model(chromium, built, model, yea
         assert page.locator("#sources li").count() == len(
             static_page.year_sources(*indicators.shipped()[:1], model.catalog, indicators.shipped()[2], year)
         )
+        # the producer's page is the link; a copy read from a repository is the archived copy beside it
+        items = page.locator("#sources li").all_text_contents()
+        assert any("archived copy: https://github.com/" in t for t in items)
+        assert not any(
+            t.rsplit(") ", 1)[-1].startswith("https://github.com/") for t in items if "worldcountrygroups" not in t
+        )
         assert page.url.split("#", 1)[1].startswith("w="), "the weights go into the URL fragment"
         page.screenshot(path=str(artifacts / "static_page.png"))
         assert page.requests == [page.file_url], page.requests

@@ -44,6 +44,7 @@ def values_table(ctx: ViewContext) -> pd.DataFrame:
             "Tier": p["source_ids"].map(ctx.value_tier),
             IP_MARK: p["source_ids"].map(lambda ids: IP_MARK if ctx.interested_only(ids) else ""),
             "Link": first.map(lambda k: str(src[k].url) if k in src else None),
+            "Archived copy": first.map(lambda k: str(src[k].archive_url) if k in src and src[k].archive_url else None),
             "Note": p["note"],
         }
     ).sort_values(["Indicator", "Country", "Year"])
@@ -93,6 +94,7 @@ def render(ctx: ViewContext) -> None:
         height="content",
         column_config={
             "Link": st.column_config.LinkColumn("Link", display_text="open source"),
+            "Archived copy": st.column_config.LinkColumn("Archived copy", display_text="archived copy"),
             "Year": st.column_config.NumberColumn("Year", format="%d"),
         },
     )
@@ -111,7 +113,19 @@ def render(ctx: ViewContext) -> None:
         "Each source's tier comes from its web host (indicators/hand/source_tiers.csv; README 'Source tiers'): "
         + " · ".join(f"{x} {int(counts.get(x, 0))}" for x in TIERS[:4] if counts.get(x, 0))
     )
-    first_cols = ["tier", "producer", "title", "url"]
+    first_cols = ["tier", "producer", "title", "url", "archive_url"]
     sdf = sdf[first_cols + [c for c in sdf.columns if c not in first_cols]]
     sdf = sdf.rename(columns=lambda c: c.replace("_", " ").capitalize()).drop(columns=["Source id"], errors="ignore")
-    st.dataframe(sdf, hide_index=True, height="content", column_config={"Url": st.column_config.LinkColumn("Link")})
+    st.caption(
+        "Link: the producer's page for the dataset or figure. Archived copy: where the file the build read is kept "
+        "(often a public repository that republished the producer's file), for checking the exact numbers."
+    )
+    st.dataframe(
+        sdf,
+        hide_index=True,
+        height="content",
+        column_config={
+            "Url": st.column_config.LinkColumn("Link"),
+            "Archive url": st.column_config.LinkColumn("Archived copy"),
+        },
+    )

@@ -8,6 +8,7 @@ import streamlit as st
 import scoring
 from ui import charts
 from ui.context import ViewContext
+from ui.safe import md
 from ui.widgets import MC_DRAWS, PLOT_CONFIG, bands_caption, mc_bands, reach_table, uncertainty_controls
 
 
@@ -42,7 +43,7 @@ def render(ctx: ViewContext) -> None:
             else "drives the index far more than its weight"
         )
         st.warning(
-            f"{catalog[r.indicator].name} {what}: nominal weight {r.nominal_weight:.0%}, "
+            f"{md(catalog[r.indicator].name)} {what}: nominal weight {r.nominal_weight:.0%}, "
             f"correlation weight {r.correlation_weight:.0%}."
         )
     st.dataframe(

@@ -11,6 +11,7 @@ import scoring
 from indicators.countries import PANEL_COUNTRIES
 from ui import charts, uploads
 from ui.context import ViewContext
+from ui.safe import md
 from ui.widgets import PLOT_CONFIG, new_upload
 
 
@@ -89,7 +90,7 @@ def render(ctx: ViewContext) -> None:
             catalog,
         )
     except scoring.ScenarioError as e:
-        st.error(f"Scenario not usable: {e}")
+        st.error(f"Scenario not usable: {md(e, 300)}")
         return
     delta = scoring.compare_scenario(ctx.panel, catalog, scen, ctx.year_spec, before=ctx.model)
     d = delta[delta["year"] == year]

@@ -8,6 +8,7 @@ import scoring
 from indicators.schema import PILLARS
 from ui import uploads
 from ui.context import ViewContext
+from ui.safe import md
 from ui.state import WEIGHT_MAX, fit_to_sliders
 from ui.widgets import new_upload
 
@@ -79,13 +80,13 @@ def render(ctx: ViewContext) -> None:
             ss["user_model_key"] = uploads.session_model_key(s_panel, s_catalog)
             # sidebar widgets take new values at the top of the next run, before they exist (dashboard.py)
             ss["pending_widgets"] = {f"w_{ind.id}": ss.get(f"w_{ind.id}", 1.0)}
-            ss["upload_msg"] = f"Added {ind.name}: {uploads.describe_values(values)}"
+            ss["upload_msg"] = f"Added {md(ind.name)}: {uploads.describe_values(values)}"
             st.rerun()
     if ss.get("upload_msg"):
         st.success(ss["upload_msg"])
     user = [i for i in ctx.catalog.values() if uploads.is_user_indicator(i)]
     if user:
-        st.write("In your model (this browser session only): " + ", ".join(i.name for i in user))
+        st.write("In your model (this browser session only): " + ", ".join(md(i.name) for i in user))
         if st.button("Remove my data"):
             for k in USER_KEYS:
                 ss.pop(k, None)
@@ -111,7 +112,7 @@ def render(ctx: ViewContext) -> None:
             if loaded.years and len(loaded.years) == 1 and loaded.years[0] in ctx.page.years:
                 pending["year"] = loaded.years[0]
             ss["pending_widgets"] = pending
-            msg = [f"Loaded the spec from {spec_file.name}."]
+            msg = [f"Loaded the spec from {md(spec_file.name, 60)}."]
             for what, f in (("indicator", fi), ("pillar", fp)):
                 if f != 1.0:
                     msg.append(
