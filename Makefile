@@ -6,10 +6,12 @@ BIN    := $(VENV)/bin
 ALIGN_RAW_DIR ?= ../shared/raw
 export ALIGN_RAW_DIR
 PORT ?= 8501
+# Extra options of the fetch step of `make update` (e.g. FETCH_FLAGS=--offline-replay to rehearse it offline).
+FETCH_FLAGS ?=
 # Interface the dashboard listens on: this machine only by default (README, "Serving on a network").
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test test-unit install install-dev chromium data lint bench golden clean
+.PHONY: run test test-unit install install-dev chromium data update lint bench golden clean
 
 $(BIN)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +59,19 @@ chromium:
 data: install
 	$(BIN)/python -m indicators.build --raw $(ALIGN_RAW_DIR)
 
+## make update: fetch the raw inputs from their producers into $(ALIGN_RAW_DIR) (python -m indicators.fetch),
+## rebuild data/, check it, refresh snapshots/ (the responses replayed by the tests and the shipped copies) and
+## print what changed against the data before the update (python -m indicators.diff; kept in .update/report.txt).
+## Stops at the first failure: a failed download (the previous snapshot is kept), a validation error in the build.
+update: install-dev
+	rm -rf .update && mkdir .update && cp -r data .update/previous
+	$(BIN)/python -m indicators.fetch --raw $(ALIGN_RAW_DIR) $(FETCH_FLAGS)
+	$(BIN)/python -m indicators.build --raw $(ALIGN_RAW_DIR)
+	$(BIN)/python -m indicators --check
+	$(BIN)/python tools/make_cassettes.py --raw $(ALIGN_RAW_DIR)
+	$(BIN)/python -m indicators.fetch --raw $(ALIGN_RAW_DIR) --update-shipped
+	$(BIN)/python -m indicators.diff .update/previous data > .update/report.txt && cat .update/report.txt
+
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
@@ -65,4 +80,4 @@ bench: install-dev
 	$(BIN)/python benchmarks/browser_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .update

@@ -230,7 +230,8 @@ def header_basis(model_key: str, _panel, _sources) -> str:
 
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
-    "A transparent composite index for the 14 non-Russian former Soviet republics, 2013–2025. "
+    f"A transparent composite index for the {len(indicators.PANEL_COUNTRIES)} non-Russian former Soviet republics, "
+    f"{indicators.YEARS[0]}–{indicators.YEARS[-1]}. "
     "Move the weights in the Ranking view: the scores are recomputed from the values in the data tables. "
     + header_basis(MODEL_KEY, panel, sources)
     + " 100 = closest to Moscow in the panel's range, 0 = farthest."

@@ -1,6 +1,6 @@
 """``python -m indicators``: print the coverage table (indicator x year).
 
-Each cell is the share of the 14 states with an *observed* value; a second table
+Each cell is the share of the panel states with an *observed* value; a second table
 counts every value (observed, estimated, imputed, carried forward). ``--check`` only
 validates the shipped tables (checksums, schema) and exits 0/1. ``--tiers`` prints the
 number of values per source tier (a value counts under the best tier among its sources).
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     for title, obs in (("observed values", True), ("all values (incl. estimated/imputed/carried forward)", False)):
         t = (coverage_table(panel, catalog, obs) * 100).round().astype(int)
         t.columns = [str(c)[2:] for c in t.columns]
-        print(f"\nCoverage, % of the 14 states with {title}:\n")
+        print(f"\nCoverage, % of the {len(PANEL_COUNTRIES)} states with {title}:\n")
         print(t.to_string())
     return 0
 

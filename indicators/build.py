@@ -206,7 +206,13 @@ def write_tables(
         (out_dir / "poles.json").write_text(json.dumps(poles, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         pulls[PULL_COLUMNS].to_csv(out_dir / "pulls.csv", float_format="%.4f", **opts)
         written += ["poles.json", "pulls.csv"]
-    lines = [f"{file_sha256(out_dir / t)}  {t}" for t in TABLES if t in written]
+    write_manifest(out_dir, written)
+
+
+def write_manifest(out_dir: Path, tables: list[str] | None = None) -> None:
+    """``MANIFEST.sha256`` of the built tables in ``out_dir`` (default: every table present there)."""
+    names = [t for t in TABLES if (out_dir / t).exists() and (tables is None or t in tables)]
+    lines = [f"{file_sha256(out_dir / t)}  {t}" for t in names]
     (out_dir / MANIFEST).write_text("\n".join(lines) + "\n")
 
 

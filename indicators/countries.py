@@ -1,43 +1,36 @@
-"""The countries of the panel: one source of truth for codes and names."""
+"""The countries of the panel: thin accessors over ``data/countries.csv`` (see :mod:`indicators.structure`)."""
 
 from __future__ import annotations
 
-#: The 14 non-Russian former Soviet republics scored by the model (ISO 3166-1 alpha-3).
-PANEL_COUNTRIES: dict[str, str] = {
-    "ARM": "Armenia",
-    "AZE": "Azerbaijan",
-    "BLR": "Belarus",
-    "EST": "Estonia",
-    "GEO": "Georgia",
-    "KAZ": "Kazakhstan",
-    "KGZ": "Kyrgyzstan",
-    "LTU": "Lithuania",
-    "LVA": "Latvia",
-    "MDA": "Moldova",
-    "TJK": "Tajikistan",
-    "TKM": "Turkmenistan",
-    "UKR": "Ukraine",
-    "UZB": "Uzbekistan",
-}
+from indicators.structure import load_countries
+
+_ROWS = load_countries()
+
+#: The scored states (ISO 3166-1 alpha-3 -> name), in table order.
+PANEL_COUNTRIES: dict[str, str] = {c.iso3: c.name for c in _ROWS if c.role == "panel"}
 
 #: Russia appears only as a reference point (e.g. its UN ideal point); it is never scored.
-REFERENCE_COUNTRIES: dict[str, str] = {"RUS": "Russia"}
+REFERENCE_COUNTRIES: dict[str, str] = {c.iso3: c.name for c in _ROWS if c.role == "reference"}
 
 ALL_COUNTRIES: dict[str, str] = {**PANEL_COUNTRIES, **REFERENCE_COUNTRIES}
+
+#: ISO 3166-1 alpha-2 -> alpha-3 (some raw sources use two-letter codes).
+ISO2_TO_ISO3: dict[str, str] = {c.iso2: c.iso3 for c in _ROWS}
+
+#: One colour per state in every view (ranking, compare bars, trend lines, map markers).
+COUNTRY_COLOURS: dict[str, str] = {c.iso3: c.colour for c in _ROWS if c.role == "panel"}
+
+#: Capitals (longitude, latitude): where the map puts each state's labelled marker.
+CAPITALS: dict[str, tuple[float, float]] = {c.iso3: (c.capital_lon, c.capital_lat) for c in _ROWS if c.role == "panel"}
 
 #: Years the shipped panel covers. 2025 is included where sources reach it.
 FIRST_YEAR = 2013
 LAST_YEAR = 2025
 YEARS: tuple[int, ...] = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 
-# Spellings used by the raw sources, mapped to ISO3.
-_ALIASES = {
-    "Kyrgyz Republic": "KGZ",
-    "Russian Federation": "RUS",
-    "Republic of Moldova": "MDA",
-    "Moldova, Republic of": "MDA",
+_NAME_TO_ISO3 = {name.lower(): iso for iso, name in ALL_COUNTRIES.items()} | {
+    a.lower(): c.iso3 for c in _ROWS for a in c.aliases
 }
-_NAME_TO_ISO3 = {name.lower(): iso for iso, name in ALL_COUNTRIES.items()} | {k.lower(): v for k, v in _ALIASES.items()}
 
 
 def iso3_from_name(name: str) -> str | None:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from indicators import structure
 from indicators.countries import ALL_COUNTRIES, YEARS
 from indicators.schema import (
     EVENT_COLUMNS,
@@ -27,9 +28,9 @@ from indicators.schema import (
     PullMeasure,
     Source,
 )
+from indicators.structure import DATA_DIR
 from indicators.tiers import value_tier_problem
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "MANIFEST.sha256"
 TABLES = ("catalog.json", "panel.csv", "sources.csv", "events.csv", "poles.json", "pulls.csv")
 
@@ -43,8 +44,15 @@ def _err(path: Path | str, row: int | None, problem: str) -> DataError:
     return DataError(f"{where}: {problem}")
 
 
-def parse_catalog(records: list[dict], path: Path | str = "catalog.json") -> dict[str, Indicator]:
+def parse_catalog(
+    records: list[dict], path: Path | str = "catalog.json", structure_dir: Path | str | None = None
+) -> dict[str, Indicator]:
+    """Validated indicators, id -> Indicator. Every indicator must be declared in the structure of
+    ``structure_dir`` (default: the data folder) with the same name, pillar and direction; a folder without
+    a structure table (a test fixture) is not checked against one."""
     out: dict[str, Indicator] = {}
+    sdir = Path(structure_dir or DATA_DIR)
+    declared = structure.indicators(sdir) if (sdir / structure.STRUCTURE).exists() else None
     for i, rec in enumerate(records):
         try:
             ind = Indicator.model_validate(rec)
@@ -54,6 +62,12 @@ def parse_catalog(records: list[dict], path: Path | str = "catalog.json") -> dic
             raise _err(path, None, f"indicator #{i + 1} ({rec.get('id', '?')}): {loc}: {first['msg']}") from None
         if ind.id in out:
             raise _err(path, None, f"indicator id {ind.id!r} appears twice")
+        if declared is not None and ind.id not in declared:
+            raise _err(path, None, f"indicator {ind.id!r} is not declared in {structure.STRUCTURE}; add a row for it")
+        fields = structure.indicator_fields(ind.id, sdir) if declared is not None else {}
+        differ = [k for k, v in fields.items() if getattr(ind, k) != v]
+        if differ:
+            raise _err(path, None, f"indicator {ind.id!r}: {differ} differ from {structure.STRUCTURE}; rebuild")
         out[ind.id] = ind
     return out
 
@@ -214,7 +228,7 @@ def load_catalog(data_dir: Path | str | None = None) -> dict[str, Indicator]:
         records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
         raise _err(path, None, f"cannot be read as JSON: {e}") from None
-    return parse_catalog(records, path)
+    return parse_catalog(records, path, path.parent)
 
 
 def load_sources(data_dir: Path | str | None = None) -> dict[str, Source]:

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-Pillar = Literal["security", "economy", "energy", "diplomacy", "western_ties", "rupture"]
+from indicators import structure
+
 Scale = Literal["binary", "ordinal", "percent", "ratio", "index"]
 #: How a value came about. Anything but ``observed`` is marked in the UI.
 Status = Literal["observed", "estimated", "imputed", "carried_forward"]
@@ -22,15 +23,10 @@ TIERS: tuple[str, ...] = ("official", "reference", "press", "interested-party", 
 #: Written into the note of a value whose every source is ``interested-party``; the loader checks it.
 INTERESTED_PARTY_MARK = "[interested-party sources only]"
 
-#: Pillars in display order, with a one-line description.
-PILLARS: dict[str, str] = {
-    "security": "Military alliances, bases and arms supply",
-    "economy": "Trade, economic union and money flows",
-    "energy": "Dependence on Russian gas and Russian export routes",
-    "diplomacy": "Voting with Russia at the UN General Assembly",
-    "western_ties": "Institutional ties to and engagement with the EU, NATO and the US",
-    "rupture": "The state's own breaks with Moscow: downgraded or severed relations, sanctions on Russia",
-}
+#: Pillars in display order, with a one-line description (declared in ``data/structure.csv``).
+PILLARS: dict[str, str] = {k: n.description for k, n in structure.pillars().items()}
+#: A pillar id (checked against the declared pillars where an indicator is validated).
+Pillar = str
 
 #: Columns of ``data/panel.csv``, in order.
 PANEL_COLUMNS = ["iso3", "year", "indicator", "value", "status", "source_ids", "note"]
@@ -95,6 +91,13 @@ class Indicator(BaseModel):
     coding_rule: str = Field(min_length=20)
     years_note: str = Field(default="", description="Which source/method is used for which years")
     source_ids: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("pillar")
+    @classmethod
+    def _declared_pillar(cls, v):
+        if v not in PILLARS:
+            raise ValueError(f"pillar {v!r} is not declared in data/structure.csv (pillars: {', '.join(PILLARS)})")
+        return v
 
     @field_validator("bounds", "goalposts")
     @classmethod

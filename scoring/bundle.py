@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators import structure
+from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from scoring.cli import UsageError, _load_model, _write_atomic, build_parser, fail, make_spec
 from scoring.export import _num, _quote, safe_text
@@ -44,9 +46,7 @@ STATUS_WORDS = {
 }
 
 
-def pillar_label(p: str) -> str:
-    """'western_ties' -> 'Western ties'."""
-    return p.replace("_", " ").capitalize()
+pillar_label = structure.pillar_name
 
 
 def columns(catalog: dict) -> list[tuple[str, str]]:
@@ -56,7 +56,10 @@ def columns(catalog: dict) -> list[tuple[str, str]]:
         ("ISO3", "ISO 3166-1 alpha-3 code of the state."),
         ("Year", "Year the score describes (values as of 31 December)."),
         ("Score", "Alignment with Moscow, 0-100, one decimal: 100 = closest to Moscow in the panel's range."),
-        ("Rank", "Rank among the 14 states that year; 1 = closest to Moscow. Empty when there is no score."),
+        (
+            "Rank",
+            f"Rank among the {len(PANEL_COUNTRIES)} states that year; 1 = closest to Moscow. Empty when there is no score.",
+        ),
         ("Coverage (%)", "Share of the total weight carried by indicators with a value, whole per cent."),
     ]
     for p, desc in PILLARS.items():
@@ -132,7 +135,7 @@ def readme(catalog: dict, spec_json: str, version: str, years: tuple[int, ...]) 
     dictionary = "\n".join(f"| {md(c)} | {md(m)} |" for c, m in columns(catalog))
     return f"""# Moscow-alignment index: download bundle
 
-Scores of the 14 non-Russian former Soviet republics, {years[0]}-{years[-1]}, for the spec in `spec.json`.
+Scores of the {len(PANEL_COUNTRIES)} non-Russian former Soviet republics, {years[0]}-{years[-1]}, for the spec in `spec.json`.
 Data version: `{version}` (the first 12 hex digits of the SHA-256 of the data manifest; any change to any
 input table changes it).
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from indicators import structure
 from indicators.schema import PILLARS, Indicator
 from scoring.spec import ScoringSpec, SpecError
 
@@ -36,35 +37,18 @@ class Preset(BaseModel):
         return iw, pw
 
 
-#: Registry: preset name -> Preset.
+#: Registry: preset name -> Preset, declared in ``data/presets.csv``. An indicator's weight is its default
+#: weight in ``data/structure.csv`` and a pillar's too, unless the preset says otherwise.
 PRESETS: dict[str, Preset] = {
-    p.name: p
-    for p in (
-        Preset(
-            name="equal",
-            rationale="No prior on what matters most: every pillar counts the same, and every indicator the same within its pillar.",
-        ),
-        Preset(
-            name="equal_indicators",
-            rationale="Every indicator counts the same, so pillars with more indicators weigh more.",
-            pillar_weights="by_count",
-        ),
-        Preset(
-            name="security_first",
-            rationale="Alliances, bases and arms supply are the costliest commitments to reverse, so security weighs 3x.",
-            pillar_weights={"security": 3.0},
-        ),
-        Preset(
-            name="economy_first",
-            rationale="Material dependence (trade, money, energy routes) constrains policy more than declarations, so economy and energy weigh 2x.",
-            pillar_weights={"economy": 2.0, "energy": 2.0},
-        ),
-        Preset(
-            name="declared_alignment",
-            rationale="What governments choose to signal (UN votes, ties sought with the West, relations broken or sanctions imposed on Moscow) shows intent, so diplomacy, western ties and rupture weigh 2x.",
-            pillar_weights={"diplomacy": 2.0, "western_ties": 2.0, "rupture": 2.0},
-        ),
+    r.preset: Preset(
+        name=r.preset,
+        rationale=r.rationale,
+        pillar_weights=r.pillar_weights
+        if isinstance(r.pillar_weights, str)
+        else {p: n.weight for p, n in structure.pillars().items()} | r.pillar_weights,
+        indicator_weights={k: n.weight for k, n in structure.indicators().items()},
     )
+    for r in structure.load_presets()
 }
 
 

@@ -69,6 +69,31 @@ def test_date_formats(date, quote, title, ok):
     assert date_supported(date, quote, title) is ok
 
 
+def hand_cited_tables() -> dict[str, str]:
+    """Every hand table with a ``quote`` column, found by discovery, and the column its quote must state:
+    ``value`` (a figure) where there is one, else the date it is cited for (``new_date`` of a correction,
+    else the first ``*date`` column)."""
+    out = {}
+    for path in sorted(HAND.glob("*.csv")):
+        cols = list(pd.read_csv(path, nrows=0).columns)
+        if "quote" not in cols:
+            continue
+        dates = [c for c in cols if c.endswith("date")]
+        out[path.name] = "value" if "value" in cols else ("new_date" if "new_date" in cols else dates[0])
+    return out
+
+
+def test_every_hand_table_is_cited_or_a_rule_table():
+    """A hand table either quotes its sources row by row (checked below) or is a rule or code table
+    without figures, listed as such in the README."""
+    readme = (HAND.parent.parent / "README.md").read_text(encoding="utf-8")
+    rules = readme[readme.index("Rule and code tables") :].split("\n\n")[0]
+    cited = hand_cited_tables()
+    assert {"facts_extra.csv", "trade_totals.csv", "corrections.csv"} <= set(cited)
+    unlisted = [p.name for p in HAND.glob("*.csv") if p.name not in cited and f"`{p.name}`" not in rules]
+    assert not unlisted, f"hand tables neither quoted row by row nor listed as rule tables: {unlisted}"
+
+
 def _cited_rows(raw: Path) -> pd.DataFrame:
     """Every raw and hand row with a quote: file, country, claim, quote, title, url, supported."""
     out = []
@@ -82,15 +107,11 @@ def _cited_rows(raw: Path) -> pd.DataFrame:
         df = apply_corrections(pd.read_csv(raw / "compiled_cited" / name, dtype=str, keep_default_na=False), name)
         ok = [quote_supports_row(r, name) for _, r in df.iterrows()]
         out.append(df.assign(file=name, ok=ok, claim=df["date"] if "date" in df else df["value"]))
-    for name, col in (
-        ("facts_extra.csv", "date"),
-        ("trade_extra.csv", "value"),
-        ("energy_extra.csv", "value"),
-        ("remittances_extra.csv", "value"),
-        ("remittances_russia_share.csv", "value"),
-        ("trade_embargo.csv", "start_date"),
-    ):
+    for name, col in hand_cited_tables().items():
         df = pd.read_csv(HAND / name, dtype=str, keep_default_na=False)
+        # tables name the page's URL and the state in one of two ways
+        df = df.rename(columns={"url": "source_url"} if "source_url" not in df else {})
+        df = df.rename(columns={"iso3": "country"} if "country" not in df else {})
         if col == "value":
             ok = [figure_in_quote(v, q) for v, q in zip(df[col], df["quote"], strict=True)]
         else:

@@ -34,7 +34,8 @@ def test_no_security_indicator_codes_occupation(shipped):
     _, catalog, _ = shipped
     security = {k for k, ind in catalog.items() if ind.pillar == "security"}
     assert "russian_troops_without_consent" not in catalog
-    assert {"csto_membership", "arms_imports_russia", "russian_base_by_agreement", "nato_alignment"} == security
+    # NATO ties count in the Western ties pillar only (issue 23), next to the Western ladder that also holds them
+    assert {"csto_membership", "arms_imports_russia", "russian_base_by_agreement"} == security
     assert catalog["nato_alignment"].direction == -1
 
 

@@ -14,51 +14,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-PILLAR_COLOURS = {
-    "security": "#0072B2",
-    "economy": "#E69F00",
-    "energy": "#D55E00",
-    "diplomacy": "#009E73",
-    "western_ties": "#CC79A7",
-    "rupture": "#56B4E9",
-}
-#: One colour per state in every view (ranking dots, compare bars, trend lines, map markers). Drawn from Paul
-#: Tol's colour-blind-safe "vibrant", "muted" and "high-contrast" schemes; with 14 states some hues are
-#: necessarily near each other, so every coloured mark is also labelled with the state's name.
-COUNTRY_COLOURS = {
-    "ARM": "#CC3311",
-    "AZE": "#009988",
-    "BLR": "#332288",
-    "EST": "#77AADD",
-    "GEO": "#EE3377",
-    "KAZ": "#EE7733",
-    "KGZ": "#117733",
-    "LVA": "#BBCC33",
-    "LTU": "#AA4499",
-    "MDA": "#DDAA33",
-    "TJK": "#882255",
-    "TKM": "#8C564B",
-    "UKR": "#0077BB",
-    "UZB": "#CC6677",
-}
-#: Capitals (longitude, latitude): where the map puts each state's labelled marker, so small states are
-#: easy to find and hover.
-CAPITALS = {
-    "ARM": (44.51, 40.18),
-    "AZE": (49.87, 40.41),
-    "BLR": (27.56, 53.90),
-    "EST": (24.75, 59.44),
-    "GEO": (44.79, 41.72),
-    "KAZ": (71.45, 51.17),
-    "KGZ": (74.59, 42.87),
-    "LVA": (24.11, 56.95),
-    "LTU": (25.28, 54.69),
-    "MDA": (28.86, 47.01),
-    "TJK": (68.79, 38.56),
-    "TKM": (58.38, 37.96),
-    "UKR": (30.52, 50.45),
-    "UZB": (69.24, 41.30),
-}
+from indicators import structure
+from indicators.countries import CAPITALS, COUNTRY_COLOURS
+
+#: Colours of the pillars and indicators, and one colour per state in every view (ranking dots, compare bars,
+#: trend lines, map markers), with the capitals where the map puts each state's labelled marker: all declared
+#: in ``data/structure.csv`` and ``data/countries.csv``. The state colours are drawn from Paul Tol's
+#: colour-blind-safe "vibrant", "muted" and "high-contrast" schemes; with 14 states some hues are necessarily
+#: near each other, so every coloured mark is also labelled with the state's name.
+PILLAR_COLOURS: dict[str, str] = {k: n.colour for k, n in structure.pillars().items()}
+INDICATOR_COLOURS: dict[str, str] = {k: n.colour for k, n in structure.indicators().items()}
 #: Text on charts: dark enough for WCAG AA (at least 4.5:1 on white).
 TEXT = "#333333"
 GREY = "#B8BEC6"

@@ -70,7 +70,7 @@ class ViewContext:
         top, bottom = t.iloc[0], t.iloc[-1]
         return (
             f"In {self.year}, {top['country']} is closest to Moscow ({top['score']:.1f} of 100) and "
-            f"{bottom['country']} farthest ({bottom['score']:.1f}); {len(t)} of 14 states have a score."
+            f"{bottom['country']} farthest ({bottom['score']:.1f}); {len(t)} of {len(PANEL_COUNTRIES)} states have a score."
         )
 
     def source_links(self, ids: str) -> str:

@@ -281,7 +281,7 @@ function build(state) {
   controls.append(pillarBox);
   for (const p of d.pillars) {
     const box = el("details", "lr-group");
-    box.open = p.id === "security";
+    box.open = p === d.pillars[0];
     box.append(el("summary", null, p.label + " indicators"));
     for (const ind of d.indicators.filter((i) => i.pillar === p.id)) {
       const arrow = ind.direction === 1 ? "↑ " : "↓ ";

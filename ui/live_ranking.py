@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 import scoring
+from indicators import structure
 from indicators.schema import PILLARS
 from scoring.aggregate import GEO_SHIFT
 from scoring.model import RANK_DECIMALS
-from ui.charts import COUNTRY_COLOURS, GREY, PILLAR_COLOURS, shade
+from ui.charts import COUNTRY_COLOURS, GREY, INDICATOR_COLOURS, PILLAR_COLOURS, shade
 from ui.state import WEIGHT_MAX, WEIGHT_STEP
 
 HERE = Path(__file__).resolve().parent
@@ -47,8 +48,7 @@ KEY = "live_ranking"
 STATUS_CODE = {"observed": "o", "estimated": "e", "imputed": "i", "carried_forward": "c"}
 
 
-def pillar_label(p: str) -> str:
-    return p.replace("_", " ").capitalize()
+pillar_label = structure.pillar_name
 
 
 def _num(x: float) -> float | None:
@@ -80,7 +80,8 @@ def parts(model: scoring.Model, split: str) -> list[dict]:
         out.append(
             {
                 "label": ind.name,
-                "colour": shade(PILLAR_COLOURS.get(p, GREY), n, count[p]),
+                # declared in data/structure.csv; an indicator not declared there (an upload) gets a shade
+                "colour": INDICATOR_COLOURS.get(i) or shade(PILLAR_COLOURS.get(p, GREY), n, count[p]),
                 "hint": f"{arrow} {ind.unit}",
                 "idx": [k],
             }

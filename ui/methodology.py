@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 import scoring
+from indicators import structure
 from indicators.schema import PILLARS
 from scoring import pillar_effect
 from scoring.untrusted import md
@@ -46,6 +47,53 @@ METHOD_TEXT: dict[str, str] = {
     "coverage_threshold": "As above, but a score (and rank) is withheld when coverage falls below the minimum "
     "coverage set in the sidebar.",
 }
+
+
+#: The decision on double counting (issue 23), with the audit's numbers (``python -m scoring.audit``; normalised
+#: values with directions applied, Pearson r over the states with both values). Every pair of indicators in
+#: different pillars with |r| >= 0.9 in a year 2013-2024 is named here with the reason it is kept
+#: (``tests/test_redundancy.py`` checks that against the shipped data).
+REDUNDANCY: list[str] = [
+    "### Double counting: what the audit found and what was decided",
+    "The audit (Robustness view, *Audit*) flags pairs of indicators that correlate at |r| ≥ 0.9 across the "
+    "states, on the normalised values with directions applied.",
+    "- **NATO ties count in one pillar only.** Alliance alignment with NATO sat in the security pillar while "
+    "the Western ties indicator's institutional ladder also counts NATO partnership and membership; the two "
+    "correlated at r = 0.91–0.95 in every year 2013–2024 on the data of the audit (0.95 in 2022; 0.91–0.94 in "
+    "nine of the twelve years with the data shipped now), so NATO ties counted in two pillars: "
+    "5% of the default weight through security and again inside Western ties' 20%. Alliance alignment with "
+    "NATO now belongs to the Western ties pillar (one row of the structure table): the two NATO-laden "
+    "indicators share one pillar's 20% (10% each), and the security pillar keeps CSTO standing, Russian arms "
+    "and Russian bases by agreement. The validity checks still hold (tested): Belarus ranks first in 2023 and "
+    "2024, and Estonia, Latvia, Lithuania and Ukraine are the four farthest from Moscow in 2023, 2024 and 2025; "
+    "the Baltic states' security sub-score never exceeds Moldova's.",
+    "- **Energy stays a pillar of one indicator.** Energy dependence on Russia is the channel through which "
+    "Moscow has most directly pressed governments (gas cut-offs and price changes), and no other indicator "
+    "measures it: its correlation with any indicator of another pillar stays below 0.9 in every year to 2022. "
+    "It keeps a fifth of the default weight; the *Equal indicators* preset gives it one thirteenth.",
+    "- **Kept although they correlate across pillars:**",
+    "  - Share of arms imports from Russia with CIS membership (r = 0.96) and UNGA voting agreement with Russia "
+    "(r = 0.98), 2013 only: arms are counted over the five years to 2013, when Russian supply still followed "
+    "the post-Soviet blocs, and three states (Moldova, Kyrgyzstan, Ukraine) have no arms value that year. From "
+    "2014 every such r is below 0.9.",
+    "  - Energy dependence on Russia with CSTO membership (r = 0.90 in 2022, 0.97 in 2023, 0.93 in 2024) and "
+    "with Russian base hosted by agreement (0.97 in 2023, 0.96 in 2024): from 2022 the states with an energy "
+    "value (14 in 2022, 11 in 2023 and 2024) split into two groups, those that stopped "
+    "buying Russian gas (the Baltic states, Ukraine, Moldova) and Russia's allies that host its bases and take "
+    "its gas. That the region's split runs through every domain is what the index measures, not one fact "
+    "counted twice: a state can leave Russian gas while staying in the CSTO, and dropping either would hide it.",
+    "  - Ties to and engagement with the West with Sanctions on Russia (r = 0.92 in 2022, 2023 and 2024): EU "
+    "members apply the EU's sanctions, so the Baltic states sit at the top of both, and since 2022 the "
+    "states seeking EU membership (Ukraine, Moldova) also lead on sanctions. Below them the two part ways: Georgia, "
+    "with Western ties close to Moldova's, applies under half of the EU's acts, and Armenia and Azerbaijan "
+    "none, so sanctions stay a choice of their own.",
+    "  - Remittances from Russia with Alliance alignment with NATO (r = 0.96 in 2024): over the seven states "
+    "with a remittance value that year, too few to read as redundancy.",
+    "- **Within a pillar** (reported, not double counting across pillars): UNGA voting agreement and the vote on "
+    "the Ukraine resolutions (r = 0.90–0.95 in 2016 and 2022–2024); CSTO membership and Russian bases "
+    "(r = 1.0 in 2014–2019, when every CSTO member hosted a Russian base and no other state did; they differ in "
+    "2013, 2020–2023 and from 2024); CSTO membership and Russian arms (0.93–0.98, 2017–2021).",
+]
 
 
 _FILE = re.compile(r"(?:[\w.-]+/)*([A-Za-z]\w*)\.(csv|py|json|txt|xlsx)\b")
@@ -173,6 +221,7 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
         "line jumps because data appeared or disappeared. A year is marked provisional in the year picker when "
         "more than half of the states have less than full coverage.",
     ]
+    out += REDUNDANCY
     out.append("### Weight presets")
     out += [f"- **{preset_label(k)}**: {p.rationale}" for k, p in scoring.PRESETS.items()]
     out += [
@@ -192,15 +241,18 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
 
 
 #: The pillar of a state's own breaks with Moscow, the years its effect is shown for, and its indicators.
-RUPTURE = "rupture"
+RELATIONS_ID = "relations_russia"
+RUPTURE = structure.indicators()[RELATIONS_ID].parent
+#: The pillar the rupture indicators would otherwise join (that of the UN votes).
+DIPLOMACY = structure.indicators()["unga_alignment"].parent
 RUPTURE_YEARS = (2014, 2022, 2024)
-RELATIONS, SANCTIONS = "relations_russia", "sanctions_on_russia"
+RELATIONS, SANCTIONS = RELATIONS_ID, "sanctions_on_russia"
 
 
 def rupture_why(model) -> str:
     """Why the rupture indicators form a pillar of their own, with the weights computed from ``model``."""
     n = len(model.pillars)
-    in_diplomacy = sum(1 for p in model.pillar_of if p == "diplomacy") + 2
+    in_diplomacy = sum(1 for p in model.pillar_of if p == DIPLOMACY) + 2
     return (
         "Why a pillar of its own: the other pillars see ties (alliances, unions, trade, pipelines, votes), so a "
         "state that had broken relations with Moscow and sanctioned it scored like a neutral state with few "

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 import scoring
+from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from ui import live_ranking
 
@@ -199,7 +200,7 @@ def build_html(
 <body>
 <main>
 <h1>{html.escape(title)}</h1>
-<p class="lead">A transparent composite index for the 14 non-Russian former Soviet republics.
+<p class="lead">A transparent composite index for the {len(PANEL_COUNTRIES)} non-Russian former Soviet republics.
 100 = closest to Moscow in the panel's range, 0 = farthest. Move the weights: the ranking is recomputed
 in your browser, and the link (its #fragment) keeps your weights.</p>
 <div id="live"></div>

@@ -38,7 +38,7 @@ Metadata (:func:`parse_metadata`): a dict from the page's form or JSON text/byte
 
     {"name": "Russian TV share", "direction": 1, "unit": "% of viewers",
      "scale": "percent",            # optional: percent | ratio | index; default from the unit
-     "pillar": "diplomacy",          # optional, default DEFAULT_PILLAR
+     "pillar": "<a pillar id>",      # optional, default DEFAULT_PILLAR
      "bounds": [0, 100],             # optional, see below
      "definition": "...",            # optional, >= 40 characters if given
      "source": {"producer": "...", "title": "...", "url": "https://...", "figure_year": "2023",
@@ -103,6 +103,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from indicators import structure
 from indicators.countries import PANEL_COUNTRIES, REFERENCE_COUNTRIES, YEARS, iso3_from_name
 from indicators.loader import DataError, validate_panel
 from indicators.schema import PANEL_COLUMNS, PILLARS, STATUSES, Indicator, Pillar, Source
@@ -132,7 +133,8 @@ USER_SUFFIX = " (your data)"
 USER_NOTE = "your data"
 USER_LICENCE = "supplied by the user"
 #: Pillar of an uploaded indicator whose metadata names none (reason in the module docstring).
-DEFAULT_PILLAR = "diplomacy"
+#: The largest declared pillar (most indicators; on a tie the later one in display order).
+DEFAULT_PILLAR = max(reversed(PILLARS), key=lambda p: sum(n.parent == p for n in structure.indicators().values()))
 #: Scales an upload may declare (binary/ordinal need level labels and are not offered).
 USER_SCALES = ("percent", "ratio", "index")
 #: User text quoted in a message is cut to this many characters.
@@ -883,7 +885,7 @@ def help_markdown() -> str:
      one row per country and year; leave out rows without a value; or
    * *wide*: `iso3` and one column per year ({years}); leave a cell empty where there is no value.
 
-   Countries: ISO3 codes or names of the 14 states ({", ".join(PANEL_COUNTRIES)}). Numbers only (a decimal
+   Countries: ISO3 codes or names of the {len(PANEL_COUNTRIES)} states ({", ".join(PANEL_COUNTRIES)}). Numbers only (a decimal
    comma is fine in semicolon files); no formulas, no HTML.
 2. **Metadata**: name, direction (+1 if a higher value means closer to Moscow, −1 if farther), unit,
    scale ({", ".join(USER_SCALES)}), pillar (default *{DEFAULT_PILLAR}*: the largest pillar, so an unplaced

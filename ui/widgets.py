@@ -38,6 +38,22 @@ def reach_table(model_key: str, _model, spec_json: str, y: int, floor: float) ->
     return r.table.set_index("iso3").rename(columns={"best_rank": "best", "worst_rank": "worst"}), r.note
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def audit_statistics(model_key: str, _model, spec_json: str, y: int, winsorise: bool) -> dict:
+    """The audit's statistics (correlations, flags, alpha, PCA, skewness) for one year (cached)."""
+    from scoring import audit
+
+    return audit.statistics(_model, scoring.ScoringSpec.from_json(spec_json), y, winsorise_on=winsorise)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def audit_sobol(model_key: str, _model, spec_json: str, y: int) -> dict:
+    """Sobol indices of every state's rank for one year (cached: seconds to compute)."""
+    from scoring import audit
+
+    return audit.sobol_ranks(_model, scoring.ScoringSpec.from_json(spec_json), y)
+
+
 def uncertainty_controls(c_unc, c_seed, label: str) -> None:
     """The Monte Carlo strength and seed widgets (shared by the ranking and robustness views)."""
     c_unc.selectbox(

@@ -16,6 +16,7 @@ import pandas as pd
 from indicators.builders.common import BuilderOutput
 from indicators.countries import PANEL_COUNTRIES, iso3_from_name
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 
 BUILD_DATE = dt.date(2026, 11, 23)
 #: Suppliers counted as "Russia" (the Soviet Union only matters for windows before 1992).
@@ -65,10 +66,8 @@ SOURCE_BILATERAL = Source(
 
 INDICATOR = Indicator(
     id="arms_imports_russia",
-    name="Share of arms imports from Russia",
-    pillar="security",
+    **indicator_fields("arms_imports_russia"),
     unit="% of arms imports (SIPRI TIV, 5-year window)",
-    direction=1,
     scale="percent",
     bounds=(0.0, 100.0),
     goalposts=(0.0, 100.0),

@@ -24,22 +24,11 @@ from indicators.countries import PANEL_COUNTRIES
 
 FOLDER = "imf_dots_2022"
 PARTNERS_PATH = Path(__file__).resolve().parent.parent / "hand" / "dots_partners.csv"
-#: Workbook (``originals/DOTS_<n>.xlsx``) of each of the 14 reporters, as listed in the PROVENANCE.md.
-WORKBOOKS = {
-    "ARM": 9,
-    "AZE": 13,
-    "BLR": 18,
-    "EST": 65,
-    "GEO": 76,
-    "KAZ": 103,
-    "KGZ": 109,
-    "LVA": 111,
-    "LTU": 116,
-    "MDA": 129,
-    "TJK": 192,
-    "TKM": 201,
-    "UKR": 205,
-    "UZB": 210,
+#: Workbook (``originals/DOTS_<n>.xlsx``) of each reporter, as listed in the PROVENANCE.md: a code table,
+#: ``indicators/hand/dots_workbooks.csv``. A panel state without a workbook has no DOTS figures.
+WORKBOOKS: dict[str, int] = {
+    r.iso3: int(r.workbook)
+    for r in pd.read_csv(Path(__file__).resolve().parent.parent / "hand" / "dots_workbooks.csv", dtype=str).itertuples()
 }
 #: Sheet title -> flow.
 FLOWS = {"Exports, FOB": "exports", "Imports, CIF": "imports"}
@@ -52,7 +41,7 @@ _VALUE = re.compile(r"^\s*([-+]?[0-9.,]+(?:[eE][-+]?\d+)?)\s*([A-Za-z]*)\s*$")
 
 
 def workbook_path(raw: Path, iso3: str) -> Path:
-    """Path of the DOTS workbook of one of the 14 reporters."""
+    """Path of the DOTS workbook of one reporter."""
     return raw / FOLDER / "originals" / f"DOTS_{WORKBOOKS[iso3]}.xlsx"
 
 
@@ -120,7 +109,7 @@ def read_dots(raw: Path) -> pd.DataFrame:
     """
     codes = partner_codes()
     rows = []
-    for iso3 in PANEL_COUNTRIES:
+    for iso3 in (c for c in PANEL_COUNTRIES if c in WORKBOOKS):
         path = workbook_path(raw, iso3)
         for title, cells in xlsx_sheets(path).items():
             flow = FLOWS[title]

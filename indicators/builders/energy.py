@@ -82,6 +82,7 @@ from indicators.builders.common import (
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.quotes import figure_in_quote
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 
 INDICATOR_ID = "pipeline_dependence"
 PREFIX = "energy"
@@ -664,10 +665,8 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
     """The catalogue record of ``pipeline_dependence``."""
     return Indicator(
         id=INDICATOR_ID,
-        name="Energy dependence on Russia",
-        pillar="energy",
+        **indicator_fields(INDICATOR_ID),
         unit="% (largest of the shares)",
-        direction=1,
         scale="percent",
         bounds=(0.0, 100.0),
         goalposts=(0.0, 100.0),

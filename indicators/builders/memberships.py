@@ -41,6 +41,7 @@ from indicators.builders.common import (
 )
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 from indicators.tiers import tier_of
 
 SNAPSHOT_FILE = Path("country_groups_treaties") / "group_memberships_15countries.csv"
@@ -84,8 +85,6 @@ ORGS: dict[str, tuple[dict, dict[str, int]]] = {
     "CSTO": (
         dict(
             id="csto_membership",
-            name="CSTO membership",
-            pillar="security",
             unit="level (0-2)",
             levels={0: "not a member", 1: "participation suspended or frozen", 2: "active member"},
             definition=(
@@ -100,8 +99,6 @@ ORGS: dict[str, tuple[dict, dict[str, int]]] = {
     "EAEU": (
         dict(
             id="eaeu_membership",
-            name="EAEU membership",
-            pillar="economy",
             unit="level (0-2)",
             levels={0: "none", 1: "observer", 2: "member"},
             definition=(
@@ -116,8 +113,6 @@ ORGS: dict[str, tuple[dict, dict[str, int]]] = {
     "CIS": (
         dict(
             id="cis_membership",
-            name="CIS membership",
-            pillar="diplomacy",
             unit="level (0-2)",
             levels={0: "not a member", 1: "associate, suspended or leaving", 2: "member"},
             definition=(
@@ -132,8 +127,6 @@ ORGS: dict[str, tuple[dict, dict[str, int]]] = {
     "SCO": (
         dict(
             id="sco_membership",
-            name="SCO standing",
-            pillar="diplomacy",
             unit="level (0-3)",
             levels={0: "none", 1: "dialogue partner", 2: "observer", 3: "member"},
             definition=(
@@ -229,7 +222,7 @@ def build(raw: Path) -> BuilderOutput:
     for org, (meta, status_level) in ORGS.items():
         ind = Indicator(
             **meta,
-            direction=1,
+            **indicator_fields(meta["id"]),
             scale="ordinal",
             bounds=(min(meta["levels"]), max(meta["levels"])),
             goalposts=(min(meta["levels"]), max(meta["levels"])),

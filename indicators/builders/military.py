@@ -10,7 +10,7 @@ Russia's conduct, not the host's alignment, so those spells are timeline events 
 security pillar's pointer away from Moscow is alliance alignment instead: NATO member (3),
 an individual NATO partnership programme (2), Partnership for Peace (1), from dated rows.
 
-Bases are coded per year from dated spells in ``SPELLS`` below; every spell names the rows of
+Bases are coded per year from dated spells in ``indicators/hand/military_spells.csv``; every spell names the rows of
 ``compiled_cited/russian_military_presence.csv`` (or ``indicators/hand/facts_extra.csv``)
 that support it. Rows whose only source is ``unusable`` (README "Source tiers") are left out.
 """
@@ -31,6 +31,7 @@ from indicators.builders.common import (
 )
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator
+from indicators.structure import indicator_fields
 from indicators.tiers import tier_of
 
 BASE = "russian_base_by_agreement"
@@ -51,198 +52,26 @@ NATO_RULES: tuple[tuple[str, str, int], ...] = (
 )
 NATO_LEVELS = {0: "none", 1: "Partnership for Peace", 2: "individual partnership programme", 3: "NATO member"}
 
-#: (iso3, indicator, first year, last year, value, match on facility text (case-insensitive) or hand topic, note)
-#: The year range is inclusive; status is as on 31 December of each year.
-SPELLS: list[tuple[str, str, int, int, int, str, str]] = [
-    (
-        "ARM",
-        BASE,
-        2013,
-        2025,
-        1,
-        "102nd Military Base",
-        "102nd base at Gyumri; basing extended to 2044 by the 2010 protocol",
-    ),
-    (
-        "AZE",
-        BASE,
-        2013,
-        2019,
-        0,
-        "Gabala",
-        "Gabala radar lease ended in December 2012; no Russian presence",
-    ),
-    (
-        "AZE",
-        BASE,
-        2020,
-        2023,
-        1,
-        "peacekeeping contingent, Nagorno-Karabakh",
-        "peacekeepers under the 9/10 Nov 2020 trilateral statement Azerbaijan signed",
-    ),
-    (
-        "AZE",
-        BASE,
-        2024,
-        2025,
-        0,
-        "withdrawal completed",
-        "peacekeepers withdrawn by June 2024",
-    ),
-    (
-        "BLR",
-        BASE,
-        2013,
-        2025,
-        1,
-        "Volga",
-        "Volga radar and Vileyka naval communication centre by agreement; leases extended 2022",
-    ),
-    (
-        "KAZ",
-        BASE,
-        2013,
-        2025,
-        1,
-        "Baikonur",
-        "Baikonur leased to Russia until 2050 (largely a space facility; coded as a Russian-operated strategic site)",
-    ),
-    (
-        "KGZ",
-        BASE,
-        2013,
-        2025,
-        1,
-        "Kant air base",
-        "Kant air base; agreement lets Russia stay until 2032",
-    ),
-    (
-        "TJK",
-        BASE,
-        2013,
-        2025,
-        1,
-        "201st Military Base",
-        "201st base; lease extended to at least 2042",
-    ),
-    (
-        "TKM",
-        BASE,
-        2013,
-        2025,
-        0,
-        "none (neutrality",
-        "neutrality policy: no foreign military bases",
-    ),
-    (
-        "UZB",
-        BASE,
-        2013,
-        2025,
-        0,
-        "russian_base:no_foreign_bases",
-        "2012 foreign policy concept bans foreign military bases",
-    ),
-    (
-        "EST",
-        BASE,
-        2013,
-        2025,
-        0,
-        "russian_base:troops_withdrawn",
-        "last Russian troops left on 31 Aug 1994",
-    ),
-    (
-        "LVA",
-        BASE,
-        2013,
-        2025,
-        0,
-        "russian_base:troops_withdrawn",
-        "last Russian troops left on 31 Aug 1994",
-    ),
-    (
-        "LTU",
-        BASE,
-        2013,
-        2025,
-        0,
-        "russian_base:troops_withdrawn",
-        "last Russian troops left on 31 Aug 1993",
-    ),
-    (
-        "UKR",
-        BASE,
-        2013,
-        2013,
-        1,
-        "russian_base:by_agreement",
-        "Black Sea Fleet at Sevastopol under the 1997 agreements, extended by the 2010 Kharkiv agreement",
-    ),
-    (
-        "UKR",
-        BASE,
-        2014,
-        2025,
-        0,
-        "russian_base:agreements_terminated",
-        "Russia terminated the basing agreements on 31 Mar 2014 after annexing Crimea",
-    ),
-    (
-        "GEO",
-        BASE,
-        2013,
-        2025,
-        0,
-        "Abkhazia",
-        "Russian bases in Abkhazia and South Ossetia are not by Georgia's consent (see the other indicator)",
-    ),
-    (
-        "MDA",
-        BASE,
-        2013,
-        2025,
-        0,
-        "Operational Group of Russian Forces",
-        "OGRF in Transnistria stays against Moldova's demand to withdraw (see the other indicator)",
-    ),
-    (
-        "GEO",
-        TROOPS,
-        2013,
-        2025,
-        1,
-        "Abkhazia",
-        "Russian bases in occupied Abkhazia and South Ossetia",
-    ),
-    (
-        "MDA",
-        TROOPS,
-        2013,
-        2025,
-        1,
-        "Operational Group of Russian Forces",
-        "Operational Group of Russian Forces in Transnistria",
-    ),
-    (
-        "UKR",
-        TROOPS,
-        2014,
-        2025,
-        1,
-        "russian_base:agreements_terminated",
-        "Crimea annexed in 2014; Russian forces present against Ukraine's will",
-    ),
-]
+#: Dated spells of bases and occupation, a hand table: one row per (iso3, indicator, first_year, last_year,
+#: value, match, note). ``match`` is text of the facility in the military-presence file (case-insensitive) or
+#: ``topic:status`` of a hand row; years are inclusive, status as on 31 December of each year.
+SPELLS_FILE = Path(__file__).resolve().parent.parent / "hand" / "military_spells.csv"
+
+
+def read_spells(path: Path = SPELLS_FILE) -> list[tuple[str, str, int, int, int, str, str]]:
+    """The spells table as tuples (iso3, indicator, first year, last year, value, match, note)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [
+        (r.iso3, r.indicator, int(r.first_year), int(r.last_year), int(r.value), r.match, r.note)
+        for r in df.itertuples()
+    ]
+
 
 META: list[dict] = [
     dict(
         id=BASE,
-        name="Russian base hosted by agreement",
-        pillar="security",
+        **indicator_fields(BASE),
         unit="yes/no",
-        direction=1,
         scale="binary",
         levels={0: "no", 1: "yes"},
         bounds=(0, 1),
@@ -262,10 +91,8 @@ META: list[dict] = [
     ),
     dict(
         id=NATO,
-        name="Alliance alignment with NATO",
-        pillar="security",
+        **indicator_fields(NATO),
         unit="level (0-3)",
-        direction=-1,
         scale="ordinal",
         levels=NATO_LEVELS,
         bounds=(0, 3),
@@ -343,7 +170,7 @@ def build(raw: Path) -> BuilderOutput:
     hand["iso3"] = hand["country"].map(country_iso3)
     out = BuilderOutput(indicators=[])
     spells_src: dict[tuple, list[str]] = {}
-    for iso3, ind, y0, y1, val, match, note in SPELLS:
+    for iso3, ind, y0, y1, val, match, note in read_spells():
         if match.startswith("russian_base:"):
             topic, status = match.split(":")
             rows = _usable(hand[(hand["iso3"] == iso3) & (hand["topic"] == topic) & (hand["status"] == status)])

@@ -47,6 +47,7 @@ from indicators.builders.common import (
 )
 from indicators.countries import PANEL_COUNTRIES, YEARS, iso3_from_name
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 
 BUILD_DATE = dt.date(2026, 11, 23)
 #: Date the 2026-12-01 bulk extracts were read.
@@ -188,10 +189,8 @@ SOURCES: dict[str, Source] = {
 
 INDICATOR = Indicator(
     id="remittances_russia_gdp",
-    name="Remittances from Russia",
-    pillar="economy",
+    **indicator_fields("remittances_russia_gdp"),
     unit="% of GDP",
-    direction=1,
     scale="percent",
     bounds=(0.0, 100.0),
     goalposts=None,

@@ -53,6 +53,7 @@ from indicators.builders.common import (
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.quotes import date_supported, figure_in_quote
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 from indicators.tiers import tier_of
 
 HAND = Path(__file__).resolve().parent.parent / "hand"
@@ -73,9 +74,7 @@ DEFAULT_LEVEL = {"relations_russia": 2, "sanctions_on_russia": 0}
 
 INDICATORS: dict[str, dict] = {
     "relations_russia": dict(
-        name="Diplomatic relations with Russia",
         unit="level (0-2)",
-        direction=1,
         levels={0: "severed", 1: "downgraded (chargés d'affaires)", 2: "full (ambassadors)"},
         definition=(
             "The level of the state's diplomatic relations with Russia on 31 December: 2 = full (ambassadors "
@@ -93,9 +92,7 @@ INDICATORS: dict[str, dict] = {
         ),
     ),
     "sanctions_on_russia": dict(
-        name="Sanctions on Russia",
         unit="level (0-3)",
-        direction=-1,
         levels={
             0: "none",
             1: "partial (under half of the EU's acts, or own listings of some Russians)",
@@ -352,7 +349,7 @@ def build(raw: Path) -> BuilderOutput:
             )
         ind = Indicator(
             id=ind_id,
-            pillar="rupture",
+            **indicator_fields(ind_id),
             scale="ordinal",
             bounds=(min(levels), max(levels)),
             goalposts=(min(levels), max(levels)),
@@ -384,7 +381,7 @@ def build(raw: Path) -> BuilderOutput:
                     "date": r.date,
                     "indicator": ind_id,
                     "kind": "relations" if ind_id == "relations_russia" else "sanctions",
-                    "description": f"{meta['name']}: {r.meaning} ({r.fact})",
+                    "description": f"{ind.name}: {r.meaning} ({r.fact})",
                     "source_id": r.source_id,
                 }
             )

@@ -47,6 +47,7 @@ from indicators.builders.common import (
 )
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 
 IND_ID = "trade_share_russia"
 RAW_NAME = "trade_with_russia.csv"
@@ -839,10 +840,8 @@ def build(raw: Path) -> BuilderOutput:
     out.indicators.append(
         Indicator(
             id=IND_ID,
-            name="Trade share with Russia",
-            pillar="economy",
+            **indicator_fields(IND_ID),
             unit="% of total merchandise trade",
-            direction=1,
             scale="percent",
             bounds=(0, 100),
             goalposts=(0, 100),

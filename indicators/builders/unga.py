@@ -28,6 +28,7 @@ from indicators.builders import unvotes
 from indicators.builders.common import BuilderOutput, country_iso3
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 
 BUILD_DATE = dt.date(2026, 11, 23)
 
@@ -150,10 +151,8 @@ SOURCES: dict[str, Source] = {
 
 UNGA_ALIGNMENT = Indicator(
     id="unga_alignment",
-    name="UNGA voting agreement with Russia",
-    pillar="diplomacy",
+    **indicator_fields("unga_alignment"),
     unit="% agreement with Russia",
-    direction=1,
     scale="percent",
     bounds=(0.0, 100.0),
     goalposts=(0.0, 100.0),
@@ -215,10 +214,8 @@ KEY_VOTES: dict[str, dict] = {
 
 UKRAINE_VOTES = Indicator(
     id="ukraine_votes",
-    name="Vote on the key UNGA Ukraine resolutions",
-    pillar="diplomacy",
+    **indicator_fields("ukraine_votes"),
     unit="ordinal level (0 yes, 1 abstain/absent, 2 no)",
-    direction=1,
     scale="ordinal",
     levels=UKRAINE_LEVELS,
     bounds=(0.0, 2.0),

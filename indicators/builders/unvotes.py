@@ -38,31 +38,14 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Countries whose votes the sources carry (the 15 plus the reference countries where the files have them).
-SCRAPE_COUNTRIES: tuple[str, ...] = tuple("ARM AZE BLR EST GEO KAZ KGZ LVA LTU MDA TJK TKM UKR UZB RUS".split())
+from indicators.countries import ALL_COUNTRIES, ISO2_TO_ISO3
+
+#: Countries whose votes the sources carry: the declared states (panel and Russia, ``data/countries.csv``)
+#: plus the poles' reference countries where the files have them.
+SCRAPE_COUNTRIES: tuple[str, ...] = tuple(ALL_COUNTRIES)
 REFERENCE_COUNTRIES: tuple[str, ...] = ("USA", "CHN", "TUR", "DEU")
-#: Voeten ISO2 codes -> ISO3.
-VOETEN_ISO2: dict[str, str] = {
-    "AM": "ARM",
-    "AZ": "AZE",
-    "BY": "BLR",
-    "EE": "EST",
-    "GE": "GEO",
-    "KZ": "KAZ",
-    "KG": "KGZ",
-    "LV": "LVA",
-    "LT": "LTU",
-    "MD": "MDA",
-    "TJ": "TJK",
-    "TM": "TKM",
-    "UA": "UKR",
-    "UZ": "UZB",
-    "RU": "RUS",
-    "US": "USA",
-    "CN": "CHN",
-    "TR": "TUR",
-    "DE": "DEU",
-}
+#: Voeten ISO2 codes -> ISO3 (the declared states' codes, then the poles' reference countries).
+VOETEN_ISO2: dict[str, str] = {**ISO2_TO_ISO3, "US": "USA", "CN": "CHN", "TR": "TUR", "DE": "DEU"}
 VOETEN_VOTE: dict[str, str] = {"yes": "Y", "no": "N", "abstain": "A"}
 #: Recorded votes; ``X`` = absent / non-voting.
 VOTES = ("Y", "N", "A")

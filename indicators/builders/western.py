@@ -35,6 +35,7 @@ import pandas as pd
 from indicators.builders.common import BuilderOutput, compiled_source, country_iso3, parse_date, read_compiled
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import Indicator, Source
+from indicators.structure import indicator_fields
 from indicators.tiers import tier_of
 
 HAND_FACTS = Path(__file__).resolve().parent.parent / "hand" / "facts_extra.csv"
@@ -497,10 +498,8 @@ def indicator(source_ids: tuple[str, ...]) -> Indicator:
     weights = ", ".join(f"{k} {v:g}" for k, v in EVENT_WEIGHTS.items())
     return Indicator(
         id=INDICATOR_ID,
-        name="Ties to and engagement with the West",
-        pillar="western_ties",
+        **indicator_fields(INDICATOR_ID),
         unit="index 0–100",
-        direction=-1,
         scale="index",
         bounds=(0.0, 100.0),
         goalposts=(0.0, 100.0),

@@ -98,7 +98,7 @@ def render(ctx: ViewContext) -> None:
             "Year": st.column_config.NumberColumn("Year", format="%d"),
         },
     )
-    st.subheader("Coverage: share of the 14 states with an observed value")
+    st.subheader(f"Coverage: share of the {len(PANEL_COUNTRIES)} states with an observed value")
     cov = coverage_table(panel, catalog) * 100
     cov.index = [catalog[i].name for i in cov.index]
     st.plotly_chart(

@@ -1,4 +1,4 @@
-"""Robustness view: Monte Carlo rank bands, reachable ranks, effective weights, leave-one-out."""
+"""Robustness view: Monte Carlo rank bands, reachable ranks, effective weights, leave-one-out, and the audit."""
 
 from __future__ import annotations
 
@@ -6,10 +6,20 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from indicators import structure
 from ui import charts
 from ui.context import ViewContext
 from ui.safe import md
-from ui.widgets import MC_DRAWS, PLOT_CONFIG, bands_caption, mc_bands, reach_table, uncertainty_controls
+from ui.widgets import (
+    MC_DRAWS,
+    PLOT_CONFIG,
+    audit_sobol,
+    audit_statistics,
+    bands_caption,
+    mc_bands,
+    reach_table,
+    uncertainty_controls,
+)
 
 
 def render(ctx: ViewContext) -> None:
@@ -84,3 +94,123 @@ def render(ctx: ViewContext) -> None:
         ),
         config=PLOT_CONFIG,
     )
+    render_audit(ctx)
+
+
+#: What each uncertain input of the Sobol analysis is, in readers' words.
+SOBOL_INPUT_LABELS = {
+    "weights": "Weights (each ±50%)",
+    "normalisation": "Normalisation method",
+    "aggregation": "Aggregation method",
+    "missing_data": "Missing-data policy",
+    "data": "Estimated values (within their bands)",
+}
+
+
+def render_audit(ctx: ViewContext) -> None:
+    """The statistical audit of the year (scoring.audit): correlations, reliability, PCA, outliers, Sobol."""
+    from scoring import audit
+
+    catalog, year = ctx.catalog, ctx.year
+    name = {k: catalog[k].name if k in catalog else k for k in ctx.model.indicators}
+    st.subheader("Audit")
+    st.markdown(
+        "The statistical checks of a composite indicator (as in the JRC's COINr and the OECD/JRC Handbook), "
+        f"on the normalised values of {year} with directions applied (higher = closer to Moscow)."
+    )
+    treat = st.checkbox(
+        "Winsorise outliers for the audit (COINr's default rule)",
+        key="audit_winsorise",
+        help="An indicator with |skewness| > 2 and kurtosis > 3.5 has its most extreme value pulled in to the "
+        "next one, at most 5 times. Off by default; the scores never change.",
+    )
+    a = audit_statistics(ctx.model_key, ctx.model, ctx.year_spec.to_json(), year, treat)
+    r = pd.DataFrame(a["correlations"]["indicators"]).astype(float)
+    r.index = r.columns = [name[k] for k in r.columns]
+    st.plotly_chart(
+        charts.heatmap_figure(
+            r, f"Correlation between indicators, {year}", "r", zmin=-1, zmax=1, diverging=True, text_fmt="{:.2f}"
+        ),
+        config=PLOT_CONFIG,
+    )
+    words = []
+    for f in a["flags"]:
+        if f["flag"] == "redundant":
+            where = "in the same pillar" if f["same_pillar"] else "in different pillars"
+            words.append(
+                f"{name[f['a']]} and {name[f['b']]} correlate at r = {f['r']:.2f} ({where}): nearly redundant."
+            )
+        else:
+            words.append(f"{name[f['indicator']]} correlates negatively with its own pillar (r = {f['r']:.2f}).")
+    st.caption(
+        " ".join(words)
+        or f"No pair of indicators correlates at |r| ≥ {audit.REDUNDANT_R} and none runs against its pillar."
+    )
+    alpha = pd.DataFrame(
+        [
+            {
+                "Pillar": structure.pillar_name(p),
+                "Indicators": v["indicators"],
+                "States with every value": v["states"],
+                "Cronbach's alpha": v["alpha"],
+            }
+            for p, v in a["cronbach_alpha"].items()
+        ]
+    )
+    c1, c2 = st.columns(2)
+    c1.dataframe(
+        alpha, hide_index=True, column_config={"Cronbach's alpha": st.column_config.NumberColumn(format="%.2f")}
+    )
+    c1.caption("Cronbach's alpha: how consistently a pillar's indicators measure one thing (0.7 or more is usual).")
+    pcs = a["pca_explained"]
+    c2.markdown(
+        "**Principal components.** "
+        + ", ".join(f"component {k + 1}: {v:.0%}" for k, v in enumerate(pcs[:4]))
+        + f" of the variance of the standardised indicators ({len(pcs)} components)."
+    )
+    sk = pd.DataFrame(
+        [
+            {
+                "Indicator": name[k],
+                "Skewness": v["skewness"],
+                "Kurtosis": v["kurtosis"],
+                "Outside COINr's limits": "yes" if v["outside_limits"] else "",
+                "Points winsorised": v.get("winsorised", 0),
+            }
+            for k, v in a["skew_kurtosis"].items()
+        ]
+    )
+    st.dataframe(
+        sk,
+        hide_index=True,
+        column_config={
+            "Skewness": st.column_config.NumberColumn(format="%.2f"),
+            "Kurtosis": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+    for p in a["treatment"]["points"]:
+        st.info(f"Winsorised {name[p['indicator']]}, {p['state']}: {p['from']:g} → {p['to']:g}.")
+    st.markdown(
+        "**Where a rank's uncertainty comes from** (variance-based sensitivity, Sobol indices of each state's "
+        "rank): the share of the rank's variance due to each uncertain input alone (first order) and with its "
+        "interactions (total)."
+    )
+    if st.button("Compute the Sobol indices (takes a few seconds)", key="audit_sobol"):
+        sob = audit_sobol(ctx.model_key, ctx.model, ctx.year_spec.to_json(), year)
+        tot = pd.DataFrame({SOBOL_INPUT_LABELS[g]: {c: v["total"] for c, v in per.items()} for g, per in sob.items()})
+        tot.index = [ctx.model.country_names[ctx.model.countries.index(c)] for c in tot.index]
+        st.plotly_chart(
+            charts.heatmap_figure(
+                tot, f"Total Sobol index of each state's rank, {year}", "total index", zmin=0, zmax=1, text_fmt="{:.2f}"
+            ),
+            config=PLOT_CONFIG,
+        )
+        first = pd.DataFrame(
+            {SOBOL_INPUT_LABELS[g]: {c: v["first_order"] for c, v in per.items()} for g, per in sob.items()}
+        )
+        first.index = tot.index
+        st.dataframe(first.round(2), column_config={"_index": st.column_config.TextColumn("State")})
+        st.caption(
+            "First-order indices (table) and total indices (chart). A state whose rank never moves has 0 "
+            "everywhere. Estimated by SALib from a Sobol' sample; small negative values are sampling noise."
+        )
