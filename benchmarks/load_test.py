@@ -117,9 +117,14 @@ async def check_exception(page, stats: Stats, where: str) -> bool:
     return False
 
 
+#: How long a new tab may take to show the full ranking before the session counts as failed (the target is 60 s;
+#: waiting longer lets the report say by how much a slow tab missed it).
+OPEN_TIMEOUT_MS = 180_000
+
+
 async def open_fresh(page, base: str, stats: Stats) -> None:
-    await page.goto(base + "/")
-    await page.wait_for_function(f"() => ({JS_SIGNATURE})() !== null", timeout=60_000)
+    await page.goto(base + "/", wait_until="commit", timeout=OPEN_TIMEOUT_MS)
+    await page.wait_for_function(f"() => ({JS_SIGNATURE})() !== null", timeout=OPEN_TIMEOUT_MS)
     await wait_quiet(page)
 
 
@@ -326,7 +331,8 @@ async def run(sessions: int, seconds: float, port: int | None = None, url: str |
     if stats.first_chart:
         print(
             f"opening the {sessions} tabs at once: first full ranking after median "
-            f"{statistics.median(stats.first_chart):.1f} s, slowest {max(stats.first_chart):.1f} s"
+            f"{statistics.median(stats.first_chart):.1f} s, slowest {max(stats.first_chart):.1f} s; "
+            f"{sum(t > 60 for t in stats.first_chart)} of {sessions} waited over 60 s (target 0)"
         )
     print(f"server CPU time during the run: {cpu_s:.0f} s of {wall:.0f} s wall ({100 * cpu_s / wall:.0f}% of one core)")
     print(
