@@ -253,7 +253,7 @@ with st.sidebar:
     )
     st.download_button(
         "Download spec (JSON)",
-        data=year_spec.to_json(),
+        data=year_spec.to_json,  # built on click: no media file that a later rerun could expire (a 404)
         file_name=f"moscow_alignment_spec_{year}.json",
         mime="application/json",
         on_click="ignore",
