@@ -174,6 +174,11 @@ with st.sidebar:
     st.button("Reset all settings", on_click=reset_all, help="Back to the default preset, year and methods")
     st.caption("Move single weights in the **Ranking** view: the ranking follows while you drag.")
     st.selectbox("Year", YEARS, key="year", format_func=PAGE.year_label, help=PAGE.year_help)
+    if ss.get("year") in PAGE.provisional:  # what a year after the default year lacks (default weights)
+        st.caption(
+            f"Provisional: some {ss['year']} scores rest partly on values imputed by the missing-data model (†). "
+            f"Less than 75% of the weight sourced: {PAGE.lacks[ss['year']]}."
+        )
     with st.expander("Method", expanded=False):
         st.selectbox(
             "Normalisation",
@@ -256,7 +261,7 @@ with st.sidebar:
     )
     st.download_button(
         "Download spec (JSON)",
-        data=year_spec.to_json(),
+        data=year_spec.to_json,  # built on click: no media file that a later rerun could expire (a 404)
         file_name=f"moscow_alignment_spec_{year}.json",
         mime="application/json",
         on_click="ignore",

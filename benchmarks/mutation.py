@@ -45,6 +45,8 @@ _CORE = ["tests/test_scoring_methods.py", "tests/test_scoring_golden.py", "tests
 TARGETS: dict[str, list[str]] = {
     "scoring/aggregate.py": _CORE,
     "scoring/normalise.py": _CORE,
+    "scoring/impute.py": ["tests/test_impute.py", "tests/test_scoring_methods.py"],
+    "scoring/backtest.py": ["tests/test_impute.py"],
     "scoring/model.py": [*_CORE, "tests/test_scoring_scenarios.py"],
     "scoring/spec.py": ["tests/test_scoring_methods.py", "tests/test_cli.py"],
     "scoring/weights.py": [*_CORE, "tests/test_cli.py"],

@@ -8,14 +8,15 @@ Public API (stable; the dashboard wires widgets to these)::
     # choices
     ScoringSpec(years=None | (2024,) , indicator_weights={id: w}, pillar_weights={pillar: w},
                 normalisation="minmax", aggregation="arithmetic",
-                missing="coverage_threshold", min_coverage=0.5, preset=None)
+                missing="impute", min_coverage=0.5, preset=None)
         .to_json() -> str ; ScoringSpec.from_json(text) -> ScoringSpec   (SpecError on bad input)
         .replace(**changes) -> ScoringSpec                                (validated copy)
     NORMALISERS        dict name -> function(x: ndarray[year, country], ind: Indicator) -> ndarray (0-100)
                        names: "minmax", "goalposts", "zscore", "percentile"; docstrings give the formulas
                        (scoring.normalise.NORMALISER_LABELS / scoring.aggregate.AGGREGATOR_LABELS: one-line labels)
     AGGREGATORS        dict name -> function(x, w, axis=-1) -> weighted mean; "arithmetic", "geometric"
-    MISSING_POLICIES   dict name -> one-line description; "renormalise", "coverage_threshold"
+    MISSING_POLICIES   dict name -> one-line description; "impute" (default: the missing-data model,
+                       scoring.impute), "carry_forward", "renormalise", "coverage_threshold" (available-case)
     PRESETS            dict name -> Preset(name, rationale, pillar_weights, indicator_weights)
                        names: "equal", "equal_indicators", "security_first", "economy_first", "declared_alignment"
     spec_from_preset(name, catalog, **overrides) -> ScoringSpec
@@ -25,16 +26,21 @@ Public API (stable; the dashboard wires widgets to these)::
                        # indicator cube; RUS and other non-panel rows are ignored; normalised cubes cached per method
     model.countries, model.years, model.indicators, model.pillars, model.catalog
     model.weights(spec) -> ndarray        effective indicator weights (sum 1) in model.indicators order
-    model.default_year(spec=None) -> int  latest year with adequate coverage (rule in Model.default_year)
+    model.default_year(spec=None) -> int  latest year in which every state has >= 75% of the weight sourced
+    model.values(spec) -> ndarray[year, country, indicator]  normalised values a score uses (filled by the policy)
+    model.imputation(method) -> scoring.impute.Imputation(mean, sd, how; .imputed; .draws(n, year_index, rng))
     model.normalised(method) -> Normalised(values[year, country, indicator], diagnostics)
     result = model.score(spec) -> ScoreResult
         result.spec, result.table (DataFrame: iso3, country, year, score, rank, coverage,
         pillar_<p>..., contrib_<id>...; sorted by year, iso3), result.diagnostics (tuple of str),
-        result.for_year(year) -> DataFrame (sorted by rank), result.weights (Series id -> effective weight)
+        result.for_year(year) -> DataFrame (sorted by rank), result.weights (Series id -> effective weight),
+        result.imputed (ndarray[year, country, indicator]: values the missing-data policy filled)
     scores_csv(result) -> str             the one CSV writer (CLI and dashboard download share it)
 
     # robustness (single year: `year` argument, else the spec's only year, else model.default_year)
-    monte_carlo(model, spec, draws=1000, concentration=50.0, seed=0, vary_methods=False, year=None)
+    monte_carlo(model, spec, draws=1000, concentration=50.0, seed=0, vary_methods=False, year=None,
+                data_uncertainty=False, imputation_draws=None, vary_policy=False)
+        (under "impute" every draw takes its own draw of the imputed values: multiple imputation)
         -> MonteCarloResult(.table: iso3, country, score, rank, rank_median, rank_p05, rank_p95,
            nominal_outside, rank_min, rank_max, score_p05, score_median, score_p95;
            .ranks/.scores ndarray[draw, country]; .weights ndarray[draw, indicator]; .spec, .year)
@@ -64,11 +70,12 @@ Public API (stable; the dashboard wires widgets to these)::
            shared indicator, one 'composition' row and one 'total' row; the parts add up exactly to total
     chain_linked(model, spec, anchor) -> DataFrame (iso3, country, year, score, chained, step, composition)
     composition_table(result) -> DataFrame (iso3, year, used, missing, entered, left, provisional)
-    provisional_years(model, spec) -> tuple of years where most states have coverage < 1
+    provisional_years(model, spec) -> the years after model.default_year(spec); provisional_lacks(model, spec, year)
     result.used (ndarray[year, country, indicator] bool), result.missing_indicators() (ndarray of ';'-joined ids)
 
 Command line: ``python -m scoring --help`` (CSV of scores), ``python -m scoring.diff --help``
-(why scores moved between two years), ``python -m scoring.bench``
+(why scores moved between two years), ``python -m scoring.backtest`` (masking backtest of the
+missing-data policies), ``python -m scoring.bench``
 (timings), ``python -m scoring.golden --write`` (regenerate tests/golden/scores_default.csv).
 """
 

@@ -44,6 +44,8 @@ STATUS_WORDS = {
     "imputed": "imputed",
     "carried_forward": "carried forward",
 }
+#: Status word of a value the missing-data policy filled (no raw value: the fill is on the 0-100 scale).
+FILLED_WORD = "missing, imputed by the model †"
 
 
 pillar_label = structure.pillar_name
@@ -66,7 +68,7 @@ def columns(catalog: dict) -> list[tuple[str, str]]:
             "Rank",
             f"Rank among the {len(PANEL_COUNTRIES)} states that year; 1 = closest to Moscow. Empty when there is no score.",
         ),
-        ("Coverage (%)", "Share of the total weight carried by indicators with a value, whole per cent."),
+        ("Coverage (%)", "Share of the total weight carried by indicators with a sourced value, whole per cent."),
     ]
     for p, desc in PILLARS.items():
         ind_here = [i for i in catalog.values() if i.pillar == p]
@@ -91,7 +93,8 @@ def columns(catalog: dict) -> list[tuple[str, str]]:
         cols.append(
             (
                 f"{ind.name}: status",
-                "How the value came about: observed, estimated, imputed, carried forward, or missing.",
+                "How the value came about: observed, estimated, imputed (interpolated at build time), carried "
+                f"forward, or missing; '{FILLED_WORD}' when the missing-data policy filled it for the score.",
             )
         )
     return cols
@@ -124,7 +127,12 @@ def scores_frame(result: ScoreResult, panel: pd.DataFrame, catalog: dict) -> pd.
         idx = pd.MultiIndex.from_tuples([(i, y, ind.id) for i, y in keys], names=["iso3", "year", "indicator"])
         rows = p.reindex(idx)
         out[f"{ind.name} ({ind.unit})"] = rows["value"].to_numpy()
-        out[f"{ind.name}: status"] = rows["status"].map(STATUS_WORDS).fillna("missing").to_numpy()
+        k = result.indicators.index(ind.id)
+        filled = result.imputed[..., k].ravel()
+        words = rows["status"].map(STATUS_WORDS).to_numpy()
+        out[f"{ind.name}: status"] = [
+            w if isinstance(w, str) else FILLED_WORD if f else "missing" for w, f in zip(words, filled, strict=True)
+        ]
     out = out.sort_values(["Year", "ISO3"]).reset_index(drop=True)
     return out[[c for c, _ in columns(catalog)]]
 
@@ -180,10 +188,12 @@ gives a low Western ties pillar score).
 ## The method in brief
 Each input is put on a 0-100 scale where 100 is the end closest to Moscow, using the normalisation
 named in `spec.json`. Inputs are weighted within their pillar and the pillars are weighted against each
-other; the weights are renormalised over the inputs that have a value, and the missing-data policy in
-`spec.json` decides when a state has too little data to be scored. The score is the weighted mean
+other. A missing input is handled by the missing-data policy in `spec.json`: by default (`impute`) the
+missing-data model fills it on the 0-100 scale from the state's own other years, else from the other
+states and inputs, and its status says '{FILLED_WORD}'; the other policies carry the last value forward
+or renormalise the weights over the inputs that have a value. The score is the weighted mean
 (arithmetic or geometric, as named in the spec). Values that are estimated, imputed or carried forward
-are marked in the status columns; missing values are left empty, never filled with zero.
+are marked in the status columns; missing raw values are left empty, never filled with zero.
 
 ## How to cite
 Moscow-alignment index, data version {version}, spec as in `spec.json`. Cite the producers in

@@ -11,8 +11,8 @@ Examples::
 Precedence: a full spec from ``--weights`` is the base; ``--preset`` replaces its weights;
 a plain weights file sets indicator weights on top of the preset; ``--normalise``,
 ``--aggregate``, ``--missing``, ``--min-coverage`` and ``--year`` override the rest.
-The default year is the latest year with adequate coverage (see
-``Model.default_year``). Any bad input exits with status 2 and a one-line message on
+The default year is the latest year in which every state has at least 75% of the weight on
+sourced values (``Model.default_year``); without ``--year`` it is named on stderr. Any bad input exits with status 2 and a one-line message on
 stderr saying what to fix; nothing is written then (``--out`` is written atomically).
 
 Columns: ``iso3, country, year, score, rank, coverage, coverage_observed``, then
@@ -135,6 +135,20 @@ def make_spec(args: argparse.Namespace, model: Model) -> ScoringSpec:
     return spec.replace(years=(model.default_year(spec),))
 
 
+def default_year_note(model: Model, spec: ScoringSpec) -> str:
+    """One line naming the default year and why (printed on stderr when no year is given)."""
+    from scoring.composition import provisional_years
+    from scoring.model import DEFAULT_YEAR_COVERAGE
+
+    year = model.default_year(spec)
+    later = provisional_years(model, spec)
+    tail = f"; later years ({later[0]}-{later[-1]}) are provisional" if later else ""
+    return (
+        f"year {year}: the latest year in which every state has at least {DEFAULT_YEAR_COVERAGE:.0%} of the "
+        f"weight on sourced values (the rest imputed){tail}; choose another with --year"
+    )
+
+
 def _load_model(data_dir: str | None) -> Model:
     from indicators.loader import DATA_DIR, DataError, load_catalog, load_panel
 
@@ -213,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         model = _load_model(args.data)
         spec = make_spec(args, model)
         write_output(scores_csv(model.score(spec)), args.out)
+        if args.year is None and not args.all_years and spec.years == (model.default_year(spec),):
+            print(default_year_note(model, spec), file=sys.stderr)
         return 0
     except (UsageError, SpecError) as e:
         return fail(e)

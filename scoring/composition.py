@@ -17,7 +17,12 @@ and offers a chain-linked series without that artefact.
 
   So a move in the chained series always comes from values that changed, never from data
   entering or leaving; its level is that of the anchor year's composition.
-* :func:`provisional_years`: years in which most countries' scores lack part of the weight.
+* :func:`provisional_years`: the years after the default year (some state's score rests on less
+  than three quarters of sourced weight), and :func:`provisional_lacks`: what a year lacks.
+
+Under the default missing-data policy (``impute``) every weighted indicator has a value in every
+year, so nothing enters or leaves and the chain-linked series equals the actual scores; it is an
+option, labelled as a different series, for the policies that drop missing values.
 """
 
 from __future__ import annotations
@@ -28,9 +33,6 @@ import pandas as pd
 from scoring.diff import decompose
 from scoring.model import Model, ScoreResult
 from scoring.spec import ScoringSpec
-
-#: A year is provisional when more than this share of the countries have coverage below 1.
-PROVISIONAL_SHARE = 0.5
 
 
 def composition_table(result: ScoreResult) -> pd.DataFrame:
@@ -115,9 +117,27 @@ def chain_linked(model: Model, spec: ScoringSpec, anchor: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def provisional_years(model: Model, spec: ScoringSpec, share: float = PROVISIONAL_SHARE) -> tuple[int, ...]:
-    """Years in which more than ``share`` of the countries have coverage below 1 under ``spec``
-    (part of the weighted indicators has no value), so their scores rest on incomplete data."""
-    cov = model.coverage(spec)
-    low = (cov < 1 - 1e-9).mean(axis=1) > share
-    return tuple(y for y, bad in zip(model.years, low, strict=True) if bad)
+def provisional_years(model: Model, spec: ScoringSpec) -> tuple[int, ...]:
+    """Years after the default year (:meth:`scoring.model.Model.default_year`): in each, at least one
+    state has less than ``DEFAULT_YEAR_COVERAGE`` of the weight on sourced values (the rest is imputed
+    or missing), so their scores can still move when the statistics offices publish."""
+    first = model.default_year(spec)
+    return tuple(y for y in model.years if y > first)
+
+
+def provisional_lacks(model: Model, spec: ScoringSpec, year: int) -> str:
+    """What a year lacks, in words: each state below the default-year threshold with its sourced share,
+    and the indicators missing for them (by name)."""
+    from scoring.model import DEFAULT_YEAR_COVERAGE
+
+    yi = model.year_index(year)
+    cov = model.coverage(spec)[yi]
+    w = model.weights(spec)
+    missing = np.isnan(model.normalised(spec.normalisation).values[yi]) & (w > 0)
+    bits = []
+    for ci in np.argsort(cov, kind="stable"):
+        if cov[ci] >= DEFAULT_YEAR_COVERAGE - 1e-12:
+            continue
+        names = ", ".join(model.catalog[model.indicators[k]].name for k in np.flatnonzero(missing[ci]))
+        bits.append(f"{model.country_names[ci]} {cov[ci]:.0%} sourced (lacks {names})")
+    return "; ".join(bits)

@@ -35,6 +35,13 @@ cancel).
   ``score_b - score_a``, an unchanged indicator still gets 0, and the split is the
   log-mean Divisia split used for index decompositions (no residual, no order effect).
 
+**Imputed values.** The values are those the score uses (:meth:`scoring.model.Model.values`):
+under the default policy ``impute`` every missing value is filled by the missing-data model,
+so every weighted indicator is in both years, ``S`` is the whole set and ``composition`` is 0:
+no data enter or leave. An indicator whose value is filled by the policy in either year is its
+own kind of part, ``imputed`` (written ``imputed:<id>`` in the CSV), so a move that comes from
+an imputed value says so.
+
 Normalisation is done once over every year and country of the panel
 (:mod:`scoring.normalise`), never over the two years compared, so a normalised value does
 not depend on the year pair and there is no normalisation part. The scores compared are
@@ -48,7 +55,9 @@ Command line::
     python -m scoring.diff --from 2023 --to 2024 --country ARM --weights spec.json --out arm.csv
 
 writes the long CSV ``iso3,country,from,to,part,change`` (``part``: an indicator id whose
-value changed, ``composition``, or ``total``; parts before ``total``, largest first).
+value changed, ``imputed:<id>`` for one whose value is imputed in either year, ``composition``
+(only under the policies that drop missing values), or ``total``; parts before ``total``,
+largest first).
 Bad input exits with status 2 and a one-line message, like ``python -m scoring``.
 """
 
@@ -66,6 +75,8 @@ from scoring.spec import ScoringSpec, SpecError
 
 COMPOSITION = "composition"
 TOTAL = "total"
+#: Kind of a part whose indicator value is filled by the missing-data policy in either year.
+IMPUTED = "imputed"
 #: Columns of :func:`explain_change`'s table.
 COLUMNS = [
     "iso3",
@@ -134,8 +145,9 @@ def decompose(model: Model, spec: ScoringSpec, year_from: int, year_to: int, sco
         scores = model.score(spec.replace(years=None)).score
     s0, s1 = scores[i0], scores[i1]
     w = model.weights(spec)
-    x = model.normalised(spec.normalisation).values
+    x = model.values(spec)
     x0, x1 = x[i0], x[i1]
+    src = ~np.isnan(model.normalised(spec.normalisation).values)
     p0 = ~np.isnan(x0) & (w > 0)
     p1 = ~np.isnan(x1) & (w > 0)
     shared = p0 & p1
@@ -165,6 +177,7 @@ def decompose(model: Model, spec: ScoringSpec, year_from: int, year_to: int, sco
         "present_to": p1,
         "norm_from": x0,
         "norm_to": x1,
+        "imputed": ~(src[i0] & src[i1]) & shared,
     }
 
 
@@ -186,7 +199,9 @@ def explain_change(
     """Long table of the parts of each country's change (columns :data:`COLUMNS`).
 
     Per country: one ``kind="indicator"`` row per shared weighted indicator (``changed`` says
-    whether its raw value differs; unchanged ones have change 0), one ``composition`` row
+    whether its raw value differs; unchanged ones have change 0) — ``kind="imputed"`` when its
+    value is filled by the missing-data policy in either year (``changed``: the normalised value
+    used differs; ``raw_from``/``raw_to`` are NaN where imputed) —, one ``composition`` row
     (``entered``/``left`` list the indicators with a value only in the later/earlier year,
     ``;``-separated), and one ``total`` row. Indicator and composition rows sum to ``total``.
     ``countries``: ISO3 codes to keep (default: all; SpecError for an unknown one).
@@ -212,13 +227,16 @@ def explain_change(
         }
         p0, p1 = d["present_from"][c], d["present_to"][c]
         for k in np.flatnonzero(p0 & p1):
+            imp = bool(d["imputed"][c, k])
             rows.append(
                 base
                 | {
                     "part": model.indicators[k],
-                    "kind": "indicator",
+                    "kind": IMPUTED if imp else "indicator",
                     "change": d["indicator"][c, k],
-                    "changed": bool(raw0[c, k] != raw1[c, k]),
+                    "changed": bool(d["norm_from"][c, k] != d["norm_to"][c, k])
+                    if imp
+                    else bool(raw0[c, k] != raw1[c, k]),
                     "raw_from": raw0[c, k],
                     "raw_to": raw1[c, k],
                     "norm_from": d["norm_from"][c, k],
@@ -250,7 +268,7 @@ def explain_change(
 def listed_parts(df: pd.DataFrame) -> pd.DataFrame:
     """The parts worth showing: indicators whose value changed, plus ``composition`` when the set changed
     or the composition part is not 0; sorted largest (absolute) first, ties by name. No ``total`` rows."""
-    keep = (df["kind"] == "indicator") & df["changed"]
+    keep = df["kind"].isin(["indicator", IMPUTED]) & df["changed"]
     keep |= (df["kind"] == COMPOSITION) & (df["changed"] | (df["change"].fillna(0) != 0))
     out = df[keep].assign(_abs=lambda t: t["change"].abs())
     out = out.sort_values(["iso3", "_abs", "part"], ascending=[True, False, True], na_position="last")
@@ -292,7 +310,8 @@ def change_csv(df: pd.DataFrame) -> str:
         rows = [] if np.isnan(tot["change"]) else parts[parts["iso3"] == iso].to_dict("records")
         for r in [*rows, tot]:
             text = [_quote(safe_text(r[k])) for k in ("iso3", "country")]
-            nums = [str(int(r["from"])), str(int(r["to"])), _quote(safe_text(r["part"])), _num(r["change"])]
+            part = f"{IMPUTED}:{r['part']}" if r["kind"] == IMPUTED else r["part"]
+            nums = [str(int(r["from"])), str(int(r["to"])), _quote(safe_text(part)), _num(r["change"])]
             lines.append(",".join(text + nums))
     return "\n".join(lines) + "\n"
 

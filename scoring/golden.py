@@ -4,6 +4,9 @@ Regenerate on purpose, after a deliberate change to the data or the model::
 
     python -m scoring.golden --write
 
+which also rewrites the published masking backtest (``docs/backtest.json``, :mod:`scoring.backtest`)
+that the Methodology view and the README show.
+
 ``tests/test_scoring_golden.py`` compares the current scores with it (tolerance
 ``TOLERANCE`` points) and is skipped while ``data/panel.csv`` does not exist.
 """
@@ -43,9 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     text = current_csv()
     if args.write:
+        from indicators.loader import shipped
+        from scoring.backtest import PUBLISHED, published_text
+
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(text, encoding="utf-8")
         print(f"wrote {GOLDEN} ({text.count(chr(10)) - 1} rows)")
+        panel, catalog, _ = shipped()
+        PUBLISHED.write_text(published_text(Model.from_panel(panel, catalog)), encoding="utf-8")
+        print(f"wrote {PUBLISHED}")
     else:
         sys.stdout.write(text)
     return 0

@@ -18,14 +18,15 @@ import pandas as pd
 from indicators.countries import PANEL_COUNTRIES, YEARS
 from indicators.schema import PILLARS, STATUSES, Indicator
 from scoring.aggregate import aggregate
+from scoring.impute import Imputation, carry_forward, impute
 from scoring.normalise import NORMALISERS, ZeroRangeError, orient
 from scoring.spec import ScoringSpec, SpecError
 from scoring.weights import effective_weight_vector
 
-#: Default-year rule: the latest year in which at least DEFAULT_YEAR_SHARE of the countries
-#: have coverage >= DEFAULT_YEAR_COVERAGE under the spec's weights.
-DEFAULT_YEAR_COVERAGE = 2 / 3
-DEFAULT_YEAR_SHARE = 0.8
+#: Default-year rule: the latest year in which EVERY country has at least DEFAULT_YEAR_COVERAGE of
+#: the spec's effective weight on sourced values (a value in the panel, not one filled by the
+#: missing-data model), so the year's scores rest mostly on data, not on imputation.
+DEFAULT_YEAR_COVERAGE = 0.75
 #: Scores are rounded to this many decimals before ranking, so float noise cannot split a tie.
 RANK_DECIMALS = 9
 
@@ -75,15 +76,28 @@ class ScoreResult:
     coverage_observed: np.ndarray | None = None
     #: (Y, C, I) True where a weighted indicator had a value: the indicators each score used.
     used: np.ndarray | None = field(default=None)
+    #: (Y, C, I) True where the value is in the panel (sourced, whatever its status); None -> same as used.
+    sourced: np.ndarray | None = field(default=None)
+
+    @property
+    def imputed(self) -> np.ndarray:
+        """(Y, C, I) True where a weighted indicator's value was filled by the missing-data policy (model
+        imputation or carry-forward), not taken from the panel."""
+        used = self.used if self.used is not None else np.ones(self.contributions.shape, dtype=bool)
+        sourced = used if self.sourced is None else self.sourced
+        return used & ~sourced
 
     def missing_indicators(self) -> np.ndarray:
-        """(Y, C) text: the weighted indicators without a value for each score, ``;``-separated ("" = none)."""
+        """(Y, C) text: the weighted indicators without a value in the panel for each score, ``;``-separated
+        ("" = none). Under the policies that fill values (``impute``, ``carry_forward``) the score used a
+        filled value for them (:attr:`imputed`); otherwise it left them out."""
         weighted = self.effective_weights > 0
         used = self.used if self.used is not None else np.ones(self.contributions.shape, dtype=bool)
+        sourced = used if self.sourced is None else self.sourced
         ids = np.array(self.indicators, dtype=object)
         out = np.empty(self.score.shape, dtype=object)
         for idx in np.ndindex(self.score.shape):
-            out[idx] = ";".join(ids[weighted & ~used[idx]])
+            out[idx] = ";".join(ids[weighted & ~sourced[idx]])
         return out
 
     @property
@@ -170,6 +184,8 @@ class Model:
         self.membership = self.membership.reshape(len(self.indicators), len(self.pillars))
         self._directions = np.array([self.catalog[i].direction for i in self.indicators])
         self._normalised: dict[str, Normalised] = {}
+        self._imputed: dict[str, Imputation] = {}
+        self._carried: dict[str, np.ndarray] = {}
         if self.raw.shape != (len(self.years), len(self.countries), len(self.indicators)):
             raise ValueError(f"cube shape {self.raw.shape} does not match years x countries x indicators")
 
@@ -235,6 +251,29 @@ class Model:
             self._normalised[method] = Normalised(method, out, tuple(notes))
         return self._normalised[method]
 
+    # -- missing data ---------------------------------------------------------------------------
+    def imputation(self, method: str) -> Imputation:
+        """The missing-data model's fill of the ``method``-normalised cube (cached; :func:`scoring.impute.impute`,
+        cross-section predictors from the indicator's own pillar)."""
+        if method not in self._imputed:
+            self._imputed[method] = impute(self.normalised(method).values, self.pillar_of)
+        return self._imputed[method]
+
+    def values(self, spec: ScoringSpec) -> np.ndarray:
+        """(Y, C, I) the normalised values a score under ``spec`` uses: the sourced values, plus the filled
+        ones of its missing-data policy (``impute``: the model's means; ``carry_forward``: the latest earlier
+        value); NaN = left out (weights renormalised over the rest)."""
+        norm = self.normalised(spec.normalisation).values
+        if spec.missing == "impute":
+            return self.imputation(spec.normalisation).mean
+        if spec.missing == "carry_forward":
+            if spec.normalisation not in self._carried:
+                out = carry_forward(norm)
+                out.setflags(write=False)
+                self._carried[spec.normalisation] = out
+            return self._carried[spec.normalisation]
+        return norm
+
     # -- weights & years ----------------------------------------------------------------------
     def weights(self, spec: ScoringSpec) -> np.ndarray:
         """Effective indicator weights (sum 1) in ``self.indicators`` order; SpecError on bad ids/all zero."""
@@ -250,7 +289,8 @@ class Model:
             ) from None
 
     def coverage(self, spec: ScoringSpec) -> np.ndarray:
-        """Coverage ``[year, country]``: share of the effective weight whose indicator has a normalised value."""
+        """Coverage ``[year, country]``: share of the effective weight whose indicator has a normalised value
+        in the panel (sourced; values filled by the missing-data policy do not count)."""
         x = self.normalised(spec.normalisation).values
         return (~np.isnan(x) * self.weights(spec)).sum(axis=-1)
 
@@ -260,20 +300,21 @@ class Model:
         return ((~np.isnan(x) & self.observed) * self.weights(spec)).sum(axis=-1)
 
     def default_year(self, spec: ScoringSpec | None = None) -> int:
-        """The latest year with adequate coverage.
+        """The latest year whose scores rest mostly on sourced values.
 
-        Adequate: at least ``DEFAULT_YEAR_SHARE`` (80%) of the countries have coverage
-        ``>= DEFAULT_YEAR_COVERAGE`` (two thirds) under the spec's weights and normalisation
-        (default spec if None). If no year qualifies, the year with the highest mean
-        coverage (the latest of equals).
+        Rule: every country has coverage ``>= DEFAULT_YEAR_COVERAGE`` (75%) — at least three
+        quarters of the effective weight on values in the panel, not filled by the missing-data
+        model — under the spec's weights and normalisation (default spec if None). If no year
+        qualifies, the year with the highest smallest coverage (the latest of equals).
+        Later years stay selectable; :func:`scoring.composition.provisional_years` marks them.
         """
         spec = spec or ScoringSpec()
         cov = self.coverage(spec)
-        ok = (cov >= DEFAULT_YEAR_COVERAGE - 1e-12).mean(axis=1) >= DEFAULT_YEAR_SHARE
+        ok = (cov >= DEFAULT_YEAR_COVERAGE - 1e-12).all(axis=1)
         if ok.any():
             return self.years[int(np.flatnonzero(ok)[-1])]
-        mean = cov.mean(axis=1)
-        return self.years[int(np.flatnonzero(mean == mean.max())[-1])]
+        low = cov.min(axis=1)
+        return self.years[int(np.flatnonzero(low == low.max())[-1])]
 
     def resolve_year(self, spec: ScoringSpec, year: int | None = None) -> int:
         """The single year a one-year analysis uses: ``year``, else the spec's only year, else the default year."""
@@ -290,8 +331,10 @@ class Model:
         """Score the spec's years (all years when ``spec.years`` is None).
 
         Score = hierarchical weighted mean (see :func:`scoring.aggregate.aggregate`) of
-        the normalised values; with policy ``coverage_threshold`` a score whose coverage
-        is below ``spec.min_coverage`` is NaN (rank, pillars and contributions too).
+        the normalised values of :meth:`values` (sourced values plus, under ``impute`` and
+        ``carry_forward``, the filled ones); with policy ``coverage_threshold`` a score whose
+        coverage is below ``spec.min_coverage`` is NaN (rank, pillars and contributions too).
+        ``coverage`` counts sourced values only, whatever the policy.
         Ranks are per year among the countries with a score (1 = closest to Moscow,
         ties share the lowest rank).
         """
@@ -301,12 +344,14 @@ class Model:
             yidx = np.arange(len(self.years))
         else:
             yidx = np.array([self.year_index(y) for y in spec.years])
-        x = norm.values[yidx]
+        x = self.values(spec)[yidx]
+        sourced = ~np.isnan(norm.values[yidx]) & (w > 0)
         agg = aggregate(x, w, self.membership, spec.aggregation)
         score, pillars, contrib = agg.score, agg.pillars, agg.contributions
         notes = list(norm.diagnostics)
+        coverage = self.coverage(spec)[yidx]
         if spec.missing == "coverage_threshold":
-            low = agg.coverage < spec.min_coverage - 1e-12
+            low = coverage < spec.min_coverage - 1e-12
             n_low = int((low & ~np.isnan(score)).sum())
             if n_low:
                 notes.append(
@@ -333,10 +378,11 @@ class Model:
             effective_weights=w,
             score=score,
             rank=min_rank(score),
-            coverage=agg.coverage,
+            coverage=coverage,
             pillar_scores=pillars,
             contributions=contrib,
             diagnostics=tuple(notes),
             coverage_observed=self.coverage_observed(spec)[yidx],
             used=~np.isnan(x) & (w > 0),
+            sourced=sourced,
         )

@@ -185,11 +185,12 @@ def reachable_ranks(
         spec = spec.replace(aggregation="arithmetic")
     nominal = model.score(spec.replace(years=(yr,)))
     scored = ~np.isnan(nominal.score[0])
-    x_all = model.normalised(spec.normalisation).values[yi]
+    x_all = model.values(spec)[yi]  # filled by the spec's missing-data policy (none left under 'impute')
     w_all = model.weights(spec)
     if missing == "impute_nominal":
+        gaps = np.isnan(x_all)
         x_all = impute_nominal(x_all, nominal.pillar_scores[0], nominal.score[0], model.membership)
-        n_gaps = int(np.isnan(model.normalised(spec.normalisation).values[yi][scored][:, w_all > 0]).sum())
+        n_gaps = int(gaps[scored][:, w_all > 0].sum())
         if n_gaps:
             notes.append(f"{n_gaps} missing value(s) held at the country's nominal pillar score")
     complete = ~np.isnan(x_all[scored]).any(axis=0) if scored.any() else np.zeros(len(w_all), bool)

@@ -28,6 +28,8 @@ from scoring.spec import ScoringSpec, SpecError
 #: Estimated values come from a related measure by a stated rule, imputed ones are interpolated
 #: between sourced years, and carried-forward ones are older figures held: the last is least sure.
 DATA_BANDS: dict[str, float] = {"estimated": 10.0, "imputed": 10.0, "carried_forward": 15.0}
+#: Missing-data policies a Monte Carlo with ``vary_policy`` draws from: the model, carry-forward, available-case.
+VARIED_POLICIES: tuple[str, ...] = ("impute", "carry_forward", "renormalise")
 
 
 def data_band_cube(model: Model, year_index: int) -> np.ndarray:
@@ -64,6 +66,9 @@ class MonteCarloResult:
     combos: tuple[tuple[str, str], ...]  # (normalisation, aggregation) pairs drawn from
     method_pick: np.ndarray  # (draw,) index into ``combos`` of each draw
     data_uncertainty: bool = False  # were estimated/imputed/carried values perturbed (DATA_BANDS)?
+    imputation_draws: bool = False  # did each draw take its own draw of the model-imputed values?
+    policies: tuple[str, ...] = ()  # missing-data policies drawn from (empty: the spec's only)
+    policy_pick: np.ndarray | None = None  # (draw,) index into ``policies`` of each draw
 
 
 def dirichlet_weights(w: np.ndarray, draws: int, concentration: float, rng: np.random.Generator) -> np.ndarray:
@@ -103,6 +108,8 @@ def monte_carlo(
     vary_methods: bool = False,
     year: int | None = None,
     data_uncertainty: bool = False,
+    imputation_draws: bool | None = None,
+    vary_policy: bool = False,
 ) -> MonteCarloResult:
     """Monte Carlo uncertainty of ranks and scores at the user's weights.
 
@@ -115,6 +122,12 @@ def monte_carlo(
     ``data_uncertainty`` every draw also moves each estimated, imputed or carried-forward
     value uniformly within its band (:data:`DATA_BANDS`, normalised points, clipped to 0-100),
     so the bands show how much the ranking depends on estimates, not only on weights.
+
+    Multiple imputation: with ``imputation_draws`` (default: when the draw's missing-data policy
+    is ``impute``) every draw takes its own draw of the model-imputed values
+    (:meth:`scoring.impute.Imputation.draws`: mean + sd * z, sourced values fixed), so the bands
+    include the imputation uncertainty. With ``vary_policy`` every draw also picks its missing-data
+    policy uniformly from :data:`VARIED_POLICIES` (the model, carry-forward, available-case).
     """
     if draws < 1:
         raise SpecError(f"draws must be at least 1, got {draws}")
@@ -132,15 +145,21 @@ def monte_carlo(
     else:
         combos = [(spec.normalisation, spec.aggregation)]
         pick = np.zeros(draws, dtype=int)
+    policies = VARIED_POLICIES if vary_policy else (spec.missing,)
+    ppick = rng.integers(0, len(policies), size=draws) if vary_policy else np.zeros(draws, dtype=int)
     scores = np.full((draws, len(model.countries)), np.nan)
-    for k, (norm, agg) in enumerate(combos):
-        sel = pick == k
-        if not sel.any():
+    for (k, (norm, agg)), (m, pol) in itertools.product(enumerate(combos), enumerate(policies)):
+        sel = (pick == k) & (ppick == m)
+        n = int(sel.sum())
+        if not n:
             continue
-        x = model.normalised(norm).values[yi]
+        pspec = spec.replace(normalisation=norm, missing=pol, years=None)
+        x = model.values(pspec)[yi]
+        if pol == "impute" and imputation_draws is not False:
+            x = model.imputation(norm).draws(n, yi, rng)
         if data_uncertainty:
             band = data_band_cube(model, yi)
-            noise = rng.uniform(-1.0, 1.0, size=(int(sel.sum()), *x.shape)) * band
+            noise = rng.uniform(-1.0, 1.0, size=(n, *x.shape[-2:])) * band
             x = np.clip(x + noise, 0.0, 100.0)
         scores[sel] = aggregate(x, w[sel], model.membership, agg, details=False).score
     scores[:, ~keep] = np.nan
@@ -179,6 +198,9 @@ def monte_carlo(
         combos=tuple(combos),
         method_pick=pick,
         data_uncertainty=data_uncertainty,
+        imputation_draws=imputation_draws is not False and "impute" in policies,
+        policies=tuple(policies) if vary_policy else (),
+        policy_pick=ppick,
     )
 
 
@@ -234,7 +256,7 @@ def leave_one_out(model: Model, spec: ScoringSpec, year: int | None = None) -> p
                 "score_change",
             ]
         )
-    x = model.normalised(spec.normalisation).values[yi]
+    x = model.values(spec)[yi]
     s = aggregate(x, np.array(wmat), model.membership, spec.aggregation, details=False).score
     s[:, ~keep] = np.nan
     r = min_rank(s)

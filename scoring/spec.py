@@ -19,6 +19,15 @@ from scoring.untrusted import MAX_ABS_NUMBER, UntrustedInputError, check_number,
 
 #: Missing-data policies: name -> what it does.
 MISSING_POLICIES: dict[str, str] = {
+    "impute": (
+        "Model imputation (the default): every missing value is filled by the missing-data model "
+        "(scoring.impute: the state's own other years, else the other states and indicators), marked as "
+        "imputed, and its uncertainty enters the Monte Carlo bands; no indicator is ever absent from a score."
+    ),
+    "carry_forward": (
+        "Last observation carried forward: a missing value takes the state's latest earlier value of the "
+        "indicator; with none, the indicator is dropped and the weights renormalised (as 'renormalise')."
+    ),
     "renormalise": (
         "Score every country-year with any data: missing indicators are dropped and the weights "
         "renormalised over the indicators present (inside the pillar, then across pillars); coverage is reported."
@@ -28,6 +37,9 @@ MISSING_POLICIES: dict[str, str] = {
         "effective weight that had data, is below min_coverage."
     ),
 }
+
+#: Policies that fill a missing value instead of leaving it out (their filled values are marked †).
+FILLING_POLICIES: tuple[str, ...] = ("impute", "carry_forward")
 
 Weight = Annotated[StrictFloat | StrictInt, Field()]
 
@@ -82,7 +94,7 @@ class ScoringSpec(BaseModel):
     pillar_weights: dict[str, Weight] = Field(default_factory=dict)
     normalisation: str = "minmax"
     aggregation: str = "arithmetic"
-    missing: str = "coverage_threshold"
+    missing: str = "impute"
     min_coverage: float = Field(default=0.5, ge=0.0, le=1.0)
     preset: str | None = Field(default=None, description="Name of the preset the weights came from (a label only)")
 

@@ -66,8 +66,13 @@ def test_each_input_carries_its_status_and_missing_is_empty(made):
     iso, yr, k = next(
         (i, y, k) for i in got.index.levels[0] for y in got.index.levels[1] for k in catalog if (i, y, k) not in have
     )
-    assert got.loc[(iso, yr), f"{catalog[k].name}: status"] == "missing"
+    # the default policy imputes it for the score: the status says so, the raw value stays empty
+    assert got.loc[(iso, yr), f"{catalog[k].name}: status"] == bundle.FILLED_WORD
     assert pd.isna(got.loc[(iso, yr), f"{catalog[k].name} ({catalog[k].unit})"])
+    model, spec = made[0], made[1]
+    ac = bundle.scores_frame(model.score(spec.replace(missing="renormalise", years=None)), panel, catalog)
+    row = ac[(ac["ISO3"] == iso) & (ac["Year"] == yr)].iloc[0]
+    assert row[f"{catalog[k].name}: status"] == "missing"
 
 
 def test_spec_reproduces_and_version_is_stated(made):

@@ -100,8 +100,37 @@ def test_every_state_table_lists_all_14_with_their_driver(model):
         assert (np.isnan(want) and np.isnan(r["change"])) or r["change"] == pytest.approx(want, abs=0.006)
 
 
+def _thin_years(model, spec, iso: str) -> set[int]:
+    """Years whose score for ``iso`` rests on less than 75% of the weight on sourced values."""
+    t = model.score(spec).table.set_index(["iso3", "year"])["coverage"]
+    return {y for y in model.years if t[(iso, y)] < 0.75 - 1e-12}
+
+
+def test_a_point_resting_on_imputed_values_is_drawn_hollow_and_names_them(model):
+    """Default policy: nothing enters or leaves, so a point is provisional when less than 75% of its weight is
+    sourced; the hover names the imputed (†) indicators."""
+    spec0 = scoring.spec_from_preset("equal", indicators.shipped()[1])
+    iso = max(PANEL_COUNTRIES, key=lambda c: (len(_thin_years(model, spec0, c)), c))
+    at = run({"view": "trends", "hl": iso})
+    assert not at.exception
+    spec = page_spec(at)
+    prov = _thin_years(model, spec, iso)
+    assert prov, "the shipped data has no thin year for any state"
+    markers = next(
+        t for t in figures(at)[0]["data"] if t.get("name") == PANEL_COUNTRIES[iso] and t["mode"] == "markers"
+    )
+    drawn = {x: sym for x, sym in zip(markers["x"], markers["marker"]["symbol"], strict=True)}
+    assert {x for x, sym in drawn.items() if sym == "circle-open"} == prov
+    hover = dict(zip(markers["x"], markers["text"], strict=True))
+    assert all("provisional" in hover[y] and "imputed †" in hover[y] for y in prov)
+    filled = model.score(spec).missing_indicators()[:, model.countries.index(iso)]
+    for y, h in hover.items():
+        assert ("imputed †" in h) == bool(filled[model.year_index(y)])
+    assert "left:" not in " ".join(hover.values())
+
+
 def test_a_provisional_year_is_drawn_hollow_and_dashed(model):
-    at = run({"view": "trends", "hl": "ARM"})
+    at = run({"view": "trends", "hl": "ARM", "miss": "coverage_threshold"})
     assert not at.exception
     comp = composition_table(model.score(page_spec(at)))
     prov = set(comp[(comp["iso3"] == "ARM") & comp["provisional"]]["year"])
@@ -118,22 +147,23 @@ def test_a_provisional_year_is_drawn_hollow_and_dashed(model):
     assert all("provisional" in hover[y] and ("left:" in hover[y] or "entered:" in hover[y]) for y in prov)
 
 
-def test_trends_hold_the_composition_fixed_by_default_and_can_show_actual_scores(model):
-    at = run({"view": "trends", "hl": "KAZ"})
-    assert not at.exception and at.session_state["chain"] is True
+def test_trends_show_the_scores_by_default_and_can_show_the_chain_linked_series(model):
+    at = run({"view": "trends", "hl": "KAZ", "miss": "coverage_threshold"})
+    assert not at.exception and at.session_state["chain"] is False
     spec = page_spec(at)
-    year = at.session_state["year"]
-    want = chain_linked(model, spec, year)
-    want = want[want["iso3"] == "KAZ"].set_index("year")["chained"]
-    kaz = next(t for t in figures(at)[0]["data"] if t.get("name") == "Kazakhstan" and t["mode"] == "markers")
-    np.testing.assert_allclose(np.array(kaz["y"], dtype=float), want.reindex(kaz["x"]).to_numpy(), atol=1e-9)
-    at.toggle(key="chain").set_value(False).run()
-    assert qp(at, "chain") == "0"
     actual = model.score(spec).table.set_index(["iso3", "year"])["score"]
     kaz = next(t for t in figures(at)[0]["data"] if t.get("name") == "Kazakhstan" and t["mode"] == "markers")
     np.testing.assert_allclose(
         np.array(kaz["y"], dtype=float), [actual[("KAZ", x)] for x in kaz["x"]], atol=1e-9, equal_nan=True
     )
+    at.toggle(key="chain").set_value(True).run()
+    assert qp(at, "chain") == "1"
+    assert "different series" in figures(at)[0]["layout"]["title"]["text"]
+    year = at.session_state["year"]
+    want = chain_linked(model, spec, year)
+    want = want[want["iso3"] == "KAZ"].set_index("year")["chained"]
+    kaz = next(t for t in figures(at)[0]["data"] if t.get("name") == "Kazakhstan" and t["mode"] == "markers")
+    np.testing.assert_allclose(np.array(kaz["y"], dtype=float), want.reindex(kaz["x"]).to_numpy(), atol=1e-9)
 
 
 def test_the_url_restores_country_and_years():
@@ -188,3 +218,53 @@ def test_page_config_year_label(model):
     for y in model.years:
         assert page.year_label(y).startswith(str(y))
         assert ("provisional" in page.year_label(y)) == (y in page.provisional)
+
+
+def _rule_year(model, spec) -> int:
+    """Issue 20's default-year rule, computed here from the panel rows themselves: the latest year in which
+    every state has at least 75% of the effective weight on indicators with a row in the panel."""
+    panel, _, _ = indicators.shipped()
+    w = dict(zip(model.indicators, model.weights(spec), strict=True))
+    have = panel[panel["iso3"].isin(model.countries)].groupby(["year", "iso3"])["indicator"].agg(set)
+    ok = [
+        y
+        for y in model.years
+        if all(sum(w[i] for i in have.get((y, c), set())) >= 0.75 - 1e-12 for c in model.countries)
+    ]
+    return max(ok)
+
+
+def test_the_page_and_the_cli_open_on_the_default_year_of_the_rule(model, capsys):
+    from scoring.cli import main as scores_main
+
+    _, catalog, _ = indicators.shipped()
+    spec0 = scoring.spec_from_preset("equal", catalog)
+    want = _rule_year(model, spec0)
+    assert model.default_year(spec0) == want
+    at = run()
+    assert at.session_state["year"] == want
+    assert scores_main([]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith(f"year {want}: ") and err.count("\n") == 1
+    assert {int(line.split(",")[2]) for line in out.splitlines()[1:]} == {want}
+    # every later year is provisional, with what it lacks
+    page = PageConfig.build(catalog, model)
+    assert page.provisional == tuple(y for y in model.years if y > want)
+    for y in page.provisional:
+        assert "sourced (lacks " in page.lacks[y]
+
+
+def test_a_provisional_year_says_what_it_lacks(model):
+    _, catalog, _ = indicators.shipped()
+    page = PageConfig.build(catalog, model)
+    assert page.provisional, "the shipped data has no provisional year"
+    y = page.provisional[-1]
+    at = run({"year": str(y)})
+    assert not at.exception
+    caps = [c.value for c in at.sidebar.caption if c.value.startswith("Provisional")]
+    assert caps == [
+        f"Provisional: some {y} scores rest partly on values imputed by the missing-data model (†). "
+        f"Less than 75% of the weight sourced: {page.lacks[y]}."
+    ]
+    at = run({"year": str(model.default_year(scoring.spec_from_preset("equal", catalog)))})
+    assert not [c for c in at.sidebar.caption if c.value.startswith("Provisional")]

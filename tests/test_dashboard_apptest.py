@@ -180,8 +180,8 @@ def test_compare_view_shows_the_chosen_states_scores_ranks_and_raw_values():
         cell = raw.loc[raw["indicator"] == ind.name, "Belarus"].iloc[0]
         if (ind.id, "BLR") in p.index:
             assert cell.startswith(format_value(ind, p.loc[(ind.id, "BLR"), "value"])), (ind.id, cell)
-        else:
-            assert cell == "missing"
+        else:  # the default policy imputes it for the score, and says so
+            assert cell == "missing, imputed by the model †"
 
 
 def test_trends_view_draws_every_states_scores_by_year():
@@ -453,3 +453,14 @@ def test_data_uncertainty_switch_travels_in_the_url_and_the_caption_says_it_is_o
     assert "estimated values varied (estimated ±10" in caps
     at = run({"view": "ranking"})
     assert "data values held fixed" in " ".join(c.value for c in at.caption)
+
+
+def test_the_monte_carlo_can_vary_the_missing_data_policy_from_the_url():
+    at = run({"view": "robustness", "dunc": "policy", "unc": "off"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["dunc"] == "policy"
+    caps = " ".join(c.value for c in at.caption)
+    assert "missing-data policy drawn at random" in caps and "drawn from its uncertainty" in caps
+    at = run({"view": "robustness", "miss": "renormalise"})
+    caps = " ".join(c.value for c in at.caption)
+    assert "policy drawn at random" not in caps and "drawn from its uncertainty" not in caps

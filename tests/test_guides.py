@@ -151,11 +151,15 @@ def test_adding_a_fifteenth_country_with_three_indicators(tmp_path):
     write_manifest(data)
 
     # The CLI: the toy country is a row of every year; with only three indicators its coverage is below
-    # the default 50% threshold, so it has a score only when every country-year with data is scored.
+    # 50%: the default policy imputes the rest (a score), the coverage threshold withholds its score.
     t = pd.read_csv(io.StringIO(_run(["-m", "scoring", "--year", "2020"], data, tmp_path).stdout))
     assert len(t) == 15 and TOY_COUNTRY in set(t["iso3"])
     toy = t.set_index("iso3").loc[TOY_COUNTRY]
-    assert toy["country"] == "Toyland" and pd.isna(toy["score"]) and 0 < toy["coverage"] < 0.5
+    assert toy["country"] == "Toyland" and 0 <= toy["score"] <= 100 and 0 < toy["coverage"] < 0.5
+    t = pd.read_csv(
+        io.StringIO(_run(["-m", "scoring", "--year", "2020", "--missing", "coverage_threshold"], data, tmp_path).stdout)
+    )
+    assert pd.isna(t.set_index("iso3").loc[TOY_COUNTRY, "score"])
     t = pd.read_csv(
         io.StringIO(_run(["-m", "scoring", "--year", "2020", "--missing", "renormalise"], data, tmp_path).stdout)
     )

@@ -16,8 +16,8 @@ from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import PILLARS
 from scoring import AGGREGATORS, NORMALISERS, Model, ScoringSpec, SpecError, scores_csv
 from scoring.cli import main as scores_main
-from scoring.composition import chain_linked, composition_table, provisional_years
-from scoring.diff import COMPOSITION, TOTAL, biggest_drivers, change_csv, explain_change, listed_parts
+from scoring.composition import chain_linked, composition_table, provisional_lacks, provisional_years
+from scoring.diff import COMPOSITION, IMPUTED, TOTAL, biggest_drivers, change_csv, explain_change, listed_parts
 from scoring.diff import main as diff_main
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -251,8 +251,9 @@ def test_chain_equals_the_score_when_no_indicator_enters_or_leaves():
         assert not composition_table(m.score(ScoringSpec())).provisional.any()
 
 
-def test_chain_steps_on_the_shipped_panel_are_the_like_for_like_changes(shipped_model):
-    spec = ScoringSpec()
+@pytest.mark.parametrize("missing", ["impute", "coverage_threshold"])
+def test_chain_steps_on_the_shipped_panel_are_the_like_for_like_changes(shipped_model, missing):
+    spec = ScoringSpec(missing=missing)
     anchor = shipped_model.default_year(spec)
     c = chain_linked(shipped_model, spec, anchor)
     for iso, g in c.groupby("iso3"):
@@ -262,18 +263,57 @@ def test_chain_steps_on_the_shipped_panel_are_the_like_for_like_changes(shipped_
         ys = list(g.index)
         for a, b in zip(ys, ys[1:], strict=False):
             df = explain_change(shipped_model, spec, a, b, [iso])
-            like = df[df["kind"] == "indicator"]["change"].sum()
+            like = df[df["kind"].isin(["indicator", IMPUTED])]["change"].sum()
             assert g.loc[b, "chained"] - g.loc[a, "chained"] == pytest.approx(like, abs=1e-9)
+    if missing == "impute":  # nothing enters or leaves: the chained series is the score itself
+        np.testing.assert_allclose(c["chained"], c["score"], atol=1e-9)
 
 
-def test_provisional_years_are_those_with_incomplete_coverage_for_most_states():
+def test_under_the_default_policy_no_part_is_data_entering_or_leaving(shipped_model):
+    """Issue 20: between any two consecutive years, the default policy lists no composition part, every
+    part whose value is imputed in either year is kind 'imputed', and the parts still add up."""
+    spec = ScoringSpec()
+    imputed = shipped_model.score(spec).imputed
+    seen_imputed = False
+    for a, b in zip(shipped_model.years, shipped_model.years[1:], strict=False):
+        df = explain_change(shipped_model, spec, a, b)
+        assert (df[df["kind"] == COMPOSITION]["change"].abs() < 1e-12).all()
+        assert COMPOSITION not in set(listed_parts(df)["part"])
+        assert "composition" not in change_csv(df)
+        ia, ib = shipped_model.year_index(a), shipped_model.year_index(b)
+        for r in df[df["kind"].isin(["indicator", IMPUTED])].itertuples():
+            c, k = shipped_model.countries.index(r.iso3), shipped_model.indicators.index(r.part)
+            assert (r.kind == IMPUTED) == bool(imputed[ia, c, k] or imputed[ib, c, k])
+        seen_imputed |= (df["kind"] == IMPUTED).any()
+        assert_parts_sum(df, shipped_model, spec, a, b)
+    assert seen_imputed
+
+
+def test_an_imputed_part_is_named_in_the_csv():
     cat = {k: make_indicator(k, goalposts=(0.0, 100.0)) for k in "ab"}
-    cube = np.full((3, 4, 2), 50.0)
-    cube[1, :3, 1] = NAN  # 2021: 3 of 4 states incomplete -> provisional
-    cube[2, :2, 1] = NAN  # 2022: 2 of 4 -> not "most"
-    m = Model(cube, cat, ISO[:4], (2020, 2021, 2022))
-    assert provisional_years(m, GOAL) == (2021,)
-    assert provisional_years(m, GOAL.replace(indicator_weights={"b": 0})) == ()
+    cube = np.full((3, 2, 2), 50.0)
+    cube[:, 0, 1] = [20.0, NAN, 60.0]  # ARM's b is interpolated in 2021: 40
+    m = Model(cube, cat, ISO[:2], (2020, 2021, 2022))
+    df = explain_change(m, GOAL.replace(missing="impute"), 2020, 2021, ["ARM"])
+    assert df.set_index("part").loc["b", "kind"] == IMPUTED
+    assert df.set_index("part").loc["b", "change"] == pytest.approx((40 - 20) / 2)
+    assert "ARM,Armenia,2020,2021,imputed:b,10.0000" in change_csv(df)
+
+
+def test_provisional_years_are_those_after_the_default_year():
+    cat = {k: make_indicator(k, goalposts=(0.0, 100.0)) for k in "abcd"}
+    cube = np.full((4, 4, 4), 50.0)
+    cube[1, 0, 3] = NAN  # 2021: ARM lacks a quarter of the weight: 75%, still enough
+    cube[2, 1, 2:] = NAN  # 2022: AZE lacks half -> fails the rule
+    cube[3, 2, 3] = NAN  # 2023: BLR 75% -> passes, so 2023 is the default year
+    m = Model(cube, cat, ISO[:4], (2020, 2021, 2022, 2023))
+    assert m.default_year(GOAL) == 2023 and provisional_years(m, GOAL) == ()
+    cube[3, 2, 2:] = NAN  # now BLR has 50% in 2023 too
+    m = Model(cube, cat, ISO[:4], (2020, 2021, 2022, 2023))
+    assert m.default_year(GOAL) == 2021 and provisional_years(m, GOAL) == (2022, 2023)
+    lacks = provisional_lacks(m, GOAL, 2023)
+    assert lacks.startswith("Belarus 50% sourced (lacks ") and "Azerbaijan" not in lacks
+    assert provisional_years(m, GOAL.replace(indicator_weights={"c": 0, "d": 0})) == ()
 
 
 # ------------------------------------------------------------------ command line

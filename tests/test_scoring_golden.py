@@ -46,3 +46,24 @@ def test_default_scores_match_the_golden_file():
 def _where(df: pd.DataFrame, mask) -> str:
     r = df[np.asarray(mask)].iloc[0]
     return f"{r['iso3']} {r['year']}"
+
+
+def test_the_published_backtest_is_that_of_the_shipped_data():
+    """docs/backtest.json (the Methodology's and the README's table) is a fresh run's, and its one-value rows
+    are what `python -m scoring.backtest --json` prints."""
+    import json
+
+    from indicators.loader import shipped
+    from scoring.backtest import PUBLISHED, load_published, published_text, run, summary
+    from scoring.model import Model
+    from scoring.spec import ScoringSpec
+
+    hint = "the data or the model changed; run: python -m scoring.golden --write"
+    panel, catalog, _ = shipped()
+    model = Model.from_panel(panel, catalog)
+    cases = run(model, ScoringSpec())
+    assert PUBLISHED.read_text(encoding="utf-8") == published_text(model, cases), hint
+    rows = {r["policy"]: r for r in load_published() if r["kind"] == "one_value"}
+    for policy, v in summary(cases).items():
+        assert {k: rows[policy][k] for k in v} == v
+    assert json.loads(PUBLISHED.read_text(encoding="utf-8")) == load_published()

@@ -178,7 +178,7 @@ def _two_country_model():
 
 def test_model_scores_by_hand():
     m, _ = _two_country_model()
-    r = m.score(ScoringSpec(normalisation="goalposts"))
+    r = m.score(ScoringSpec(normalisation="goalposts", missing="renormalise"))
     # 2020 ARM: security mean(0, 100-100)=0, economy 20 -> 10; BLR: security 100, economy 60 -> 80
     # 2021 ARM: security 50, economy missing -> 50 (coverage 0.5); BLR: 100, 100 -> 100
     np.testing.assert_allclose(r.score, [[10, 80], [50, 100]])
@@ -190,9 +190,21 @@ def test_model_scores_by_hand():
     assert r.for_year(2021)["iso3"].tolist() == ["BLR", "ARM"]
 
 
+def test_model_imputation_by_hand():
+    """Default policy: ARM's missing 2021 economy value is its 2020 value held (20), so 2021 ARM =
+    mean(security 50, economy 20) = 35; coverage still counts sourced values only, and the CSV column
+    names the imputed indicator."""
+    m, _ = _two_country_model()
+    r = m.score(ScoringSpec(normalisation="goalposts"))
+    np.testing.assert_allclose(r.score, [[10, 80], [35, 100]])
+    np.testing.assert_allclose(r.coverage, [[1, 1], [0.5, 1]])
+    assert r.imputed[1, 0].tolist() == [False, False, True] and not r.imputed[0].any()
+    assert r.missing_indicators()[1, 0] == "c"
+
+
 def test_coverage_threshold_policy():
     m, _ = _two_country_model()
-    strict = m.score(ScoringSpec(normalisation="goalposts", min_coverage=0.6))
+    strict = m.score(ScoringSpec(normalisation="goalposts", min_coverage=0.6, missing="coverage_threshold"))
     assert np.isnan(strict.score[1, 0]) and np.isnan(strict.rank[1, 0]) and strict.rank[1, 1] == 1
     assert np.isnan(strict.contributions[1, 0]).all()
     assert any("less than 60% of the weight has data" in d for d in strict.diagnostics)
@@ -213,10 +225,13 @@ def test_single_country():
 def test_all_missing_country_year():
     cat = {"a": make_indicator("a")}
     m = Model(np.array([[[NAN], [10.0], [30.0]]]), cat, ("ARM", "AZE", "BLR"), (2020,))
-    r = m.score(ScoringSpec())
+    r = m.score(ScoringSpec(missing="coverage_threshold"))
     assert np.isnan(r.score[0, 0]) and np.isnan(r.rank[0, 0]) and r.coverage[0, 0] == 0
     np.testing.assert_array_equal(r.rank[0, 1:], [2, 1])
     assert any("no data" in d for d in r.diagnostics)
+    # the model: no year and no other indicator to learn from, so the other states' mean (0 and 100 -> 50)
+    imp = m.score(ScoringSpec())
+    assert imp.score[0, 0] == pytest.approx(50.0) and imp.coverage[0, 0] == 0 and imp.imputed[0, 0, 0]
 
 
 def test_from_panel_ignores_russia_and_builds_the_cube():
@@ -361,7 +376,7 @@ def test_spec_is_frozen_and_travels_with_the_result():
 def test_registries_are_documented():
     assert set(NORMALISERS) >= {"minmax", "goalposts", "zscore", "percentile"}
     assert set(AGGREGATORS) >= {"arithmetic", "geometric"}
-    assert set(MISSING_POLICIES) == {"renormalise", "coverage_threshold"}
+    assert set(MISSING_POLICIES) == {"impute", "carry_forward", "renormalise", "coverage_threshold"}
     for fn in AGGREGATORS.values():
         assert "NaN" in fn.__doc__ and "=" in fn.__doc__
     assert "shift" in AGGREGATORS["geometric"].__doc__

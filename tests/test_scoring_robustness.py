@@ -46,11 +46,39 @@ def test_mc_same_seed_same_bands(model):
 
 
 def test_mc_zero_perturbation_gives_zero_width_bands(model):
-    mc = monte_carlo(model, ScoringSpec(), draws=200, concentration=math.inf, seed=1)
+    mc = monte_carlo(model, ScoringSpec(), draws=200, concentration=math.inf, seed=1, imputation_draws=False)
     t = mc.table.dropna(subset=["score"])
     assert (t["rank_p05"] == t["rank_p95"]).all() and (t["rank_p05"] == t["rank"].astype(float)).all()
     np.testing.assert_allclose(t["score_p05"], t["score_p95"])
     np.testing.assert_allclose(t["score_median"], t["score"])
+
+
+def test_mc_imputation_draws_widen_only_the_scores_with_imputed_values(model):
+    """Multiple imputation: with the weights fixed, a score moves across draws exactly when it uses an imputed
+    value (the shipped panel's default year has some), and the same seed gives the same draws."""
+    spec = ScoringSpec()
+    year = model.default_year(spec)
+    mc = monte_carlo(model, spec, draws=300, concentration=math.inf, seed=4, year=year)
+    again = monte_carlo(model, spec, draws=300, concentration=math.inf, seed=4, year=year)
+    np.testing.assert_array_equal(mc.scores, again.scores)
+    imputed = model.score(spec.replace(years=(year,))).imputed[0].any(axis=1)
+    assert imputed.any() and (~imputed).any(), "pick a year with both kinds of state"
+    spread = mc.scores.max(axis=0) - mc.scores.min(axis=0)
+    assert (spread[imputed] > 0).all() and (spread[~imputed] == 0).all()
+    assert mc.imputation_draws
+
+
+def test_mc_can_vary_the_missing_data_policy(model):
+    spec = ScoringSpec()
+    mc = monte_carlo(model, spec, draws=300, concentration=math.inf, seed=5, vary_policy=True, imputation_draws=False)
+    assert mc.policies == ("impute", "carry_forward", "renormalise")
+    assert set(np.unique(mc.policy_pick)) == {0, 1, 2}
+    yi = model.year_index(mc.year)
+    for k, pol in enumerate(mc.policies):
+        want = model.score(spec.replace(missing=pol, years=None)).score[yi]
+        np.testing.assert_allclose(
+            mc.scores[mc.policy_pick == k], np.broadcast_to(want, (int((mc.policy_pick == k).sum()), want.size))
+        )
 
 
 @pytest.mark.parametrize("concentration", [1.0, 10.0, 200.0])
@@ -89,7 +117,7 @@ def test_mc_bad_parameters(model, kwargs):
 def test_mc_leaves_out_countries_without_a_score():
     cat = {"a": make_indicator("a")}
     m = Model(np.array([[[np.nan], [10.0], [30.0]]]), cat, ("ARM", "AZE", "BLR"), (2020,))
-    t = monte_carlo(m, ScoringSpec(), draws=50, seed=0).table
+    t = monte_carlo(m, ScoringSpec(missing="coverage_threshold"), draws=50, seed=0).table
     assert pd.isna(t.loc[0, "rank"]) and np.isnan(t.loc[0, "rank_median"])
     assert t["rank_median"].tolist()[1:] == [2.0, 1.0]
 
@@ -189,7 +217,7 @@ def test_reachable_complete_case_brackets_its_own_rank_not_the_nominal_one():
     cat = {"a": make_indicator("a", "security"), "b": make_indicator("b", "economy")}
     cube = np.array([[[10.0, 100.0], [50.0, 50.0], [60.0, np.nan]]])
     m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
-    r = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), missing="complete_case")
+    r = reachable_ranks(m, ScoringSpec(normalisation="goalposts", missing="renormalise"), missing="complete_case")
     t = r.table.set_index("iso3")
     assert r.indicators_dropped == ("b",)
     assert t["rank"].astype(int).to_dict() == {"ARM": 2, "AZE": 3, "BLR": 1}
@@ -318,7 +346,9 @@ def test_mc_without_perturbation_never_flags_the_nominal_rank_and_stays_quiet():
     m = Model(cube, cat, ("ARM", "AZE", "BLR", "EST"), (2020,))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # EST is never ranked: no all-NaN RuntimeWarning may escape
-        mc = monte_carlo(m, ScoringSpec(normalisation="goalposts"), draws=50, concentration=math.inf, seed=1)
+        mc = monte_carlo(
+            m, ScoringSpec(normalisation="goalposts", missing="renormalise"), draws=50, concentration=math.inf, seed=1
+        )
     t = mc.table.set_index("iso3")
     assert not t["nominal_outside"].any()
     assert t.loc[["ARM", "AZE", "BLR"], "rank_p05"].tolist() == [1, 1, 3]
@@ -354,7 +384,9 @@ def test_reachable_complete_case_rescales_the_weights_it_keeps():
     cat = {k: make_indicator(k, p) for k, p in [("a", "security"), ("b", "economy"), ("c", "energy")]}
     cube = np.array([[[90.0, 80.0, 99.0], [10.0, 80.0, 50.0], [50.0, 20.0, np.nan]]])
     m = Model(cube, cat, ("ARM", "AZE", "BLR"), (2020,))
-    r = reachable_ranks(m, ScoringSpec(normalisation="goalposts"), floor=0.3, missing="complete_case")
+    r = reachable_ranks(
+        m, ScoringSpec(normalisation="goalposts", missing="renormalise"), floor=0.3, missing="complete_case"
+    )
     assert r.indicators_used == ("a", "b") and r.floor == 0.3 and "floor lowered" not in r.note
     for w in (*r.best_weights.values(), *r.worst_weights.values()):
         assert w.sum() == pytest.approx(1.0) and w.min() >= 0.3 - 1e-9

@@ -30,7 +30,7 @@ def test_page_config_defaults():
     assert (D.normalisation, D.aggregation, D.missing, D.min_coverage) == (
         "minmax",
         "arithmetic",
-        "coverage_threshold",
+        "impute",
         0.5,
     )
     assert D.compare == ("ARM", "KAZ", "GEO") and D.highlight == ("ARM", "BLR", "GEO", "KAZ", "UKR")
@@ -38,7 +38,7 @@ def test_page_config_defaults():
     assert CFG.methods == {
         "norm": ("minmax", "goalposts", "zscore", "percentile"),
         "agg": ("arithmetic", "geometric"),
-        "miss": ("renormalise", "coverage_threshold"),
+        "miss": ("impute", "carry_forward", "renormalise", "coverage_threshold"),
     }
     assert CFG.years == tuple(range(2013, 2026)) and CFG.countries == tuple(PANEL_COUNTRIES)
     assert CFG.scenarios == ("", "armenia_leaves_the_csto") and CFG.indicators == tuple(CAT)
@@ -79,7 +79,7 @@ def test_valid_choices_are_taken(key, field, value):
         ("view", "view", ", ".join(S.VIEWS)),
         ("norm", "normalisation", "minmax, goalposts, zscore, percentile"),
         ("agg", "aggregation", "arithmetic, geometric"),
-        ("miss", "missing", "renormalise, coverage_threshold"),
+        ("miss", "missing", "impute, carry_forward, renormalise, coverage_threshold"),
         ("unc", "uncertainty", "off, low, medium, high"),
         ("preset", "preset", "equal, equal_indicators, security_first, economy_first, declared_alignment, custom"),
     ],
@@ -239,7 +239,7 @@ ALWAYS_AT_DEFAULTS = {
     "seed": "1",
     "floor": "2",
     "cc": "ARM",
-    "chain": "1",
+    "chain": "0",
 }
 
 

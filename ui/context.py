@@ -15,6 +15,7 @@ import pandas as pd
 import scoring
 from indicators.countries import PANEL_COUNTRIES
 from indicators.tiers import best_tier
+from scoring.spec import FILLING_POLICIES
 from ui.state import PageConfig, UIState
 
 #: Superscript marks for values that are not observed (tables and labels).
@@ -22,9 +23,11 @@ STATUS_MARK = {"observed": "", "estimated": "ᵉ", "imputed": "ⁱ", "carried_fo
 #: Mark for a value resting only on interested-party sources (README "Source tiers").
 IP_MARK = "‡"
 LEGEND = (
-    "† inputs estimated, imputed or carried forward · ° inputs missing (the missing-data policy decides what "
-    "happens) · in tables: ᵉ estimated · ⁱ imputed · ᶜ carried forward · ‡ rests only on interested-party "
-    "sources (state media or a government with a stake: that government's own statement)"
+    "† inputs missing from the data and imputed by the missing-data model (or carried forward, as the "
+    "policy says) · ° inputs missing and left out · * inputs estimated, interpolated or carried forward when "
+    "the data were built · in tables: ᵉ estimated · ⁱ interpolated between sourced years · ᶜ carried forward · "
+    "‡ rests only on interested-party sources (state media or a government with a stake: that government's "
+    "own statement)"
 )
 
 
@@ -116,8 +119,9 @@ class ViewContext:
                     ip = IP_MARK if self.interested_only(r["source_ids"]) else ""
                     row[PANEL_COUNTRIES[iso]] = format_value(ind, r["value"]) + STATUS_MARK[r["status"]] + ip
                     row[f"source: {iso}"] = self.source_links(r["source_ids"]).split(" ")[0]
-                else:
-                    row[PANEL_COUNTRIES[iso]] = "missing"
+                else:  # no value in the data: the filling policies impute it for the score (†)
+                    filled = self.spec.missing in FILLING_POLICIES
+                    row[PANEL_COUNTRIES[iso]] = "missing, imputed by the model †" if filled else "missing"
                     row[f"source: {iso}"] = None
             rows.append(row)
         return pd.DataFrame(rows)

@@ -63,10 +63,12 @@ function computeScores(d, iw, pw, method) {
   for (let i = 0; i < I; i++) pillarW[pil[i]] += w[i];
   const score = new Array(C), coverage = new Array(C), coverageObs = new Array(C), pillars = [], contrib = [];
   for (let c = 0; c < C; c++) {
+    // values: what the score uses (sourced plus, under a filling policy, filled values; null = left out);
+    // missing: no sourced value (coverage and missing_indicators count sourced values only)
     const row = d.values[c], miss = d.missing[c];
     const t = new Array(I), present = new Array(I);
     for (let i = 0; i < I; i++) {
-      present[i] = !miss[i];
+      present[i] = row[i] !== null;
       t[i] = present[i] ? fwd(row[i]) : 0;
     }
     const num = new Array(P).fill(0), den = new Array(P).fill(0);
@@ -75,7 +77,7 @@ function computeScores(d, iw, pw, method) {
       const wp = present[i] ? w[i] : 0;
       num[pil[i]] += w[i] * t[i];
       den[pil[i]] += wp;
-      cov += wp;
+      if (!miss[i]) cov += w[i]; // Model.coverage: sourced values only
       if (d.status[c][i] === "o") covObs += wp; // Model.coverage_observed: present and observed
     }
     const has = den.map((v) => v > 0);
@@ -494,18 +496,22 @@ function downloadImage(state, fmt) {
 }
 
 function flags(state, r, c) {
-  // ViewContext.country_flags: n† weighted inputs not observed, m° missing (no panel row)
+  // ui.context.LEGEND: n† weighted inputs imputed by the missing-data policy, m° missing and left out,
+  // k* not observed (estimated, interpolated or carried forward when the data were built)
   const { d } = state;
-  let notObs = 0, noRow = 0;
+  let notObs = 0, noRow = 0, filled = 0;
   for (let i = 0; i < d.indicators.length; i++) {
     if (!(r.weights[i] > 0)) continue;
     const s = d.status[c][i];
-    if (s === null || s === undefined) noRow++;
-    else if (s !== "o") notObs++;
+    if (d.missing[c][i]) {
+      if (d.values[c][i] === null) noRow++;
+      else filled++;
+    } else if (s !== "o") notObs++;
   }
   const out = [];
-  if (notObs) out.push(notObs + "†");
+  if (filled) out.push(filled + "†");
   if (noRow) out.push(noRow + "°");
+  if (notObs) out.push(notObs + "*");
   return out.join(" ");
 }
 

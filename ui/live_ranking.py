@@ -6,8 +6,9 @@ session weights (``w_<indicator>``, ``pw_<pillar>``) and reruns: the URL, the CS
 the uncertainty bands and every other view follow from there as before.
 
 One source of truth. Python sends what only the model knows: the normalised values of the
-selected year (normalisation and directions already applied by :meth:`scoring.Model.normalised`),
-the missing-value mask, the pillar of every indicator and the method settings. The browser
+selected year that the score uses (normalisation and directions applied by :meth:`scoring.Model.normalised`,
+missing values filled by the missing-data policy, :meth:`scoring.Model.values`), the mask of the values
+without a sourced value, the pillar of every indicator and the method settings. The browser
 does only the last step of :meth:`scoring.Model.score` (``live_ranking.js``, ``computeScores``):
 effective weights (:func:`scoring.weights.effective_weight_vector`), the hierarchical mean with
 renormalisation over the indicators present (:func:`scoring.aggregate.aggregate`), the coverage
@@ -118,7 +119,8 @@ def payload(
     """
     yi = model.year_index(year)
     norm = model.normalised(spec.normalisation)
-    x = norm.values[yi]  # (C, I), directions applied, NaN = missing
+    x = model.values(spec)[yi]  # (C, I), directions applied, filled by the missing-data policy; NaN = left out
+    sourced = ~np.isnan(norm.values[yi])
     p = panel[(panel["year"].astype(int) == int(year))].set_index(["iso3", "indicator"])["status"]
     status = [[STATUS_CODE.get(p.get((c, i)), None) for i in model.indicators] for c in model.countries]
     cat = model.catalog
@@ -145,7 +147,7 @@ def payload(
         ],
         "pillars": [{"id": q, "label": pillar_label(q), "hint": PILLARS.get(q, "")} for q in model.pillars],
         "values": [[_num(v) for v in row] for row in x.tolist()],
-        "missing": [[int(b) for b in row] for row in np.isnan(x).tolist()],
+        "missing": [[int(not b) for b in row] for row in sourced.tolist()],
         "status": status,
         "method": {
             "normalisation": spec.normalisation,

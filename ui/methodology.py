@@ -41,7 +41,19 @@ METHOD_TEXT: dict[str, str] = {
     "\\sum_i w_i\\right) - 1$. The shift by 1 keeps a single 0 from zeroing the score. Less compensatory than "
     "the arithmetic mean: a low value weighs more. Contributions are each indicator's share of "
     "$\\ln(M + 1)$, scaled to add up to the score.",
-    "renormalise": "Every state and year with any data gets a score: missing indicators are left out and the "
+    "impute": "Model imputation (the default). A missing value is filled by the missing-data model, on the 0–100 "
+    "scale: between two years in which the state has a value, by the straight line between them; before the first "
+    "or after the last, by the nearest year's value held (a random walk); for a state with no value of that "
+    "indicator in any year, by a ridge regression on the other indicators of its pillar, fitted on the states "
+    "that have it. "
+    "Each filled value has an uncertainty: $\\sigma_k \\sqrt{(t-a)(b-t)/(b-a)}$ between years $a$ and $b$, "
+    "$\\sigma_k \\sqrt{d}$ at $d$ years from the nearest value ($\\sigma_k$ = the typical one-year change of "
+    "indicator $k$), the regression's residual error otherwise; the Monte Carlo bands draw the filled values "
+    "from it (multiple imputation). Filled values are marked †, listed in Data & sources, and are their own "
+    "part in What changed; no indicator is ever absent from a score.",
+    "carry_forward": "Last observation carried forward: a missing value takes the state's latest earlier value of "
+    "the indicator (marked †); with no earlier value the indicator is left out and the weights rescaled.",
+    "renormalise": "Available-case: every state and year with any data gets a score: missing indicators are left out and the "
     "weights of the others rescaled (inside the pillar, then across pillars). Coverage, the share of the weight "
     "that had data, is shown beside every score.",
     "coverage_threshold": "As above, but a score (and rank) is withheld when coverage falls below the minimum "
@@ -164,6 +176,43 @@ def poles_markdown(poles: dict, measures: dict, sources: dict, catalog: dict | N
     return "\n\n".join(out)
 
 
+#: Readers' names of the backtest's policies and kinds of case.
+BACKTEST_LABELS = {
+    "model": "missing-data model (default)",
+    "available_case": "available-case (renormalise)",
+    "carry_forward": "carry forward",
+    "one_value": "one observed value hidden",
+    "latest_year": "a state's statistics of one year hidden",
+}
+
+
+def backtest_markdown() -> list[str]:
+    """The masking backtest that chose the missing-data model, as published in docs/backtest.json."""
+    from scoring.backtest import load_published
+
+    rows = load_published()
+    out = [
+        "### Missing data: the backtest behind the model",
+        "The missing-data model was chosen by a masking backtest (run from the command line): every observed "
+        "value of 2013–2024 is hidden in turn, and separately all of one state's statistical values of one year "
+        "(as when the statistics offices have not yet published), and each policy's score for that state and "
+        "year is compared with its score with nothing hidden. Error in score points (0–100); 'rank changed' is "
+        "the share of cases in which the state's rank that year moved.",
+    ]
+    if not rows:
+        return [*out, "The backtest has not been published for this data."]
+    table = [
+        "| what is hidden | policy | median error | mean error | 90% of errors below | rank changed | cases |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        table.append(
+            f"| {BACKTEST_LABELS[r['kind']]} | {BACKTEST_LABELS[r['policy']]} | {r['median_abs_error']:.2f} | "
+            f"{r['mean_abs_error']:.2f} | {r['p90_abs_error']:.2f} | {r['rank_changed_share']:.1%} | {r['cases']:,} |"
+        )
+    return [*out, "\n".join(table)]
+
+
 def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None, measures: dict | None = None) -> str:
     out = [
         "## Methodology",
@@ -204,22 +253,28 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
     ):
         out.append(f"### {heading}")
         out += [f"- **{method_label(n)}**: {METHOD_TEXT[n]}" for n in names]
+    out += backtest_markdown()
     out += [
         "### Change over time",
         "Why did a state move? For two years, the page splits the change in its score into parts that add up "
         "exactly to it. Let $S$ be the indicators both years have and $a_i(S)$ indicator $i$'s share of a score "
         "built on $S$. Each shared indicator gets the part $a_i(S)\\,(v_i^{later} - v_i^{earlier})$: its "
-        "contribution at the later year minus at the earlier one. One **composition** part holds the rest: the "
+        "contribution at the later year minus at the earlier one. A part whose value was filled by the "
+        "missing-data model in either year is marked **imputed †**, so a move that comes from an imputed value "
+        "says so. Under the default policy every indicator has a value in every year, so nothing enters or "
+        "leaves; under the available-case policies one **composition** part holds the rest: the "
         "effect of indicators that have a value in only one of the two years, including how their presence "
         "reweights the others. With the geometric mean the same split is made on $\\ln(v + 1)$ and rescaled, "
         "so the parts still add up exactly. Normalisation uses every year of the panel, so it adds no part of "
         "its own.",
-        "A year whose set of indicators differs from the year before is **provisional** for that state: the "
-        "trend chart draws it hollow, with a dashed segment, and names what entered or left. By default the "
-        "trends **hold the composition fixed** (chain-linking): each year-to-year step counts only the "
-        "indicators both years have, and the line is anchored on the actual score of the selected year, so no "
-        "line jumps because data appeared or disappeared. A year is marked provisional in the year picker when "
-        "more than half of the states have less than full coverage.",
+        "**One number everywhere.** A state-year has one score in the ranking, trends, map, compare, the CSV, "
+        "the bundle, the standalone page and the command line. Trends can instead show a **different series**, "
+        "with the composition held fixed (chain-linking: each step counts only the indicators both years have, "
+        "anchored on the selected year); it is off by default and labelled as such.",
+        "**Default year and provisional years.** The page and the command line open on the latest year in which "
+        "every state has at least 75% of the weight (default weights) on values from the data rather than the "
+        "model. Later years stay selectable and are marked **provisional**, with what they lack; a trend point "
+        "whose score rests on less than 75% sourced weight is drawn hollow.",
     ]
     out += REDUNDANCY
     out.append("### Weight presets")
@@ -230,10 +285,12 @@ def methodology_markdown(catalog: dict, sources: dict, poles: dict | None = None
         "- **estimated**: derived from a related observed measure by a stated rule (e.g. a trade share from "
         "partial-year figures; UN ideal points are no longer used for values, only as a cross-check of vote "
         "agreement, shown in that indicator's years note).",
-        "- **imputed**: interpolated between two observed years.",
+        "- **imputed** (ⁱ, when the data were built): interpolated between two sourced years by the indicator's "
+        "own rule; different from the missing-data model's fills (†), which happen when scoring.",
         "- **carried forward**: the last observed value kept for a limited number of years.",
-        "Missing values are never filled silently: the missing-data policy decides whether weights are "
-        "renormalised over the indicators present or the score is withheld below the coverage threshold.",
+        "Missing values are never filled silently: the missing-data policy decides whether the model fills them "
+        "(marked †), the last value is carried forward, or the weights are renormalised over the indicators "
+        "present.",
     ]
     if poles and measures:
         out.append(poles_markdown(poles, measures, sources, catalog))

@@ -19,8 +19,9 @@ Parameters (all optional)::
     ``preset=custom`` marks weights moved by hand; ``w``/``pw`` are then read against the default preset.
     pm      measure:weight,... of the poles lens (0-10; un_votes, trade, arms, ties)
     cc      country of 'What changed' and 'Profile'  cf, ct  its from/to years (default: the year before `year`, `year`)
-    chain   0 = trends show actual scores; 1 (default) = composition held fixed (chain-linked)
-    dunc    data uncertainty in the bands: off / on (perturb estimated, imputed, carried values)
+    chain   0 (default) = trends show the scores; 1 = a different series: composition held fixed (chain-linked)
+    dunc    data uncertainty in the bands: off / on (perturb estimated, imputed, carried values) /
+            policy (as on, and every draw also picks its missing-data policy)
     py      year of 'Between the poles' (default: the latest year in which every measure has data for most states)
 """
 
@@ -48,7 +49,7 @@ VIEWS: dict[str, str] = {
 #: Perturbation strength -> Dirichlet concentration (higher = tighter around the chosen weights).
 UNCERTAINTY: dict[str, float] = {"off": float("inf"), "low": 200.0, "medium": 50.0, "high": 12.0}
 #: Whether the Monte Carlo bands also move non-observed values (scoring.sensitivity.DATA_BANDS).
-DATA_UNC: tuple[str, ...] = ("off", "on")
+DATA_UNC: tuple[str, ...] = ("off", "on", "policy")
 WEIGHT_MAX = 10.0
 WEIGHT_STEP = 0.25
 #: Scenario edits travel in the URL only while there are at most this many.
@@ -89,7 +90,7 @@ class UIState:
     change_country: str = "ARM"
     change_from: int | None = None  # None: the year before `year` (see change_years)
     change_to: int | None = None  # None: `year`
-    chain: bool = True
+    chain: bool = False
     #: Year of 'Between the poles'; None = the latest year in which every measure has data for most states
     #: (scoring.pulls.PullsModel.complete_year), which the view fills in when it opens.
     poles_year: int | None = None
@@ -401,15 +402,17 @@ class PageConfig:
     countries: tuple[str, ...]
     scenarios: tuple[str, ...]
     indicators: tuple[str, ...]
-    #: Years whose scores rest on incomplete data for most states (default weights; scoring.composition).
+    #: Years after the default year, whose scores rest partly on imputed values (default weights;
+    #: scoring.composition.provisional_years), and what each lacks, in words.
     provisional: tuple[int, ...] = ()
+    lacks: Mapping[int, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, catalog, model, scenario_keys=(), pole_weights: Mapping[str, float] | None = None) -> PageConfig:
         import scoring
         from indicators.countries import PANEL_COUNTRIES
         from indicators.schema import PILLARS
-        from scoring.composition import provisional_years
+        from scoring.composition import provisional_lacks, provisional_years
 
         presets = ui_presets(catalog, PILLARS)
         preset = "equal" if "equal" in presets else next(iter(presets))
@@ -433,6 +436,7 @@ class PageConfig:
             "agg": tuple(scoring.AGGREGATORS),
             "miss": tuple(scoring.MISSING_POLICIES),
         }
+        provisional = provisional_years(model, spec0)
         return cls(
             defaults,
             presets,
@@ -441,7 +445,8 @@ class PageConfig:
             tuple(PANEL_COUNTRIES),
             ("",) + tuple(scenario_keys),
             tuple(catalog),
-            provisional_years(model, spec0),
+            provisional,
+            {y: provisional_lacks(model, spec0, y) for y in provisional},
         )
 
     def parse(self, params: Mapping[str, str | list[str]]) -> UIState:
@@ -465,9 +470,10 @@ class PageConfig:
 
     #: Help of the year picker, explaining the mark.
     year_help = (
-        "Scores are computed for every year; the ranking shows this one. 'provisional': most states lack a "
-        "value for part of the weighted indicators that year (default weights), so their scores rest on fewer "
-        "indicators and can move for that reason alone; 'What changed' splits any move into its parts."
+        "Scores are computed for every year; the page opens on the latest year in which every state has at "
+        "least 75% of the weight (default weights) on sourced values. Later years are marked 'provisional': "
+        "some states' scores rest partly on values filled by the missing-data model (marked †), which will "
+        "move when the statistics are published."
     )
 
 

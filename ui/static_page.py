@@ -297,13 +297,14 @@ def main(argv: list[str] | None = None) -> int:
     from ui.state import ui_presets
 
     ap = OneLineParser(prog="python -m ui.static_page", description=__doc__.split("\n")[0])
-    ap.add_argument("--year", type=int, help="year to show (default: latest year with adequate coverage)")
+    ap.add_argument("--year", type=int, help="year to show (default: the latest with 75%% sourced weight for all)")
     ap.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
     ap.add_argument("--preset", default="equal", help=f"starting weights: {', '.join(scoring.PRESETS)}")
     ap.add_argument("--normalise", default="minmax", help=f"normalisation: {', '.join(scoring.NORMALISERS)}")
     ap.add_argument("--aggregate", default="arithmetic", help=f"aggregation: {', '.join(scoring.AGGREGATORS)}")
-    ap.add_argument("--missing", default="coverage_threshold", help=f"policy: {', '.join(scoring.MISSING_POLICIES)}")
-    ap.add_argument("--min-coverage", type=float, default=0.5, metavar="X", help="coverage threshold 0-1")
+    default = scoring.ScoringSpec()
+    ap.add_argument("--missing", default=default.missing, help=f"policy: {', '.join(scoring.MISSING_POLICIES)}")
+    ap.add_argument("--min-coverage", type=float, default=default.min_coverage, metavar="X", help="threshold 0-1")
     try:
         args = ap.parse_args(argv)
         import indicators

@@ -39,7 +39,14 @@ def mc_bands(
         return None
     s = scoring.ScoringSpec.from_json(spec_json)
     mc = scoring.monte_carlo(
-        _model, s, draws=MC_DRAWS, concentration=UNCERTAINTY[unc], seed=seed, year=y, data_uncertainty=dunc == "on"
+        _model,
+        s,
+        draws=MC_DRAWS,
+        concentration=UNCERTAINTY[unc],
+        seed=seed,
+        year=y,
+        data_uncertainty=dunc != "off",
+        vary_policy=dunc == "policy",
     )
     t = mc.table.set_index("iso3")
     return t.rename(
@@ -84,8 +91,11 @@ def uncertainty_controls(c_unc, c_seed, label: str) -> None:
         "Also vary estimated values",
         DATA_UNC,
         key="dunc",
-        help="On: every draw also moves each estimated, imputed or carried-forward value within a band "
-        f"({band_text()} points of the 0-100 scale), so the bands show how much a rank rests on estimates.",
+        format_func=DUNC_LABELS.get,
+        help="On: every draw also moves each estimated, interpolated or carried-forward value within a band "
+        f"({band_text()} points of the 0-100 scale), so the bands show how much a rank rests on estimates. "
+        "'On, and the missing-data policy': every draw also picks the model, carry-forward or available-case "
+        "at random. Values imputed by the missing-data model are always drawn from its uncertainty.",
     )
 
 
@@ -93,10 +103,18 @@ def band_text() -> str:
     return ", ".join(f"{k.replace('_', ' ')} ±{v:g}" for k, v in DATA_BANDS.items())
 
 
-def bands_caption(unc: str, dunc: str, seed: int) -> str:
+#: Labels of the data-uncertainty choices.
+DUNC_LABELS = {"off": "off", "on": "on", "policy": "on, and the missing-data policy"}
+
+
+def bands_caption(unc: str, dunc: str, seed: int, missing: str = "impute") -> str:
     """Which perturbations the bands include (the caption says which is on)."""
     w = "weights fixed" if unc == "off" else f"weights redrawn (strength '{unc}')"
-    d = f"estimated values varied ({band_text()} points)" if dunc == "on" else "data values held fixed"
+    d = f"estimated values varied ({band_text()} points)" if dunc != "off" else "data values held fixed"
+    if dunc == "policy":
+        d += "; missing-data policy drawn at random (model, carry forward, available-case)"
+    if missing == "impute" or dunc == "policy":
+        d += "; values imputed by the model (†) drawn from its uncertainty"
     return f"Bands: {w}; {d}; seed {seed}."
 
 

@@ -47,7 +47,7 @@ def test_what_changed_draws_a_waterfall_that_adds_up(page, ui, page_model, artif
 
 
 def test_trends_draw_provisional_years_hollow(page, ui, page_model, artifacts):
-    url = "/?view=trends&hl=ARM,KAZ"
+    url = "/?view=trends&hl=ARM,KAZ&miss=coverage_threshold"  # the available-case marks: data entered or left
     page.goto(url)
     page.wait_for_function(JS_SYMBOLS, arg="Armenia", timeout=30_000)
     ui.wait_idle(page)

@@ -36,7 +36,8 @@ def test_the_browser_scores_equal_model_score_for_random_weights(page, ui, page_
     open_ranking(page)
     root = page.locator(LIVE)
     state = page_model.state(page.url)
-    checked = check_scorer(root, page_model.model, state.year, state.normalisation)
+    checked = check_scorer(root, page_model.model, state.year, state.normalisation, state.missing)
+    assert state.missing == "impute"  # the default policy: the values the page sends include imputed ones
     assert checked >= 200
     # And the zero-weight case: the browser refuses as the model does.
     zero = {k: 0.0 for k in page_model.model.indicators}
@@ -46,12 +47,12 @@ def test_the_browser_scores_equal_model_score_for_random_weights(page, ui, page_
 
 
 def test_the_browser_scores_follow_the_pages_normalisation_and_year(page, ui, page_model):
-    open_ranking(page, "/?year=2016&norm=percentile&agg=geometric&miss=renormalise")
+    open_ranking(page, "/?year=2016&norm=percentile&agg=geometric&miss=coverage_threshold")
     r = ui.wait_for_ranking(page)
     expected = page_model.expected_ranking(page.url)
     assert expected["year"] == 2016
     assert ui.same_ranking(r, expected), (r, expected)
-    check_scorer(page.locator(LIVE), page_model.model, 2016, "percentile", n=15, seed=3)
+    check_scorer(page.locator(LIVE), page_model.model, 2016, "percentile", "coverage_threshold", n=15, seed=3)
 
 
 def thumb_x(box: dict, value: float, vmax: float = 10.0, thumb: float = 16.0) -> float:

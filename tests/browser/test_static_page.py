@@ -134,7 +134,7 @@ def test_offline_it_ranks_the_14_states_as_the_model(chromium, built, model, yea
         page.screenshot(path=str(artifacts / "static_page.png"))
         assert page.requests == [page.file_url], page.requests
         assert not page.errors, page.errors
-        check_scorer(page.locator(LIVE), model, year, "minmax", n=50, seed=7)
+        check_scorer(page.locator(LIVE), model, year, "minmax", scoring.ScoringSpec().missing, n=50, seed=7)
     finally:
         ctx.close()
 

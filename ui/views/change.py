@@ -19,7 +19,9 @@ import streamlit as st
 import scoring
 from indicators.countries import PANEL_COUNTRIES
 from scoring.composition import chain_linked, composition_table
-from scoring.diff import COMPOSITION, biggest_drivers, change_csv, explain_change, listed_parts
+from scoring.diff import COMPOSITION, IMPUTED, biggest_drivers, change_csv, explain_change, listed_parts
+from scoring.model import DEFAULT_YEAR_COVERAGE
+from scoring.spec import FILLING_POLICIES as FILLING
 from ui import charts
 from ui.context import ViewContext
 from ui.state import change_years
@@ -39,7 +41,14 @@ def trend_data(model_key: str, _model, spec_json: str, anchor: int, chain: bool)
     ``chain``), and per (iso3, year) whether the indicator set changed and a hover note naming the change."""
     spec = scoring.ScoringSpec.from_json(spec_json)
     names = {k: v.name for k, v in _model.catalog.items()}
-    comp = composition_table(_model.score(spec))
+    res = _model.score(spec)
+    comp = composition_table(res)
+    # under the filling policies nothing enters or leaves: a point is provisional when its score rests on
+    # less than the default-year share of sourced weight, and the hover names the imputed values (†)
+    filled = res.missing_indicators().ravel()
+    thin = res.coverage.ravel() < DEFAULT_YEAR_COVERAGE - 1e-12
+    comp = comp.assign(imputed=filled if spec.missing in FILLING else "", thin=thin & (spec.missing in FILLING))
+    comp["provisional"] = comp["provisional"] | comp["thin"]
     if chain:
         c = chain_linked(_model, spec, anchor)
         scores = c.assign(actual=c["score"], score=c["chained"])
@@ -51,7 +60,11 @@ def trend_data(model_key: str, _model, spec_json: str, anchor: int, chain: bool)
         bits = []
         if chain and not math.isnan(r.actual):
             bits.append(f"(composition held fixed; actual score {r.actual:.1f})")
-        if r.provisional:
+        if r.imputed:
+            bits.append("imputed †: " + ", ".join(names.get(i, i) for i in r.imputed.split(";")))
+        if r.thin:
+            bits.append("<b>provisional</b>: less than 75% of the weight rests on sourced values")
+        elif r.provisional:
             bits.append("<b>provisional</b>: the indicators behind the score changed")
             if r.left:
                 bits.append("left: " + ", ".join(names.get(i, i) for i in r.left.split(";")))
@@ -65,7 +78,7 @@ def trend_series(ctx: ViewContext) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """(scores, notes, title) of the trend chart under the page's 'hold the composition fixed' setting."""
     scores, notes = trend_data(ctx.model_key, ctx.model, ctx.spec.to_json(), ctx.year, ctx.state.chain)
     if ctx.state.chain:
-        title = f"Score by year, composition held fixed (chain-linked; equal to the actual score in {ctx.year})"
+        title = f"A different series: composition held fixed (chain-linked; equal to the score only in {ctx.year})"
     else:
         title = "Moscow-alignment score by year (0–100), actual scores"
     return scores, notes, title
@@ -111,9 +124,14 @@ def _part_rows(one: pd.DataFrame, model, y0: int, y1: int) -> pd.DataFrame:
             label = "data entered/left"
         else:
             ind = catalog[r.part]
-            label = ind.name
+            label = ind.name + (" (imputed †)" if r.kind == IMPUTED else "")
             hover = (
-                f"raw value: {_fmt(r.raw_from)} → {_fmt(r.raw_to)} {ind.unit}<br>"
+                (
+                    "imputed by the missing-data model in a year shown as 'missing' below<br>"
+                    if r.kind == IMPUTED
+                    else ""
+                )
+                + f"raw value: {_fmt(r.raw_from)} → {_fmt(r.raw_to)} {ind.unit}<br>"
                 f"normalised 0–100: {r.norm_from:.1f} → {r.norm_to:.1f}<br>"
                 f"share of the score (indicators both years have): {r.share * 100:.1f}%"
             )
@@ -142,15 +160,23 @@ def render(ctx: ViewContext) -> None:
     else:
         s0, s1 = float(total["score_from"]), float(total["score_to"])
         comp = float(one[one["kind"] == COMPOSITION]["change"].iloc[0])
+        imp = float(one[one["kind"] == IMPUTED]["change"].sum())
         m1, m2, m3 = st.columns(3)
         m1.metric(f"Score {y0} → {y1}", f"{s1:.1f}", f"{s1 - s0:+.2f}", delta_color="off", help=f"{y0}: {s0:.2f}")
-        m2.metric("of which values changed", f"{s1 - s0 - comp:+.2f}", help="Sum of the indicator parts.")
-        m3.metric(
-            "of which data entered/left",
-            f"{comp:+.2f}",
-            help="The composition part: indicators with a value in only one of the two years, and the "
-            "reweighting of the others that this causes.",
-        )
+        m2.metric("of which sourced values changed", f"{s1 - s0 - comp - imp:+.2f}", help="Sum of the indicator parts.")
+        if ctx.spec.missing in FILLING:
+            m3.metric(
+                "of which imputed values †",
+                f"{imp:+.2f}",
+                help="The parts of the indicators whose value the missing-data policy filled in either year.",
+            )
+        else:
+            m3.metric(
+                "of which data entered/left",
+                f"{comp:+.2f}",
+                help="The composition part: indicators with a value in only one of the two years, and the "
+                "reweighting of the others that this causes.",
+            )
         parts = _part_rows(one, ctx.model, y0, y1)
         plot(charts.change_waterfall(parts, s0, s1, y0, y1, name), ctx, "change", key="change_waterfall")
         if comp and abs(comp) >= abs(s1 - s0 - comp):
@@ -160,13 +186,20 @@ def render(ctx: ViewContext) -> None:
             )
     st.caption(
         "Each indicator part is that indicator's contribution in the later year minus in the earlier year, both "
-        "computed on the indicators the two years share; 'data entered/left' is the rest (indicators with a "
-        "value in only one year, and the reweighting this causes). The parts add up exactly to the change "
-        "(geometric mean: split in log space, rescaled by the logarithmic mean). Hover a bar for the raw values."
+        "computed on the indicators the two years share; a part marked 'imputed †' comes from a value the "
+        "missing-data model filled in either year. Under the policies that drop missing values, 'data "
+        "entered/left' is the rest (indicators with a value in only one year, and the reweighting this causes). "
+        "The parts add up exactly to the change (geometric mean: split in log space, rescaled by the logarithmic "
+        "mean). Hover a bar for the raw values."
     )
     st.subheader(f"Every state, {y0} → {y1}")
     drivers = biggest_drivers(df)
-    comp_all = df[df["kind"] == COMPOSITION].set_index("iso3")["change"]
+    if ctx.spec.missing in FILLING:  # nothing enters or leaves: show what imputed values moved instead
+        side = df[df["kind"] == IMPUTED].groupby("iso3")["change"].sum().reindex(df["iso3"].unique(), fill_value=0.0)
+        side_label = "of which imputed values †"
+    else:
+        side, side_label = df[df["kind"] == COMPOSITION].set_index("iso3")["change"], "of which data entered/left"
+    imputed = df[df["kind"] == IMPUTED].groupby("iso3")["part"].agg(set)
     label = {k: v.name for k, v in catalog.items()} | {COMPOSITION: "data entered/left", "": ""}
     table = pd.DataFrame(
         {
@@ -174,8 +207,11 @@ def render(ctx: ViewContext) -> None:
             f"score {y0}": drivers["score_from"].round(2),
             f"score {y1}": drivers["score_to"].round(2),
             "change": drivers["change"].round(2),
-            "of which data entered/left": drivers["iso3"].map(comp_all).round(2),
-            "biggest driver": drivers["driver"].map(label),
+            side_label: drivers["iso3"].map(side).round(2),
+            "biggest driver": [
+                label[d] + (" (imputed †)" if d in imputed.get(i, ()) else "")
+                for i, d in zip(drivers["iso3"], drivers["driver"], strict=True)
+            ],
             "driver's part": drivers["driver_change"].round(2),
             "note": drivers["reason"],
         }

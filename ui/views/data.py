@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +10,8 @@ from indicators.__main__ import coverage_table
 from indicators.countries import PANEL_COUNTRIES
 from indicators.schema import STATUSES
 from indicators.tiers import TIERS
+from scoring.impute import HOW
+from scoring.spec import FILLING_POLICIES
 from ui import charts
 from ui.context import IP_MARK, ViewContext, format_value
 from ui.widgets import plot
@@ -50,6 +53,32 @@ def values_table(ctx: ViewContext) -> pd.DataFrame:
     ).sort_values(["Indicator", "Country", "Year"])
 
 
+def imputed_table(ctx: ViewContext) -> pd.DataFrame:
+    """One row per value the page's missing-data policy filled (marked † wherever scores are shown): country,
+    indicator, year, the filled value on the 0-100 scale (100 = closest to Moscow), its standard deviation and
+    how it was filled. Empty under the policies that leave missing values out."""
+    m, spec = ctx.model, ctx.spec
+    weighted = m.weights(spec) > 0
+    gap = np.isnan(m.normalised(spec.normalisation).values) & weighted
+    filled = m.values(spec)
+    if spec.missing == "impute":
+        imp = m.imputation(spec.normalisation)
+        sd, how = imp.sd, np.vectorize(HOW.get)(imp.how)
+    else:
+        sd, how = np.full(filled.shape, np.nan), np.full(filled.shape, "the state's latest earlier value held")
+    yi, ci, ii = np.nonzero(gap & ~np.isnan(filled))
+    return pd.DataFrame(
+        {
+            "Country": [m.country_names[c] for c in ci],
+            "Indicator": [ctx.catalog[m.indicators[i]].name for i in ii],
+            "Year": [m.years[y] for y in yi],
+            "Imputed value (0–100) †": filled[yi, ci, ii].round(1),
+            "± (standard deviation)": sd[yi, ci, ii].round(1),
+            "How": how[yi, ci, ii],
+        }
+    ).sort_values(["Indicator", "Country", "Year"])
+
+
 def render(ctx: ViewContext) -> None:
     panel, catalog, year = ctx.panel, ctx.catalog, ctx.year
     st.subheader("Find a value")
@@ -82,7 +111,8 @@ def render(ctx: ViewContext) -> None:
         t = t[t["Sources disagree"] == "yes"]
     n_ip = int((t[IP_MARK] != "").sum())
     st.caption(
-        f"{len(t):,} values shown. Missing values have no row: the model's missing-data policy handles them. "
+        f"{len(t):,} values shown. Missing values have no row here: the missing-data policy handles them (the "
+        "values it imputed are listed below, marked †). "
         "Tier = the most trustworthy tier among a value's sources (official, reference, press, interested-party). "
         f"{IP_MARK} {n_ip} shown value(s) rest only on interested-party sources: state media of Russia or of "
         "another government with a stake, cited only for that government's own statement. Values resting only on "
@@ -98,6 +128,20 @@ def render(ctx: ViewContext) -> None:
             "Year": st.column_config.NumberColumn("Year", format="%d"),
         },
     )
+    st.subheader("Values imputed by the missing-data model †")
+    imp = imputed_table(ctx)
+    for col, chosen in (("Country", countries), ("Indicator", inds), ("Year", years)):
+        if chosen:
+            imp = imp[imp[col].isin(chosen)]
+    if ctx.spec.missing in FILLING_POLICIES:
+        st.caption(
+            f"{len(imp):,} missing values filled for the scores (same filters as above), on the 0–100 scale where "
+            "100 = closest to Moscow. They are not data: the status 'imputed' above is different (interpolated "
+            "between sourced years when the data were built). See Methodology, 'Missing data'."
+        )
+        st.dataframe(imp, hide_index=True, height="content", key="dv_imputed")
+    else:
+        st.caption("The missing-data policy chosen in the sidebar leaves missing values out: nothing is imputed.")
     st.subheader(f"Coverage: share of the {len(PANEL_COUNTRIES)} states with an observed value")
     cov = coverage_table(panel, catalog) * 100
     cov.index = [catalog[i].name for i in cov.index]

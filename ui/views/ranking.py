@@ -60,9 +60,9 @@ def render(ctx: ViewContext) -> None:
         + " "
         + LEGEND
         + ". Labels: score · rank (90% Monte Carlo rank interval, shown for the weights last applied) · coverage"
-        " · n† inputs not observed, n° missing. The bars follow the sliders at once; the rest of the page,"
+        " · n† imputed, n° left out, n* not observed. The bars follow the sliders at once; the rest of the page,"
         " the link and the downloads follow when you let go. "
-        + bands_caption(st_.uncertainty, st_.data_uncertainty, st_.seed)
+        + bands_caption(st_.uncertainty, st_.data_uncertainty, st_.seed, ctx.spec.missing)
     )
     with st.expander("Bar split and uncertainty bands", expanded=False):
         c1, c2, c3 = st.columns([2, 2, 2])

@@ -41,7 +41,7 @@ def render(ctx: ViewContext) -> None:
     plot(charts.rank_range_figure(ctx.year_table, bands, reach, year), ctx, "rank_ranges")
     st.caption(
         f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo draws. "
-        f"{bands_caption(state.uncertainty, state.data_uncertainty, state.seed)} Grey line: the best and worst rank reachable "
+        f"{bands_caption(state.uncertainty, state.data_uncertainty, state.seed, spec.missing)} Grey line: the best and worst rank reachable "
         f"with any weights that give every indicator at least {state.floor:g}%. {note}"
     )
     st.subheader("Effective weights")

@@ -111,4 +111,10 @@ def render(ctx: ViewContext) -> None:
             "rank_change": st.column_config.NumberColumn("Rank change", format="%+d"),
         },
     )
-    st.download_button("Download scenario (JSON)", scen.to_json(), file_name="scenario.json", mime="application/json")
+    st.download_button(
+        "Download scenario (JSON)",
+        scen.to_json,  # built on click: no media file that a later rerun could expire
+        file_name="scenario.json",
+        mime="application/json",
+        on_click="ignore",
+    )

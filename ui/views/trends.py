@@ -1,8 +1,9 @@
 """Trends view: every state's score by year, highlighted states with their dated events.
 
-Honest change over time: by default the lines hold the composition fixed (chain-linked, see
-scoring.composition), and a year whose indicator set differs from the year before is drawn
-provisional (hollow marker, dashed segment; the hover names what entered or left).
+Honest change over time: the lines are the scores (one number everywhere); a different series that holds
+the composition fixed (chain-linked, see scoring.composition) is an option, off by default. A point whose
+score rests on less than 75% sourced weight (or, under the available-case policies, whose indicator set
+differs from the year before) is drawn provisional (hollow marker, dashed segment; the hover says why).
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ def trend_finding(scores) -> str:
 def render(ctx: ViewContext) -> None:
     st.multiselect("Highlight", list(PANEL_COUNTRIES), format_func=PANEL_COUNTRIES.get, key="hl")
     st.toggle(
-        "Hold the composition fixed (chain-linked)",
+        "Show a different series: composition held fixed (chain-linked)",
         key="chain",
-        help="Each year-to-year move counts only the indicators both years have, so a country does not jump "
-        f"because data entered or left; the line equals the actual score in {ctx.year} (the selected year). "
-        "Off: the actual scores, whose moves may partly come from missing data.",
+        help="Off (default): the scores, the same numbers as the ranking, map, CSV and command line. On: a "
+        "different series in which each year-to-year move counts only the indicators both years have, equal to "
+        f"the score only in {ctx.year} (the selected year). Under the default missing-data policy every "
+        "indicator has a value in every year, so the two coincide.",
     )
     ev = chosen_events(ctx.events, ctx.state.highlight)
     scores, notes, title = trend_series(ctx)
@@ -49,7 +51,8 @@ def render(ctx: ViewContext) -> None:
     st.caption(
         trend_finding(scores)
         + " Each line is a country's score under the current weights. Hollow markers and dashed segments: "
-        "provisional, the indicators behind the score differ from the year before (hover for which). "
+        "provisional: the score rests on less than 75% of its weight on sourced values (the rest imputed, †; "
+        "under the available-case policies: the indicators differ from the year before); hover for which. "
         "Diamonds mark the years with dated events behind the data for highlighted countries, bigger for more "
         "events (hover a point for descriptions and sources; every event is in the table below)."
     )

@@ -20,7 +20,11 @@ def render(ctx: ViewContext) -> None:
     ss = st.session_state
     st.markdown(uploads.help_markdown())
     st.download_button(
-        "Metadata template (JSON)", uploads.metadata_template(), file_name="metadata.json", mime="application/json"
+        "Metadata template (JSON)",
+        uploads.metadata_template,  # built on click: no media file that a later rerun could expire
+        file_name="metadata.json",
+        mime="application/json",
+        on_click="ignore",
     )
     with st.form("upload_form"):
         vals = st.file_uploader("Indicator values (CSV: long iso3,year,value or wide iso3,2013,…)", type=["csv", "txt"])
