@@ -87,22 +87,22 @@ def test_keyboard_on_a_weight_slider_reorders_the_ranking_as_the_model_says(page
     open_page(page)
     before = ui.wait_for_ranking(page)
     ui.wait_idle(page)
-    thumb = page.get_by_role("slider", name="CSTO membership")
+    thumb = page.get_by_role("slider", name="Share of arms imports from Russia")
     assert thumb.is_visible(), "the Security indicators should start expanded"
     thumb.focus()
     for key in ["ArrowRight", "ArrowRight", "ArrowRight", "End"]:
         page.keyboard.press(key)
         page.wait_for_timeout(80)
     assert thumb.input_value() == "10"
-    q = wait_for_url(page, lambda q: "csto_membership:10" in q.get("w", ""))
+    q = wait_for_url(page, lambda q: "arms_imports_russia:10" in q.get("w", ""))
     expected = page_model.expected_ranking(page.url)
     after = ui.wait_for_ranking(page, lambda r: ui.same_ranking(r, expected) and r["server_order"] == expected["order"])
-    assert after["order"] != before["order"], "CSTO weight 10 should move some state"
+    assert after["order"] != before["order"], "arms-imports weight 10 should move some state"
     ui.wait_idle(page)
     assert query(page) == q, "the URL moved after the page settled"
     assert ui.same_ranking(ui.ranking(page), expected)
     ui.assert_no_exception(page)
-    page.locator("[data-live-ranking]").screenshot(path=str(artifacts / "ranking_csto10.png"))
+    page.locator("[data-live-ranking]").screenshot(path=str(artifacts / "ranking_arms10.png"))
 
     # And back down with Home + a few ArrowRight: the ranking follows again.
     thumb.focus()
@@ -110,7 +110,7 @@ def test_keyboard_on_a_weight_slider_reorders_the_ranking_as_the_model_says(page
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     assert thumb.input_value() == "0.5"
-    wait_for_url(page, lambda q: "csto_membership:0.5" in q.get("w", ""))
+    wait_for_url(page, lambda q: "arms_imports_russia:0.5" in q.get("w", ""))
     expected = page_model.expected_ranking(page.url)
     ui.wait_for_ranking(page, lambda r: ui.same_ranking(r, expected) and r["server_order"] == expected["order"])
     ui.assert_no_exception(page)
