@@ -142,7 +142,8 @@ def default_year_note(model: Model, spec: ScoringSpec) -> str:
 
     year = model.default_year(spec)
     later = provisional_years(model, spec)
-    tail = f"; later years ({later[0]}-{later[-1]}) are provisional" if later else ""
+    span = str(later[0]) if len(later) == 1 else f"{later[0]}-{later[-1]}"
+    tail = f"; later years ({span}) are provisional" if later else ""
     return (
         f"year {year}: the latest year in which every state has at least {DEFAULT_YEAR_COVERAGE:.0%} of the "
         f"weight on sourced values (the rest imputed){tail}; choose another with --year"
