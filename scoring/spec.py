@@ -44,6 +44,11 @@ FILLING_POLICIES: tuple[str, ...] = ("impute", "carry_forward")
 Weight = Annotated[StrictFloat | StrictInt, Field()]
 
 
+#: A weight below this counts as 0: weights are relative, so nothing this small can matter, and a subnormal weight
+#: (e.g. 2e-311) would overflow the shares the aggregation divides by it.
+MIN_WEIGHT = 1e-9
+
+
 class SpecError(ValueError):
     """A scoring spec (or its weights) is invalid; the message says what to fix."""
 
@@ -62,7 +67,7 @@ def _check_weights(kind: str, weights: dict[str, float]) -> dict[str, float]:
             ) from None
         if v < 0:
             raise ValueError(f"{kind} weight for {_shown(k)} must be a finite non-negative number, got {_shown(v)}")
-        out[k] = float(v)
+        out[k] = float(v) if v >= MIN_WEIGHT else 0.0
     return out
 
 

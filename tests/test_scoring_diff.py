@@ -113,6 +113,17 @@ def test_parts_sum_to_the_change_on_the_shipped_panel(shipped_model, data, norm,
     assert_parts_sum(df, m, spec, y0, y1)
 
 
+def test_a_subnormal_weight_counts_as_zero_and_the_parts_still_add_up(shipped_model):
+    # Found by the property test above: a weight of 2.2e-311 overflowed the aggregation's shares.
+    m = shipped_model
+    tiny = {m.indicators[1]: 2.225073858507e-311, m.indicators[10]: 1.0}
+    spec = ScoringSpec(indicator_weights=tiny, missing="renormalise")
+    assert spec.indicator_weights[m.indicators[1]] == 0.0
+    same = ScoringSpec(indicator_weights={m.indicators[1]: 0.0, m.indicators[10]: 1.0}, missing="renormalise")
+    assert np.array_equal(m.score(spec).score, m.score(same).score, equal_nan=True)
+    assert_parts_sum(explain_change(m, spec, 2013, 2014), m, spec, 2013, 2014)
+
+
 # ------------------------------------------------------------------ constructed panels, by hand
 def small_model(later: dict[str, float], earlier: dict[str, float] | None = None) -> Model:
     """One country, two years, indicators a, b (security) and c (economy) on 0-100 goalposts (value = score)."""
