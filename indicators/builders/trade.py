@@ -431,10 +431,11 @@ def apply_exclusions(flows: pd.DataFrame, path: Path = EXCLUSIONS_PATH) -> pd.Da
     return flows[~drop]
 
 
-def _totals_source(r: pd.Series) -> Source:
-    url = str(r["source_url"]).strip()
+def _cited_source(r: pd.Series, prefix: str, url: str) -> Source:
+    """The Source of one cited row (producer, source_title, year, accessed, quote) found at ``url``."""
+    url = url.strip()
     return Source(
-        source_id=url_source_id(PREFIX_TOTALS, url, r["quote"]),
+        source_id=url_source_id(prefix, url, r["quote"]),
         producer=r["producer"],
         title=r["source_title"],
         url=url,
@@ -454,7 +455,7 @@ def load_totals(path: Path = TOTALS_PATH) -> tuple[pd.DataFrame, dict[str, Sourc
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     rows, sources, ids = [], {}, []
     for _, r in t.iterrows():
-        src = _totals_source(r)
+        src = _cited_source(r, PREFIX_TOTALS, str(r["source_url"]))
         if src.source_id in sources:  # one quote giving figures of several years
             years = sorted({int(y) for y in sources[src.source_id].figure_year.split("-")} | {int(r["year"])})
             src = src.model_copy(update={"figure_year": _span(set(years))})
@@ -518,16 +519,7 @@ def load_cited_raw(raw: Path) -> tuple[pd.DataFrame, dict[str, Source]]:
     rows, sources = [], {}
     for _, r in t.iterrows():
         url = r["url"].strip()
-        src = Source(
-            source_id=url_source_id(PREFIX_CITED, url, r["quote"]),
-            producer=r["producer"],
-            title=r["source_title"],
-            url=url,
-            figure_year=str(r["year"]),
-            accessed=dt.date.fromisoformat(r["accessed"]),
-            licence="quoted for citation; see the page",
-            quote=r["quote"],
-        )
+        src = _cited_source(r, PREFIX_CITED, url)
         sources[src.source_id] = src
         cur, scale = _CITED_UNIT[r["unit"]]
         flag = ", ".join(q for q in ("lower bound", "approximate") if re.search(q, r["notes"], re.I))
