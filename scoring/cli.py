@@ -142,8 +142,10 @@ def default_year_note(model: Model, spec: ScoringSpec) -> str:
 
     year = model.default_year(spec)
     later = provisional_years(model, spec)
-    span = str(later[0]) if len(later) == 1 else f"{later[0]}-{later[-1]}"
-    tail = f"; later years ({span}) are provisional" if later else ""
+    tail = ""
+    if later:
+        span = str(later[0]) if len(later) == 1 else f"{later[0]}-{later[-1]}"
+        tail = f"; later years ({span}) are provisional"
     return (
         f"year {year}: the latest year in which every state has at least {DEFAULT_YEAR_COVERAGE:.0%} of the "
         f"weight on sourced values (the rest imputed){tail}; choose another with --year"
