@@ -31,14 +31,26 @@ JS_POINT = """([name, x]) => {
 
 
 def hover_text(page, name: str, x: int | None) -> str:
-    """Move the mouse onto the marker and return the hover label plotly draws."""
-    page.wait_for_function(JS_POINT, arg=[name, x], timeout=30_000)
-    px, py = page.evaluate(JS_POINT, [name, x])
-    page.mouse.move(px - 30, py - 30)
-    page.mouse.move(px, py, steps=5)
-    label = page.locator(".hoverlayer .hovertext").first
-    label.wait_for(timeout=10_000)
-    return label.text_content()
+    """Move the mouse onto the marker and return the hover label plotly draws.
+
+    The label is read until it names ``name``: a chart still settling after a rerun (a resize, the
+    legend wrapping) can move the marker between reading its centre and the mouse arriving, and
+    plotly then labels a neighbour. The centre is read again on each try; after five the last label is
+    returned and the caller's assertion reports it."""
+    text = ""
+    for _ in range(5):
+        page.wait_for_function(JS_POINT, arg=[name, x], timeout=30_000)
+        px, py = page.evaluate(JS_POINT, [name, x])
+        page.mouse.move(px - 30, py - 30)
+        page.mouse.move(px, py, steps=5)
+        label = page.locator(".hoverlayer .hovertext").first
+        label.wait_for(timeout=10_000)
+        text = label.text_content()
+        if name in text:
+            return text
+        page.mouse.move(1, 1)
+        page.wait_for_timeout(500)
+    return text
 
 
 def test_ranking_trends_map_and_csv_show_one_score(page, ui, page_model, tmp_path, artifacts):
@@ -59,6 +71,7 @@ def test_ranking_trends_map_and_csv_show_one_score(page, ui, page_model, tmp_pat
     ui.wait_idle(page)
 
     page.get_by_role("radio", name="Trends", exact=True).click()
+    ui.wait_idle(page)
     trends = hover_text(page, name, year)
     page.screenshot(path=str(artifacts / "one_number_trends.png"))
     ui.wait_idle(page)
