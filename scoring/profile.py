@@ -120,6 +120,9 @@ def _sentence(m: dict, ind, catalog: dict) -> str:
         what = " and ".join(bits) or "a different set of indicators with data"
         return f"{head}, mostly because the data behind it changed: {what} ({part})."
     v0, v1 = m["value_from"], m["value_to"]
+    gaps = [str(y) for y, v in ((y0, v0), (y1, v1)) if math.isnan(v)]
+    if gaps:  # the part of an imputed value (scoring.diff, kind "imputed"): no published figure to quote
+        return f"{head}, mostly because of {ind.name}, imputed † for {' and '.join(gaps)} (no sourced value; {part})."
     verb = "rose" if v1 > v0 else "fell"
     src = f"{m['source']}; " if m["source"] else ""
     return f"{head}, mostly because {_its(ind.name)} {verb} from {value_text(ind, v0)} to {value_text(ind, v1)} ({src}{part})."

@@ -104,3 +104,19 @@ def test_the_profile_view_shows_the_moves_of_the_chosen_state(setup):
     for m in biggest_moves(model, scoring.spec_from_preset("equal", catalog), panel, sources, "GEO"):
         assert md(m.sentence, line_start=False) in text
     assert at.query_params["cc"] == "GEO" and at.query_params["view"] == "profile"
+
+
+def test_a_move_driven_by_an_imputed_value_says_so_and_quotes_no_missing_figure(shipped):
+    """Armenia's arms imports from Russia fell from 81.0% (2023) to 32.4% (2024). With the 2024 value removed
+    and arms imports the only weighted indicator, the 2023->2024 move comes from the imputed value: the
+    sentence names it (†) and the year it is imputed for, and states no 'nan'."""
+    panel, catalog, sources = shipped
+    gone = (panel["iso3"] == "ARM") & (panel["indicator"] == "arms_imports_russia") & (panel["year"] == 2024)
+    assert gone.sum() == 1
+    model = scoring.Model.from_panel(panel[~gone], catalog)
+    spec = scoring.ScoringSpec(indicator_weights={k: float(k == "arms_imports_russia") for k in catalog})
+    moves = {(m.year_from, m.year_to): m for m in biggest_moves(model, spec, panel[~gone], sources, "ARM", n=12)}
+    m = moves[(2023, 2024)]
+    assert m.driver == "arms_imports_russia" and math.isnan(m.value_to) and not math.isnan(m.value_from)
+    assert f"{catalog['arms_imports_russia'].name}, imputed † for 2024" in m.sentence, m.sentence
+    assert "nan" not in m.sentence.lower()

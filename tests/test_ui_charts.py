@@ -40,3 +40,25 @@ def test_event_marker_hover_is_capped():
 
 def test_event_markers_of_no_events_is_empty():
     assert charts.event_markers(_events(), SCORES).empty
+
+
+def test_map_hover_names_the_imputed_values_as_inert_text():
+    """The map's hovers (choropleth and capital marker) carry the imputed-values line of the states that have
+    one, escaped (a name from an upload stays text), and nothing for the others."""
+    table = pd.DataFrame(
+        {
+            "iso3": ["MDA", "GEO"],
+            "country": ["Moldova", "Georgia"],
+            "score": [52.4, 40.0],
+            "rank": [1, 2],
+            "coverage": [0.9, 1.0],
+            "coverage_observed": [0.5, 0.6],
+        }
+    )
+    fig = charts.map_figure(table, 2013, {"MDA": "imputed †: <img src=x> votes"})
+    scored = [t for t in fig.data if t.type == "choropleth" and list(t.locations) == ["MDA", "GEO"]]
+    capitals = [t for t in fig.data if t.name == "states"]
+    assert len(scored) == len(capitals) == 1
+    for tr in scored + capitals:
+        assert "%{customdata[3]}" in tr.hovertemplate
+        assert [c[3] for c in tr.customdata] == ["<br>imputed †: &lt;img src=x&gt; votes", ""]

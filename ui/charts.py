@@ -283,8 +283,10 @@ def pillar_compare_figure(table: pd.DataFrame, pillars: dict[str, str], year: in
     )
 
 
-def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
-    """Choropleth of the region by score; Russia drawn in grey as context, not scored."""
+def map_figure(table: pd.DataFrame, year: int, notes: dict[str, str] | None = None) -> go.Figure:
+    """Choropleth of the region by score; Russia drawn in grey as context, not scored. ``notes``: iso3 -> a
+    line added to the state's hover (the imputed values behind its score, marked †)."""
+    notes = notes or {}
     t = table.dropna(subset=["score"])
     fig = go.Figure()
     fig.add_trace(
@@ -308,16 +310,17 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
             colorscale=MAP_SCALE,
             reversescale=True,
             text=t["country"],
-            customdata=np.stack(
-                [
-                    t["rank"].to_numpy(),
-                    t["coverage"].to_numpy() * 100,
-                    t.get("coverage_observed", t["coverage"]).to_numpy() * 100,
-                ],
-                axis=-1,
+            customdata=list(
+                zip(
+                    t["rank"],
+                    t["coverage"] * 100,
+                    t.get("coverage_observed", t["coverage"]) * 100,
+                    [_note(notes, i) for i in t["iso3"]],
+                    strict=True,
+                )
             ),
             hovertemplate="<b>%{text}</b><br>score %{z:.1f} · rank #%{customdata[0]:.0f}"
-            "<br>coverage %{customdata[1]:.0f}% (observed %{customdata[2]:.0f}%)<extra></extra>",
+            "<br>coverage %{customdata[1]:.0f}% (observed %{customdata[2]:.0f}%)%{customdata[3]}<extra></extra>",
             marker_line_color="white",
             marker_line_width=0.8,
             # under the map, so the map keeps the whole width on a phone
@@ -363,12 +366,17 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
             mode="markers",
             text=caps["country"],
             marker=dict(size=10, color=[COUNTRY_COLOURS[i] for i in caps["iso3"]], line=dict(color="white", width=1.5)),
-            customdata=np.stack(
-                [caps["score"].to_numpy(), caps["rank"].to_numpy(dtype=float), caps["coverage"].to_numpy() * 100],
-                axis=-1,
+            customdata=list(
+                zip(
+                    caps["score"],
+                    caps["rank"].astype(float),
+                    caps["coverage"] * 100,
+                    [_note(notes, i) for i in caps["iso3"]],
+                    strict=True,
+                )
             ),
             hovertemplate="<b>%{text}</b><br>score %{customdata[0]:.1f} · rank #%{customdata[1]:.0f}"
-            "<br>coverage %{customdata[2]:.0f}%<extra></extra>",
+            "<br>coverage %{customdata[2]:.0f}%%{customdata[3]}<extra></extra>",
             name="states",
             showlegend=False,
         )
@@ -390,6 +398,13 @@ def map_figure(table: pd.DataFrame, year: int) -> go.Figure:
         resolution=50,
     )
     return _layout(fig, f"Moscow-alignment score by country, {year} (darker = closer to Moscow)", height=520)
+
+
+def _note(notes: dict[str, str], iso3: str) -> str:
+    """A hover line of ``notes`` (plotly's hover markup: ``<br>`` before it), escaped; "" when none."""
+    from html import escape
+
+    return f"<br>{escape(notes[iso3])}" if notes.get(iso3) else ""
 
 
 def heatmap_figure(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +14,15 @@ from ui import charts
 from ui.state import DATA_UNC, UNCERTAINTY
 
 PLOT_CONFIG = {"topojsonURL": charts.TOPOJSON_URL, "displaylogo": False}
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def shared(key: tuple, _build: Callable[[], Any]) -> Any:
+    """What ``_build()`` returns, built once per process and shared by every session (issue 22: a new reader
+    costs little). For the views' finished figures and tables, which take 0.1-0.7 s to build and which the page
+    only reads. ``key`` names the object and every input ``_build`` reads (the model key first, so an upload
+    never feeds another session); ``_build`` itself is not part of the key."""
+    return _build()
 
 
 def plot(fig, ctx, name: str, *, year: int | None = None, subtitle: str | None = None, **kw) -> None:

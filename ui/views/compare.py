@@ -10,7 +10,7 @@ from indicators.schema import PILLARS
 from ui import charts
 from ui.context import LEGEND, ViewContext
 from ui.views.change import link_button, trend_series
-from ui.widgets import chosen_events, events_table, plot
+from ui.widgets import chosen_events, events_table, plot, shared
 
 
 def render(ctx: ViewContext) -> None:
@@ -45,9 +45,18 @@ def render(ctx: ViewContext) -> None:
     ev = chosen_events(ctx.events, sel)
     scores, notes, title = trend_series(ctx)
     title = f"{title}, with the dated events behind the data (◇, hover for source; ○ provisional)"
-    plot(
-        charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes), ctx, "compare_trends"
+    chain = ctx.state.chain
+    key = (
+        "compare",
+        ctx.model_key,
+        ctx.spec.to_json(),
+        ctx.year if chain else None,
+        chain,
+        tuple(sel),
+        tuple(ev.index),
     )
+    fig = shared(key, lambda: charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes))
+    plot(fig, ctx, "compare_trends")
     events_table(ev)
     st.subheader(f"Raw values in {year}")
     tv = ctx.raw_value_table(sel, year)

@@ -17,7 +17,7 @@ from scoring.pulls import PullsError, PullsModel, pulls_csv, pulls_table
 from ui import poles_charts
 from ui.context import ViewContext
 from ui.state import WEIGHT_MAX, WEIGHT_STEP
-from ui.widgets import plot
+from ui.widgets import plot, shared
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,9 +88,13 @@ def render(ctx: ViewContext) -> None:
     highlight = tuple(ctx.state.compare)
     now = pos[pos["year"] == year]
     left, right = st.columns([3, 2])
+    key = (tuple(sorted(weights.items())), year, highlight)
     with left:
         plot(
-            poles_charts.triangle_figure(pos, m.pulls, year, m.poles, m.measures, highlight),
+            shared(
+                ("poles_triangle", *key),
+                lambda: poles_charts.triangle_figure(pos, m.pulls, year, m.poles, m.measures, highlight),
+            ),
             ctx,
             "poles_triangle",
             year=year,
@@ -99,7 +103,10 @@ def render(ctx: ViewContext) -> None:
         )
     with right:
         plot(
-            poles_charts.measures_figure(m.pulls, year, m.poles, m.measures, highlight),
+            shared(
+                ("poles_measures", *key),
+                lambda: poles_charts.measures_figure(m.pulls, year, m.poles, m.measures, highlight),
+            ),
             ctx,
             "poles_measures",
             year=year,

@@ -42,8 +42,9 @@ def render(ctx: ViewContext) -> None:
         st.markdown("\n".join(f"{k}. {md(m.sentence, line_start=False)}" for k, m in enumerate(moves, 1)))
         st.caption(
             "The three largest changes of the score from one year to the next under the current weights. Each is "
-            "explained by its largest part pointing the same way (an indicator whose value changed, or data "
-            "entering or leaving), with the source of the later value; 'What changed' shows every part."
+            "explained by its largest part pointing the same way (an indicator whose value changed, an imputed "
+            "value †, or, under the available-case policies, data entering or leaving), with the source of the "
+            "later value; 'What changed' shows every part."
         )
     else:
         st.caption("No year-to-year move: the score never changed, or too few years have a score.")

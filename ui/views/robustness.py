@@ -18,6 +18,7 @@ from ui.widgets import (
     mc_bands,
     plot,
     reach_table,
+    shared,
     uncertainty_controls,
 )
 
@@ -38,14 +39,19 @@ def render(ctx: ViewContext) -> None:
     bands = mc_bands(ctx.model_key, model, spec.to_json(), year, state.uncertainty, state.seed, state.data_uncertainty)
     with st.spinner("Solving for the best and worst reachable rank of every country…"):
         reach, note = reach_table(ctx.model_key, model, ctx.year_spec.to_json(), year, state.floor)
-    plot(charts.rank_range_figure(ctx.year_table, bands, reach, year), ctx, "rank_ranges")
+    key = (ctx.model_key, ctx.year_spec.to_json())
+    fig = shared(
+        ("rank_ranges", *key, state.uncertainty, state.seed, state.data_uncertainty, state.floor),
+        lambda: charts.rank_range_figure(ctx.year_table, bands, reach, year),
+    )
+    plot(fig, ctx, "rank_ranges")
     st.caption(
         f"Dot: rank at your weights. Blue bar: 90% of {MC_DRAWS:,} Monte Carlo draws. "
         f"{bands_caption(state.uncertainty, state.data_uncertainty, state.seed, spec.missing)} Grey line: the best and worst rank reachable "
         f"with any weights that give every indicator at least {state.floor:g}%. {note}"
     )
     st.subheader("Effective weights")
-    ew = scoring.effective_weights(model, spec, year=year)
+    ew = shared(("effective_weights", *key), lambda: scoring.effective_weights(model, spec, year=year))
     for r in ew[ew["flag"].isin(["under", "over"])].itertuples():
         what = (
             "drives the index far less than its weight"
@@ -82,19 +88,19 @@ def render(ctx: ViewContext) -> None:
         "is far from their weight."
     )
     st.subheader("Leave one indicator out")
-    loo = scoring.leave_one_out(model, spec, year=year)
-    m = loo.pivot(index="country", columns="indicator", values="rank_change")
-    m.columns = [catalog[k].name if k in catalog else k for k in m.columns]
-    plot(
-        charts.heatmap_figure(
+
+    def leave_one_out():
+        loo = scoring.leave_one_out(model, spec, year=year)
+        m = loo.pivot(index="country", columns="indicator", values="rank_change")
+        m.columns = [catalog[k].name if k in catalog else k for k in m.columns]
+        return charts.heatmap_figure(
             m,
             f"Rank change when one indicator is dropped, {year} (+ = rank number rises: farther from Moscow)",
             "rank change",
             diverging=True,
-        ),
-        ctx,
-        "leave_one_out",
-    )
+        )
+
+    plot(shared(("leave_one_out", *key), leave_one_out), ctx, "leave_one_out")
     render_audit(ctx)
 
 

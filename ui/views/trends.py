@@ -14,7 +14,7 @@ from indicators.countries import PANEL_COUNTRIES
 from ui import charts
 from ui.context import ViewContext
 from ui.views.change import link_button, trend_series
-from ui.widgets import chosen_events, events_table, plot
+from ui.widgets import chosen_events, events_table, plot, shared
 
 
 def trend_finding(scores) -> str:
@@ -47,7 +47,13 @@ def render(ctx: ViewContext) -> None:
     )
     ev = chosen_events(ctx.events, ctx.state.highlight)
     scores, notes, title = trend_series(ctx)
-    plot(charts.trend_figure(scores, ctx.state.highlight, ev, title, notes), ctx, "trends")
+    chain = ctx.state.chain
+    key = ("trends", ctx.model_key, ctx.spec.to_json(), ctx.year if chain else None, chain, tuple(ctx.state.highlight))
+    plot(
+        shared((*key, tuple(ev.index)), lambda: charts.trend_figure(scores, ctx.state.highlight, ev, title, notes)),
+        ctx,
+        "trends",
+    )
     st.caption(
         trend_finding(scores)
         + " Each line is a country's score under the current weights. Hollow markers and dashed segments: "
