@@ -7,51 +7,33 @@ every number from ``scoring``, every figure from ``ui.charts`` and the URL state
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 import indicators
 import scoring
 from indicators.loader import data_version
 from indicators.schema import PILLARS
-from indicators.tiers import rests_on
 from scoring import bundle as scoring_bundle
 from ui import static_page, views
 from ui.context import ViewContext
 from ui.methodology import METHOD_TEXT, method_label
+from ui.process import PAGE_CSS, header_basis, settled, shipped
 from ui.safe import error_boundary, md, notices_markdown
 from ui.state import (
     CUSTOM,
     VIEWS,
-    PageConfig,
     UIState,
     preset_label,
-    slug,
     spec_from_state,
 )
 from ui.views.scenarios import edit_tuples
 from ui.views.upload import USER_KEYS
+from ui.widgets import shared
 
 st.set_page_config(page_title="Moscow alignment index", page_icon="🧭", layout="wide")
-PAGE_CSS = (Path(__file__).resolve().parent / "ui" / "page.css").read_text(encoding="utf-8")
 
 
-# ---------------------------------------------------------------- cached data
-@st.cache_resource(show_spinner=False)
-def shipped():
-    """Panel, catalogue, sources, events, the precomputed model and example scenarios (read once)."""
-    panel, catalog, sources = indicators.shipped()
-    events = indicators.load_events()
-    src_url = {k: str(s.url) for k, s in sources.items()}
-    events = events.assign(url=events["source_id"].map(src_url))
-    model = scoring.Model.from_panel(panel, catalog)
-    examples = {slug(sc.name): sc for sc in scoring.load_example_scenarios(catalog).values()}
-    _, pull_measures = indicators.load_poles()
-    pole_weights = {k: m.weight for k, m in pull_measures.items()}  # the poles lens' measure weights
-    return panel, catalog, sources, events, model, examples, PageConfig.build(catalog, model, examples, pole_weights)
-
-
+# ---------------------------------------------------------------- data read once per process (ui/process.py)
 panel, catalog, sources, events, model, examples, PAGE = shipped()
 PRESET_UI, YEARS, DEFAULTS, METHODS = PAGE.presets, PAGE.years, PAGE.defaults, PAGE.methods
 ss = st.session_state
@@ -216,7 +198,9 @@ if ss.get("notices"):
 
 try:
     spec = spec_from_state(state)
-    result = model.score(spec)  # refuses weights that leave nothing to score (e.g. a link setting all to zero)
+    # refuses weights that leave nothing to score (e.g. a link setting all to zero); one result per model and spec
+    # for the whole process (the views only read it: ScoreResult.for_year gives each run its own year table)
+    result = shared(("score", MODEL_KEY, spec.to_json()), lambda: model.score(spec))
 except scoring.SpecError as e:
     st.error(f"These weights cannot be scored: {md(e, 300)}. Raise at least one weight above zero.")
     st.button("Reset", key="reset_after_spec_error", on_click=reset_all, type="primary")
@@ -227,17 +211,6 @@ year_spec = spec.replace(years=(year,))
 
 
 # ---------------------------------------------------------------- header and downloads
-@st.cache_data(show_spinner=False, max_entries=16)
-def header_basis(model_key: str, _panel, _sources) -> str:
-    """What the numbers rest on, counted from the panel in use (once per model, not on every rerun)."""
-    share, only_ip = rests_on(_panel, _sources)
-    return (
-        f"Of its {len(_panel):,} values, {share:.0%} are observed figures with an official, reference or "
-        f"press source; the rest are estimated, imputed or carried forward (marked), or rest only on "
-        f"interested-party sources (‡, {only_ip} values). Each score shows its coverage and the share that is observed."
-    )
-
-
 st.html(f"<style>{PAGE_CSS}</style>")  # narrow screens: compact header, the chart in the first screen
 st.title("How closely is each post-Soviet state aligned with Moscow?")
 st.caption(
@@ -320,6 +293,9 @@ ctx = ViewContext(
 )
 with error_boundary(reset_after_error, "view"):  # no traceback on screen: a message and Reset
     views.render(view, ctx)
+
+
+settled(view)
 
 # The URL mirrors the state last, after the views have updated it (e.g. scenario edits).
 new_query = PAGE.encode(pull_state())

@@ -121,8 +121,9 @@ def payload(
     norm = model.normalised(spec.normalisation)
     x = model.values(spec)[yi]  # (C, I), directions applied, filled by the missing-data policy; NaN = left out
     sourced = ~np.isnan(norm.values[yi])
-    p = panel[(panel["year"].astype(int) == int(year))].set_index(["iso3", "indicator"])["status"]
-    status = [[STATUS_CODE.get(p.get((c, i)), None) for i in model.indicators] for c in model.countries]
+    p = panel.loc[panel["year"].astype(int) == int(year), ["iso3", "indicator", "status"]]
+    code = {(c, i): STATUS_CODE.get(s) for c, i, s in p.itertuples(index=False)}
+    status = [[code.get((c, i)) for i in model.indicators] for c in model.countries]
     cat = model.catalog
     band_text = {}
     if bands is not None:
