@@ -14,7 +14,7 @@ from scoring.impute import HOW
 from scoring.spec import FILLING_POLICIES
 from ui import charts
 from ui.context import IP_MARK, ViewContext, format_value
-from ui.widgets import plot
+from ui.widgets import plot, shared
 
 #: Marker a builder writes into a value's note when sources disagree by more than its tolerance.
 DISAGREE = "disagree:"
@@ -79,10 +79,19 @@ def imputed_table(ctx: ViewContext) -> pd.DataFrame:
     ).sort_values(["Indicator", "Country", "Year"])
 
 
+def sources_table(sources: dict) -> pd.DataFrame:
+    """Every source with readable column names, tier first ("your upload" for an uploaded one's)."""
+    sdf = pd.DataFrame([s.model_dump(mode="json") for s in sources.values()])
+    sdf["tier"] = sdf["tier"].fillna("your upload")
+    first_cols = ["tier", "producer", "title", "url", "archive_url"]
+    sdf = sdf[first_cols + [c for c in sdf.columns if c not in first_cols]]
+    return sdf.rename(columns=lambda c: c.replace("_", " ").capitalize()).drop(columns=["Source id"], errors="ignore")
+
+
 def render(ctx: ViewContext) -> None:
     panel, catalog, year = ctx.panel, ctx.catalog, ctx.year
     st.subheader("Find a value")
-    t = values_table(ctx)
+    t = shared(("values_table", ctx.model_key), lambda: values_table(ctx))  # filtered below into new frames
     c1, c2, c3 = st.columns(3)
     countries = c1.multiselect("Country", list(PANEL_COUNTRIES.values()), placeholder="All countries", key="dv_country")
     inds = c2.multiselect(
@@ -129,7 +138,7 @@ def render(ctx: ViewContext) -> None:
         },
     )
     st.subheader("Values imputed by the missing-data model †")
-    imp = imputed_table(ctx)
+    imp = shared(("imputed_table", ctx.model_key, ctx.spec.to_json()), lambda: imputed_table(ctx))
     for col, chosen in (("Country", countries), ("Indicator", inds), ("Year", years)):
         if chosen:
             imp = imp[imp[col].isin(chosen)]
@@ -143,24 +152,20 @@ def render(ctx: ViewContext) -> None:
     else:
         st.caption("The missing-data policy chosen in the sidebar leaves missing values out: nothing is imputed.")
     st.subheader(f"Coverage: share of the {len(PANEL_COUNTRIES)} states with an observed value")
-    cov = coverage_table(panel, catalog) * 100
-    cov.index = [catalog[i].name for i in cov.index]
-    plot(
-        charts.heatmap_figure(cov, "Observed coverage by indicator and year (%)", "% of states", 0, 100),
-        ctx,
-        "coverage",
-    )
+
+    def coverage_figure():
+        cov = coverage_table(panel, catalog) * 100
+        cov.index = [catalog[i].name for i in cov.index]
+        return charts.heatmap_figure(cov, "Observed coverage by indicator and year (%)", "% of states", 0, 100)
+
+    plot(shared(("coverage", ctx.model_key), coverage_figure), ctx, "coverage")
     st.subheader("Sources")
-    sdf = pd.DataFrame([s.model_dump(mode="json") for s in ctx.sources.values()])
-    sdf["tier"] = sdf["tier"].fillna("your upload")
-    counts = sdf["tier"].value_counts()
+    sdf = shared(("sources_table", ctx.model_key), lambda: sources_table(ctx.sources))
+    counts = sdf["Tier"].value_counts()
     st.caption(
         "Each source's tier comes from its web host (indicators/hand/source_tiers.csv; README 'Source tiers'): "
         + " · ".join(f"{x} {int(counts.get(x, 0))}" for x in TIERS[:4] if counts.get(x, 0))
     )
-    first_cols = ["tier", "producer", "title", "url", "archive_url"]
-    sdf = sdf[first_cols + [c for c in sdf.columns if c not in first_cols]]
-    sdf = sdf.rename(columns=lambda c: c.replace("_", " ").capitalize()).drop(columns=["Source id"], errors="ignore")
     st.caption(
         "Link: the producer's page for the dataset or figure. Archived copy: where the file the build read is kept "
         "(often a public repository that republished the producer's file), for checking the exact numbers."
