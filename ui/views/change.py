@@ -25,13 +25,14 @@ from scoring.spec import FILLING_POLICIES as FILLING
 from ui import charts
 from ui.context import ViewContext
 from ui.state import change_years
-from ui.widgets import plot
+from ui.widgets import plot, shared
 
 
 # ---------------------------------------------------------------- cached model calls
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def explained(model_key: str, _model, spec_json: str, y0: int, y1: int) -> pd.DataFrame:
-    """Every country's parts of the change from ``y0`` to ``y1`` (scoring.diff.explain_change)."""
+    """Every country's parts of the change from ``y0`` to ``y1`` (scoring.diff.explain_change), one frame per
+    process shared by every session (read only: the views and ``scoring.diff`` derive new frames from it)."""
     return explain_change(_model, scoring.ScoringSpec.from_json(spec_json), y0, y1)
 
 
@@ -139,8 +140,38 @@ def _part_rows(one: pd.DataFrame, model, y0: int, y1: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["label", "change", "hover"])
 
 
+def every_state(df: pd.DataFrame, ctx: ViewContext, y0: int, y1: int) -> pd.DataFrame:
+    """The table of every state's change from ``y0`` to ``y1``: scores, change, the imputed (or entered/left)
+    part, the biggest driver and its part; largest change first."""
+    drivers = biggest_drivers(df)
+    if ctx.spec.missing in FILLING:  # nothing enters or leaves: show what imputed values moved instead
+        side = df[df["kind"] == IMPUTED].groupby("iso3")["change"].sum().reindex(df["iso3"].unique(), fill_value=0.0)
+        side_label = "of which imputed values †"
+    else:
+        side, side_label = df[df["kind"] == COMPOSITION].set_index("iso3")["change"], "of which data entered/left"
+    imputed = df[df["kind"] == IMPUTED].groupby("iso3")["part"].agg(set)
+    label = {k: v.name for k, v in ctx.catalog.items()} | {COMPOSITION: "data entered/left", "": ""}
+    table = pd.DataFrame(
+        {
+            "country": drivers["country"],
+            f"score {y0}": drivers["score_from"].round(2),
+            f"score {y1}": drivers["score_to"].round(2),
+            "change": drivers["change"].round(2),
+            side_label: drivers["iso3"].map(side).round(2),
+            "biggest driver": [
+                label[d] + (" (imputed †)" if d in imputed.get(i, ()) else "")
+                for i, d in zip(drivers["iso3"], drivers["driver"], strict=True)
+            ],
+            "driver's part": drivers["driver_change"].round(2),
+            "note": drivers["reason"],
+        }
+    )
+    order = drivers["change"].abs().fillna(-1).sort_values(ascending=False).index
+    return table.loc[order]
+
+
 def render(ctx: ViewContext) -> None:
-    ss, years, catalog = st.session_state, ctx.page.years, ctx.catalog
+    ss, years = st.session_state, ctx.page.years
     d0, d1 = change_years(ctx.state, years)
     if ss.get("chg_from") is None or ss.get("chg_to") is None:
         ss["chg_from"], ss["chg_to"] = d0, d1
@@ -177,8 +208,11 @@ def render(ctx: ViewContext) -> None:
                 help="The composition part: indicators with a value in only one of the two years, and the "
                 "reweighting of the others that this causes.",
             )
-        parts = _part_rows(one, ctx.model, y0, y1)
-        plot(charts.change_waterfall(parts, s0, s1, y0, y1, name), ctx, "change", key="change_waterfall")
+        fig = shared(
+            ("change_waterfall", ctx.model_key, ctx.spec.to_json(), y0, y1, iso),
+            lambda: charts.change_waterfall(_part_rows(one, ctx.model, y0, y1), s0, s1, y0, y1, name),
+        )
+        plot(fig, ctx, "change", key="change_waterfall")
         if comp and abs(comp) >= abs(s1 - s0 - comp):
             st.warning(
                 f"Most of this move ({comp:+.2f} of {s1 - s0:+.2f} points) comes from data entering or leaving, "
@@ -193,31 +227,8 @@ def render(ctx: ViewContext) -> None:
         "mean). Hover a bar for the raw values."
     )
     st.subheader(f"Every state, {y0} → {y1}")
-    drivers = biggest_drivers(df)
-    if ctx.spec.missing in FILLING:  # nothing enters or leaves: show what imputed values moved instead
-        side = df[df["kind"] == IMPUTED].groupby("iso3")["change"].sum().reindex(df["iso3"].unique(), fill_value=0.0)
-        side_label = "of which imputed values †"
-    else:
-        side, side_label = df[df["kind"] == COMPOSITION].set_index("iso3")["change"], "of which data entered/left"
-    imputed = df[df["kind"] == IMPUTED].groupby("iso3")["part"].agg(set)
-    label = {k: v.name for k, v in catalog.items()} | {COMPOSITION: "data entered/left", "": ""}
-    table = pd.DataFrame(
-        {
-            "country": drivers["country"],
-            f"score {y0}": drivers["score_from"].round(2),
-            f"score {y1}": drivers["score_to"].round(2),
-            "change": drivers["change"].round(2),
-            side_label: drivers["iso3"].map(side).round(2),
-            "biggest driver": [
-                label[d] + (" (imputed †)" if d in imputed.get(i, ()) else "")
-                for i, d in zip(drivers["iso3"], drivers["driver"], strict=True)
-            ],
-            "driver's part": drivers["driver_change"].round(2),
-            "note": drivers["reason"],
-        }
-    )
-    order = drivers["change"].abs().fillna(-1).sort_values(ascending=False).index
-    st.dataframe(table.loc[order], hide_index=True, key="change_table")
+    table = shared(("change_table", ctx.model_key, ctx.spec.to_json(), y0, y1), lambda: every_state(df, ctx, y0, y1))
+    st.dataframe(table, hide_index=True, key="change_table")
     st.download_button(
         "Download the parts (CSV)",
         data=lambda: change_csv(df),

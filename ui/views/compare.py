@@ -41,12 +41,17 @@ def render(ctx: ViewContext) -> None:
             help="Share of the weight with a value, and with an observed value (not estimated, imputed or carried).",
         )
         link_button(r["iso3"], f"cmp_to_change_{r['iso3']}", c, "What changed?")
-    plot(charts.pillar_compare_figure(t, PILLARS, year), ctx, "compare_pillars")
+    key = (ctx.model_key, ctx.year_spec.to_json(), tuple(sel))
+    plot(
+        shared(("compare_pillars", *key), lambda: charts.pillar_compare_figure(t, PILLARS, year)),
+        ctx,
+        "compare_pillars",
+    )
     ev = chosen_events(ctx.events, sel)
     scores, notes, title = trend_series(ctx)
     title = f"{title}, with the dated events behind the data (◇, hover for source; ○ provisional)"
     chain = ctx.state.chain
-    key = (
+    trend_key = (
         "compare",
         ctx.model_key,
         ctx.spec.to_json(),
@@ -55,11 +60,13 @@ def render(ctx: ViewContext) -> None:
         tuple(sel),
         tuple(ev.index),
     )
-    fig = shared(key, lambda: charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes))
+    fig = shared(
+        trend_key, lambda: charts.trend_figure(scores[scores["iso3"].isin(sel)], sel, ev, title=title, notes=notes)
+    )
     plot(fig, ctx, "compare_trends")
     events_table(ev)
     st.subheader(f"Raw values in {year}")
-    tv = ctx.raw_value_table(sel, year)
+    tv = shared(("raw_values", *key), lambda: ctx.raw_value_table(sel, year))
     st.dataframe(
         tv,
         hide_index=True,
