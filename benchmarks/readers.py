@@ -57,7 +57,9 @@ def record(base: str, view: str) -> tuple[list[str], str, list[str], list[bytes]
         page.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
 
         def on_request(req):
-            if req.method == "GET" and req.resource_type != "websocket" and req.url.startswith(base):
+            if req.resource_type == "websocket":
+                protocols.extend(p.strip() for p in (req.headers.get("sec-websocket-protocol") or "").split(","))
+            elif req.method == "GET" and req.url.startswith(base):
                 gets.append(req.url[len(base) :])
 
         def on_ws(ws):
@@ -80,15 +82,9 @@ def record(base: str, view: str) -> tuple[list[str], str, list[str], list[bytes]
             ws.on("framesent", sent)
             ws.on("framereceived", received)
 
-        def on_ws_request(req):
-            if req.resource_type == "websocket":
-                protocols.extend(p.strip() for p in (req.headers.get("sec-websocket-protocol") or "").split(","))
-
         page.on("request", on_request)
-        page.on("request", on_ws_request)
         page.on("websocket", on_ws)
         page.goto(f"{base}/?view={view}")
-        page.wait_for_function("() => true")
         deadline = time.monotonic() + 120
         while not finished and time.monotonic() < deadline:
             page.wait_for_timeout(200)

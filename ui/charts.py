@@ -9,6 +9,7 @@ map.
 from __future__ import annotations
 
 import math
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -402,8 +403,6 @@ def map_figure(table: pd.DataFrame, year: int, notes: dict[str, str] | None = No
 
 def _note(notes: dict[str, str], iso3: str) -> str:
     """A hover line of ``notes`` (plotly's hover markup: ``<br>`` before it), escaped; "" when none."""
-    from html import escape
-
     return f"<br>{escape(notes[iso3])}" if notes.get(iso3) else ""
 
 
